@@ -1,0 +1,37 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+VENV    ?= .venv
+PYTHON  := $(VENV)/bin/python
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+WORKERS ?= 1
+CHROMIUM := /usr/lib/chromium/chromium
+
+.PHONY: run test bench lint install browser clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+run: install
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PYTHON) -m app
+
+test: install browser
+	$(PYTHON) -m ruff check app tests benchmarks
+	$(PYTHON) -m pytest
+
+bench: install browser
+	$(PYTHON) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

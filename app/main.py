@@ -1,0 +1,19 @@
+"""Assemble the application: the API, the page, the static files and the error answers."""
+
+from fastapi.exceptions import RequestValidationError
+from fastapi_offline import FastAPIOffline
+
+from app import api, limits
+
+app = FastAPIOffline(
+    title="Backprop Lab",
+    summary="The classic 2-2-2 backpropagation worked example, computed exactly.",
+    description=(
+        "Each endpoint takes the whole network as `state` (omitted fields take the worked "
+        "example's values) and returns the next one: the server keeps nothing between requests."
+    ),
+    version="0.1.0",
+)
+app.add_exception_handler(RequestValidationError, limits.validation_error)
+app.add_middleware(limits.BodySizeLimit)
+app.include_router(api.router)

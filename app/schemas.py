@@ -1,0 +1,250 @@
+"""The contract between server and page: one state schema, and what each endpoint returns.
+
+The server keeps nothing per user. The page holds a ``State`` and sends it with each request;
+every field left out takes the worked example's value. Input is strict: numbers must be finite
+JSON numbers within the stated bounds, unknown fields are refused, and the 422 names the field.
+"""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from app import network
+from app.training import PARAMETER_LIMIT
+
+MAX_EPOCHS = 100_000
+MAX_LEARNING_RATE = 1000.0
+MAX_ITERATION = 10**12
+# Targets of a softmax must sum to 1; this much rounding in a typed sum is forgiven.
+TARGET_SUM_TOLERANCE = 1e-9
+
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+Value = Annotated[
+    float,
+    Field(
+        ge=-PARAMETER_LIMIT,
+        le=PARAMETER_LIMIT,
+        description=f"a finite number, |value| <= {PARAMETER_LIMIT:g}",
+    ),
+]
+
+
+# --- The state the page holds -------------------------------------------------------------
+
+
+class Inputs(BaseModel):
+    model_config = STRICT
+    i1: Value = network.EXAMPLE_INPUTS["i1"]
+    i2: Value = network.EXAMPLE_INPUTS["i2"]
+
+
+class Targets(BaseModel):
+    model_config = STRICT
+    o1: Value = network.EXAMPLE_TARGETS["o1"]
+    o2: Value = network.EXAMPLE_TARGETS["o2"]
+
+
+class Weights(BaseModel):
+    model_config = STRICT
+    w1: Value = network.EXAMPLE_WEIGHTS["w1"]
+    w2: Value = network.EXAMPLE_WEIGHTS["w2"]
+    w3: Value = network.EXAMPLE_WEIGHTS["w3"]
+    w4: Value = network.EXAMPLE_WEIGHTS["w4"]
+    w5: Value = network.EXAMPLE_WEIGHTS["w5"]
+    w6: Value = network.EXAMPLE_WEIGHTS["w6"]
+    w7: Value = network.EXAMPLE_WEIGHTS["w7"]
+    w8: Value = network.EXAMPLE_WEIGHTS["w8"]
+
+
+class Biases(BaseModel):
+    model_config = STRICT
+    b1: Value = network.EXAMPLE_BIASES["b1"]
+    b2: Value = network.EXAMPLE_BIASES["b2"]
+
+
+class Options(BaseModel):
+    """The worked example's choices; see ``app.network.Options`` for what each one means."""
+
+    model_config = STRICT
+    activation: Literal["sigmoid", "tanh", "relu"] = "sigmoid"
+    loss: Literal["squared", "cross_entropy"] = "squared"
+    train_biases: bool = False
+    hidden_deltas_use: Literal["original", "updated"] = "original"
+
+
+class State(BaseModel):
+    """A whole network: what the page sends and gets back."""
+
+    model_config = STRICT
+    inputs: Inputs = Field(default_factory=Inputs)
+    targets: Targets = Field(default_factory=Targets)
+    weights: Weights = Field(default_factory=Weights)
+    biases: Biases = Field(default_factory=Biases)
+    learning_rate: float = Field(
+        default=network.EXAMPLE_LEARNING_RATE,
+        gt=0,
+        le=MAX_LEARNING_RATE,
+        description=f"eta, with 0 < eta <= {MAX_LEARNING_RATE:g}",
+    )
+    options: Options = Field(default_factory=Options)
+    iteration: int = Field(default=0, ge=0, le=MAX_ITERATION)
+
+    @model_validator(mode="after")
+    def softmax_targets_are_a_distribution(self) -> Self:
+        if self.options.loss == "cross_entropy":
+            o1, o2 = self.targets.o1, self.targets.o2
+            if o1 < 0 or o2 < 0 or abs(o1 + o2 - 1) > TARGET_SUM_TOLERANCE:
+                raise PydanticCustomError(
+                    "targets_not_a_distribution",
+                    "with loss cross_entropy the targets must be non-negative and sum to 1 "
+                    "(got o1={o1}, o2={o2})",
+                    {"field": "targets", "o1": o1, "o2": o2},
+                )
+        return self
+
+
+EXAMPLE_STATE = State().model_dump()
+
+
+# --- Requests -----------------------------------------------------------------------------
+
+
+class StateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"examples": [{"state": EXAMPLE_STATE}]}
+    )
+    state: State = Field(default_factory=State)
+
+
+class EpochRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"state": EXAMPLE_STATE, "epochs": 10_000}]},
+    )
+    state: State = Field(default_factory=State)
+    epochs: int = Field(default=1, ge=1, le=MAX_EPOCHS, description=f"1 <= epochs <= {MAX_EPOCHS}")
+
+
+# --- What one iteration computed ----------------------------------------------------------
+
+
+class Forward(BaseModel):
+    """The forward pass, in the worked example's order."""
+
+    net_h1: float
+    out_h1: float
+    net_h2: float
+    out_h2: float
+    net_o1: float
+    out_o1: float
+    net_o2: float
+    out_o2: float
+    E_o1: float
+    E_o2: float
+    E_total: float
+
+
+class Factors(BaseModel):
+    """Each factor of the chain rule: ``dE_dout_o1`` is dE_total/dout_o1, and so on.
+
+    With cross_entropy, dE/dout_o and dout_o/dnet_o are null: the softmax ties both outputs to
+    both nets, and delta_o = out_o - target_o directly.
+    """
+
+    dE_dout_o1: float | None
+    dout_o1_dnet_o1: float | None
+    dE_dout_o2: float | None
+    dout_o2_dnet_o2: float | None
+    dnet_o1_dw5: float
+    dnet_o1_dw6: float
+    dnet_o2_dw7: float
+    dnet_o2_dw8: float
+    dnet_o1_dout_h1: float = Field(description="w5 as used for the hidden deltas")
+    dnet_o2_dout_h1: float = Field(description="w7 as used for the hidden deltas")
+    dnet_o1_dout_h2: float = Field(description="w6 as used for the hidden deltas")
+    dnet_o2_dout_h2: float = Field(description="w8 as used for the hidden deltas")
+    dE_o1_dout_h1: float
+    dE_o2_dout_h1: float
+    dE_dout_h1: float
+    dE_o1_dout_h2: float
+    dE_o2_dout_h2: float
+    dE_dout_h2: float
+    dout_h1_dnet_h1: float
+    dout_h2_dnet_h2: float
+    dnet_h1_dw1: float
+    dnet_h1_dw2: float
+    dnet_h2_dw3: float
+    dnet_h2_dw4: float
+
+
+class Deltas(BaseModel):
+    """delta = dE_total/dnet of each neuron."""
+
+    o1: float
+    o2: float
+    h1: float
+    h2: float
+
+
+class PerParameter(BaseModel):
+    w1: float
+    w2: float
+    w3: float
+    w4: float
+    w5: float
+    w6: float
+    w7: float
+    w8: float
+    b1: float
+    b2: float
+
+
+class ForwardTrace(BaseModel):
+    forward: Forward
+
+
+class Trace(BaseModel):
+    """Every value of one iteration, computed from the state that was sent."""
+
+    forward: Forward
+    factors: Factors
+    deltas: Deltas
+    gradients: PerParameter = Field(description="dE_total/dw for each weight and bias")
+    changes: PerParameter = Field(
+        description="what the update added: -eta * dE/dw (0 for untrained biases)"
+    )
+
+
+class Divergence(BaseModel):
+    """Training stopped: the update of ``iteration`` would have left ``parameter`` unusable."""
+
+    iteration: int
+    parameter: str
+    message: str
+
+
+# --- Responses ----------------------------------------------------------------------------
+
+
+class ResetResponse(BaseModel):
+    state: State
+    trace: ForwardTrace
+
+
+class StepResponse(BaseModel):
+    state: State = Field(description="after the update, iteration + 1 (unchanged if diverged)")
+    trace: Trace
+    loss: float = Field(description="E_total of the returned state")
+    diverged: Divergence | None = None
+
+
+class EpochResponse(BaseModel):
+    state: State = Field(description="after the last update that was made")
+    losses: list[float] = Field(
+        description="losses[k] is E_total of iteration k+1's forward pass, before its update"
+    )
+    loss: float = Field(description="E_total of the returned state")
+    diverged: Divergence | None = None
