@@ -41,7 +41,9 @@ def _forward(state: State, weights: dict[str, float], biases: dict[str, float]) 
     return _floats(network.forward(inputs, targets, weights, biases, _network_options(state)))
 
 
-def _advanced(state: State, weights: dict[str, float], biases: dict[str, float], iterations: int) -> State:
+def _advanced(
+    state: State, weights: dict[str, float], biases: dict[str, float], iterations: int
+) -> State:
     """Return ``state`` with new parameters, ``iterations`` further on."""
     return state.model_copy(
         update={
@@ -110,7 +112,13 @@ def epoch(request: EpochRequest = Body(...)) -> dict[str, Any]:
     state = request.state
     inputs, targets, weights, biases = _parts(state)
     run = training.train(
-        inputs, targets, weights, biases, state.learning_rate, _network_options(state), request.epochs
+        inputs,
+        targets,
+        weights,
+        biases,
+        state.learning_rate,
+        _network_options(state),
+        request.epochs,
     )
     next_state = _advanced(state, run.weights, run.biases, len(run.losses))
     diverged = None

@@ -45,7 +45,7 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 class BodySizeLimit:
     """Refuse request bodies over ``MAX_BODY_BYTES`` with 413, whether or not they declare a
-    Content-Length, before the application reads them."""
+    Content-Length. The body is read here first (it is small by then) and handed on whole."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -60,28 +60,32 @@ class BodySizeLimit:
             await self._refuse(scope, receive, send)
             return
 
-        received = 0
-        response_started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            response_started = response_started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not response_started:
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
                 await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body, only a disconnect can arrive
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
@@ -89,7 +93,3 @@ class BodySizeLimit:
             content={"detail": f"body: the request body is larger than {self.max_bytes} bytes"},
         )
         await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass

@@ -64,7 +64,7 @@ def out_of_bounds(weights: dict[str, float], biases: dict[str, float]) -> str | 
     return None
 
 
-class _Diverged(Exception):
+class _DivergenceError(Exception):
     """Raised by the fast loop so that the checked loop can find where and why."""
 
 
@@ -126,13 +126,20 @@ def _fast(
             b1 = b1 - eta * (delta_h1 + delta_h2)
             b2 = b2 - eta * (delta_o1 + delta_o2)
         if not (
-            -limit <= w1 <= limit and -limit <= w2 <= limit and -limit <= w3 <= limit
-            and -limit <= w4 <= limit and -limit <= w5 <= limit and -limit <= w6 <= limit
-            and -limit <= w7 <= limit and -limit <= w8 <= limit
-            and -limit <= b1 <= limit and -limit <= b2 <= limit
+            -limit <= w1 <= limit
+            and -limit <= w2 <= limit
+            and -limit <= w3 <= limit
+            and -limit <= w4 <= limit
+            and -limit <= w5 <= limit
+            and -limit <= w6 <= limit
+            and -limit <= w7 <= limit
+            and -limit <= w8 <= limit
+            and -limit <= b1 <= limit
+            and -limit <= b2 <= limit
         ):
-            raise _Diverged
-    return Run(dict(zip(WEIGHTS, (w1, w2, w3, w4, w5, w6, w7, w8))), {"b1": b1, "b2": b2}, losses)
+            raise _DivergenceError
+    weights = dict(zip(WEIGHTS, (w1, w2, w3, w4, w5, w6, w7, w8), strict=True))
+    return Run(weights, {"b1": b1, "b2": b2}, losses)
 
 
 def _checked(
@@ -147,7 +154,9 @@ def _checked(
     """Return up to ``epochs`` iterations of ``network.step``, stopping before a divergent one."""
     losses: list[float] = []
     for k in range(epochs):
-        new_weights, new_biases, trace = step(inputs, targets, weights, biases, learning_rate, options)
+        new_weights, new_biases, trace = step(
+            inputs, targets, weights, biases, learning_rate, options
+        )
         loss = float(trace["forward"]["E_total"])
         culprit = out_of_bounds(new_weights, new_biases)
         if culprit is None and not math.isfinite(loss):
@@ -173,9 +182,8 @@ def train(
     args = (inputs, targets, weights, biases, learning_rate, options, epochs)
     try:
         run = _fast(*args)
-    except (_Diverged, OverflowError, ValueError, ZeroDivisionError):
+    except (_DivergenceError, OverflowError, ValueError, ZeroDivisionError):
         return _checked(*args)  # the same iterations again, one by one, to say where and why
     if all(map(math.isfinite, run.losses)):
         return run
     return _checked(*args)
-

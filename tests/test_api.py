@@ -1,0 +1,173 @@
+"""The JSON API: the worked example's figures over HTTP, the state round trip, divergence."""
+
+import json
+import math
+
+import pytest
+
+from app import network
+from app.schemas import EXAMPLE_STATE
+from tests.conftest import printed_as
+
+
+def test_reset_without_a_body_returns_the_worked_example_and_its_forward_pass(client):
+    answer = client.post("/api/reset")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["state"] == EXAMPLE_STATE
+    assert printed_as(body["trace"]["forward"]["E_total"], "0.298371109") == "0.298371109"
+
+
+def test_reset_sets_the_iteration_to_zero_and_keeps_the_rest(client):
+    state = {**EXAMPLE_STATE, "iteration": 41, "learning_rate": 0.25}
+    body = client.post("/api/reset", json={"state": state}).json()
+    assert body["state"] == {**state, "iteration": 0}
+
+
+def test_step_reproduces_the_published_figures(client):
+    body = client.post("/api/step").json()
+    trace, state = body["trace"], body["state"]
+    assert state["iteration"] == 1
+    assert printed_as(trace["forward"]["out_o1"], "0.75136507") == "0.75136507"
+    assert printed_as(trace["factors"]["dE_dout_o1"], "0.74136507") == "0.74136507"
+    assert printed_as(trace["factors"]["dout_o1_dnet_o1"], "0.186815602") == "0.186815602"
+    assert printed_as(trace["gradients"]["w5"], "0.082167041") == "0.082167041"
+    assert printed_as(trace["factors"]["dE_o1_dout_h1"], "0.055399425") == "0.055399425"
+    assert printed_as(trace["factors"]["dE_dout_h1"], "0.036350306") == "0.036350306"
+    assert printed_as(trace["gradients"]["w1"], "0.000438568") == "0.000438568"
+    assert printed_as(state["weights"]["w5"], "0.35891648") == "0.35891648"
+    assert printed_as(state["weights"]["w1"], "0.149780716") == "0.149780716"
+    assert printed_as(body["loss"], "0.291027774") == "0.291027774"
+    assert body["diverged"] is None
+
+
+def test_step_with_the_updated_rule_gives_the_published_error(client):
+    state = {"options": {"hidden_deltas_use": "updated"}}
+    body = client.post("/api/step", json={"state": state}).json()
+    assert printed_as(body["loss"], "0.291027924") == "0.291027924"
+
+
+def test_step_returns_exactly_what_the_engine_computes(client):
+    body = client.post("/api/step", json={"state": EXAMPLE_STATE}).json()
+    weights, _, trace = network.step(
+        network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, network.EXAMPLE_WEIGHTS,
+        network.EXAMPLE_BIASES, network.EXAMPLE_LEARNING_RATE, network.Options(),
+    )  # fmt: skip
+    assert body["state"]["weights"] == weights
+    for part in ("forward", "factors", "deltas", "gradients", "changes"):
+        assert body["trace"][part] == trace[part], part
+
+
+def test_states_round_trip_through_json_without_loss(client):
+    state = EXAMPLE_STATE
+    for _ in range(5):
+        state = client.post("/api/step", json={"state": state}).json()["state"]
+    chained = client.post("/api/epoch", json={"state": EXAMPLE_STATE, "epochs": 5}).json()
+    assert chained["state"] == state
+
+
+def test_epoch_of_ten_thousand_gives_the_published_error(client):
+    body = client.post("/api/epoch", json={"epochs": 10_000}).json()
+    assert len(body["losses"]) == 10_000
+    assert printed_as(body["losses"][9_999], "0.0000351085") == "0.0000351085"
+    assert f"{body['loss']:.5e}" == "3.51019e-05"
+    assert body["state"]["iteration"] == 10_000
+    assert body["diverged"] is None
+
+
+def test_epoch_losses_are_the_forward_passes_before_each_update(client):
+    body = client.post("/api/epoch", json={"epochs": 3}).json()
+    state, losses = EXAMPLE_STATE, []
+    for _ in range(3):
+        step = client.post("/api/step", json={"state": state}).json()
+        losses.append(step["trace"]["forward"]["E_total"])
+        state = step["state"]
+    assert body["losses"] == pytest.approx(losses, rel=1e-12)
+    assert body["loss"] == pytest.approx(step["loss"], rel=1e-12)
+
+
+def test_epoch_continues_the_iteration_count(client):
+    state = {**EXAMPLE_STATE, "iteration": 7}
+    body = client.post("/api/epoch", json={"state": state, "epochs": 3}).json()
+    assert body["state"]["iteration"] == 10
+
+
+def test_cross_entropy_has_softmax_outputs_and_out_minus_target_deltas(client):
+    state = {"options": {"loss": "cross_entropy"}}
+    trace = client.post("/api/step", json={"state": state}).json()["trace"]
+    assert trace["factors"]["dE_dout_o1"] is None
+    assert math.isclose(trace["forward"]["out_o1"] + trace["forward"]["out_o2"], 1.0)
+    assert trace["deltas"]["o1"] == trace["forward"]["out_o1"] - 0.01
+
+
+def test_trained_biases_move(client):
+    state = {"options": {"train_biases": True}}
+    body = client.post("/api/step", json={"state": state}).json()
+    deltas = body["trace"]["deltas"]
+    assert body["state"]["biases"]["b1"] == 0.35 - 0.5 * (deltas["h1"] + deltas["h2"])
+    assert body["trace"]["changes"]["b2"] == -0.5 * (deltas["o1"] + deltas["o2"])
+
+
+DIVERGING = {
+    "targets": {"o1": 1000.0, "o2": -1000.0},
+    "weights": {"w5": 900.0},
+    "learning_rate": 1000.0,
+    "options": {"activation": "relu"},
+}
+
+
+def test_a_diverging_step_is_refused_and_said(client):
+    body = client.post("/api/step", json={"state": {**DIVERGING, "weights": {"w5": 1e6}}}).json()
+    assert body["diverged"]["iteration"] == 1
+    assert "diverged at iteration 1" in body["diverged"]["message"]
+    assert body["state"]["iteration"] == 0
+    assert body["state"]["weights"]["w5"] == 1e6
+
+
+def test_a_diverging_run_stops_says_when_and_holds_only_finite_numbers(client):
+    answer = client.post("/api/epoch", json={"state": DIVERGING, "epochs": 1000})
+    assert answer.status_code == 200
+    body = json.loads(answer.text, parse_constant=lambda name: pytest.fail(name))
+    diverged = body["diverged"]
+    assert diverged["iteration"] == len(body["losses"]) + 1 == body["state"]["iteration"] + 1
+    assert diverged["parameter"] in body["state"]["weights"]
+    # The returned state can be sent back as it is.
+    again = client.post("/api/step", json={"state": body["state"]})
+    assert (
+        again.status_code == 200 and again.json()["diverged"]["iteration"] == diverged["iteration"]
+    )
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("loss", ["squared", "cross_entropy"])
+@pytest.mark.parametrize("rule", ["original", "updated"])
+def test_the_most_extreme_state_allowed_still_answers_finite_json(client, activation, loss, rule):
+    big = 1e6
+    state = {
+        "inputs": {"i1": big, "i2": -big},
+        "targets": {"o1": 1.0, "o2": 0.0} if loss == "cross_entropy" else {"o1": big, "o2": -big},
+        "weights": {f"w{k}": big * (-1) ** k for k in range(1, 9)},
+        "biases": {"b1": big, "b2": -big},
+        "learning_rate": 1000.0,
+        "options": {"activation": activation, "loss": loss, "train_biases": True,
+                    "hidden_deltas_use": rule},
+    }  # fmt: skip
+    for path, body in (
+        ("/api/step", {"state": state}),
+        ("/api/epoch", {"state": state, "epochs": 50}),
+    ):
+        answer = client.post(path, json=body)
+        assert answer.status_code == 200, answer.text
+        json.loads(
+            answer.text, parse_constant=lambda name, path=path: pytest.fail(f"{path}: {name}")
+        )
+
+
+def test_openapi_documents_every_endpoint_with_the_worked_example(client):
+    schema = client.get("/openapi.json").json()
+    assert {"/api/reset", "/api/step", "/api/epoch"} <= set(schema["paths"])
+    text = json.dumps(schema)
+    assert '"w5": 0.4' in text and '"epochs": 10000' in text
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "http://" not in docs.text and "https://" not in docs.text  # served offline

@@ -1,0 +1,109 @@
+"""Bad input: every malformed request gets a JSON 4xx naming its field, never a 500."""
+
+import pytest
+
+from app.limits import MAX_BODY_BYTES
+
+BAD_STATES = [
+    ({"weights": {"w9": 0.1}}, "state.weights.w9"),
+    ({"colour": "red"}, "state.colour"),
+    ({"weights": {"w1": "0.15"}}, "state.weights.w1"),
+    ({"weights": {"w1": True}}, "state.weights.w1"),
+    ({"weights": {"w1": None}}, "state.weights.w1"),
+    ({"weights": {"w1": 1e7}}, "state.weights.w1"),
+    ({"inputs": {"i2": -2e6}}, "state.inputs.i2"),
+    ({"targets": {"o1": [0.5]}}, "state.targets.o1"),
+    ({"biases": {"b2": {}}}, "state.biases.b2"),
+    ({"learning_rate": 0}, "state.learning_rate"),
+    ({"learning_rate": -0.5}, "state.learning_rate"),
+    ({"learning_rate": 1e4}, "state.learning_rate"),
+    ({"iteration": -1}, "state.iteration"),
+    ({"iteration": 1.5}, "state.iteration"),
+    ({"options": {"activation": "softplus"}}, "state.options.activation"),
+    ({"options": {"loss": "hinge"}}, "state.options.loss"),
+    ({"options": {"train_biases": "yes"}}, "state.options.train_biases"),
+    ({"options": {"hidden_deltas_use": "newest"}}, "state.options.hidden_deltas_use"),
+    ({"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.5, "o2": 0.6}}, "state.targets"),
+    ({"options": {"loss": "cross_entropy"}, "targets": {"o1": -0.5, "o2": 1.5}}, "state.targets"),
+]
+
+
+@pytest.mark.parametrize("path", ["/api/reset", "/api/step", "/api/epoch"])
+@pytest.mark.parametrize(("state", "field"), BAD_STATES)
+def test_bad_state_is_refused_naming_the_field(client, path, state, field):
+    answer = client.post(path, json={"state": state})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert [error["field"] for error in body["errors"]] == [field]
+    assert body["detail"].startswith(field + ": ")
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_are_refused(client, literal):
+    text = '{"state": {"weights": {"w2": ' + literal + "}}}"
+    answer = client.post("/api/step", content=text, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "state.weights.w2"
+
+
+@pytest.mark.parametrize(("epochs", "status"), [(0, 422), (-3, 422), (100_001, 422), (2.5, 422),
+                                               ("10", 422), (1, 200), (100_000, 200)])  # fmt: skip
+def test_epochs_must_be_within_its_range(client, epochs, status):
+    answer = client.post("/api/epoch", json={"epochs": epochs})
+    assert answer.status_code == status
+    if status == 422:
+        assert answer.json()["errors"][0]["field"] == "epochs"
+
+
+def test_unknown_top_level_field_is_refused(client):
+    answer = client.post("/api/step", json={"state": {}, "epochs": 3})
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "epochs"
+
+
+def test_broken_json_is_refused_naming_the_body(client):
+    answer = client.post(
+        "/api/step", content='{"state": {', headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "body"
+    assert "not valid JSON" in answer.json()["detail"]
+
+
+def test_a_body_that_is_not_an_object_is_refused(client):
+    answer = client.post("/api/step", json=[1, 2, 3])
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "body"
+
+
+def test_oversized_body_is_refused_with_413(client):
+    padding = " " * (MAX_BODY_BYTES + 1)
+    answer = client.post(
+        "/api/step", content="{}" + padding, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413
+    assert "body" in answer.json()["detail"]
+
+
+def test_oversized_body_without_a_length_is_refused_with_413(client):
+    def chunks():
+        for _ in range(20):
+            yield b" " * 8192
+
+    answer = client.post(
+        "/api/step", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413
+
+
+def test_a_body_just_under_the_limit_is_read(client):
+    answer = client.post(
+        "/api/step",
+        content="{}" + " " * (MAX_BODY_BYTES - 10),
+        headers={"content-type": "application/json"},
+    )
+    assert answer.status_code == 200
+
+
+def test_unknown_paths_and_methods_answer_json(client):
+    assert client.get("/api/nowhere").json() == {"detail": "Not Found"}
+    answer = client.get("/api/step")
+    assert answer.status_code == 405 and answer.headers["content-type"] == "application/json"
