@@ -1,132 +1,106 @@
 """The JSON API: reset, step and epoch. Stateless: each request carries its network."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from app import network, training
-from app.schemas import (
-    Divergence,
-    EpochRequest,
-    EpochResponse,
-    ResetResponse,
-    State,
-    StateRequest,
-    StepResponse,
-)
+from app.schemas import EpochRequest, EpochResponse, ResetResponse, StateRequest, StepResponse
 
 router = APIRouter(prefix="/api", tags=["training"])
 
-
-def _network_options(state: State) -> network.Options:
-    return network.Options(**state.options.model_dump())
+OptionalStateRequest = Annotated[StateRequest | None, Body()]
 
 
-def _parts(state: State) -> tuple[dict[str, float], ...]:
-    """Return the inputs, targets, weights and biases of a state as plain dicts."""
+def _answer(model: type[BaseModel], payload: dict[str, Any]) -> Response:
+    """Check an answer against its documented model and send it as JSON.
+
+    Serialised here, by pydantic, instead of by FastAPI, which would validate it a second time:
+    on a step that costs more than the arithmetic.
+    """
+    return Response(model.model_validate(payload).model_dump_json(), media_type="application/json")
+
+
+def _parts(state: dict[str, Any]) -> tuple[Any, ...]:
+    """Return a state's inputs, targets, learning rate and options as the engine takes them."""
     return (
-        state.inputs.model_dump(),
-        state.targets.model_dump(),
-        state.weights.model_dump(),
-        state.biases.model_dump(),
+        state["inputs"],
+        state["targets"],
+        state["learning_rate"],
+        network.Options(**state["options"]),
     )
 
 
-def _floats(values: dict[str, Any]) -> dict[str, float | None]:
-    return {name: None if value is None else float(value) for name, value in values.items()}
-
-
-def _forward(state: State, weights: dict[str, float], biases: dict[str, float]) -> dict[str, Any]:
-    inputs, targets, _, _ = _parts(state)
-    return _floats(network.forward(inputs, targets, weights, biases, _network_options(state)))
-
-
-def _advanced(
-    state: State, weights: dict[str, float], biases: dict[str, float], iterations: int
-) -> State:
-    """Return ``state`` with new parameters, ``iterations`` further on."""
-    return state.model_copy(
-        update={
-            "weights": state.weights.model_copy(update=_floats(weights)),
-            "biases": state.biases.model_copy(update=_floats(biases)),
-            "iteration": state.iteration + iterations,
-        }
-    )
-
-
-def _divergence(iteration: int, parameter: str) -> Divergence:
-    return Divergence(
-        iteration=iteration,
-        parameter=parameter,
-        message=(
-            f"training diverged at iteration {iteration}: its update would have made {parameter} "
-            f"non-finite or larger than {training.PARAMETER_LIMIT:g} in magnitude, so it was not "
-            "applied; try a smaller learning rate"
+def _divergence(iteration: int, parameter: str) -> dict[str, Any]:
+    return {
+        "iteration": iteration,
+        "parameter": parameter,
+        "message": (
+            f"training diverged at iteration {iteration}: its update would have made "
+            f"{parameter} non-finite or larger than {training.PARAMETER_LIMIT:g} in magnitude, "
+            "so it was not applied; try a smaller learning rate"
         ),
-    )
+    }
 
 
-def _request_state(request: StateRequest | EpochRequest | None) -> State:
-    return request.state if request is not None else State()
+def _state_of(request: StateRequest | EpochRequest | None) -> dict[str, Any]:
+    return (request or StateRequest()).state.model_dump()
 
 
 @router.post("/reset", response_model=ResetResponse)
-def reset(request: StateRequest | None = Body(default=None)) -> dict[str, Any]:
+async def reset(request: OptionalStateRequest = None) -> Response:
     """Validate a state (the worked example if none is sent) and return it at iteration 0 with
     its forward pass."""
-    state = _request_state(request).model_copy(update={"iteration": 0})
-    _, _, weights, biases = _parts(state)
-    return {"state": state, "trace": {"forward": _forward(state, weights, biases)}}
+    state = {**_state_of(request), "iteration": 0}
+    inputs, targets, _, options = _parts(state)
+    forward = network.forward(inputs, targets, state["weights"], state["biases"], options)
+    return _answer(ResetResponse, {"state": state, "trace": {"forward": forward}})
 
 
+# async: one step is far cheaper than a hop to the thread pool
 @router.post("/step", response_model=StepResponse)
-def step(request: StateRequest | None = Body(default=None)) -> dict[str, Any]:
+async def step(request: OptionalStateRequest = None) -> Response:
     """Run one iteration (forward, backward, update) and return the next state with every value
     it computed."""
-    state = _request_state(request)
-    inputs, targets, weights, biases = _parts(state)
-    new_weights, new_biases, trace = network.step(
-        inputs, targets, weights, biases, state.learning_rate, _network_options(state)
+    state = _state_of(request)
+    inputs, targets, learning_rate, options = _parts(state)
+    weights, biases, trace = network.step(
+        inputs, targets, state["weights"], state["biases"], learning_rate, options
     )
-    trace = {part: _floats(values) for part, values in trace.items()}
-    culprit = training.out_of_bounds(new_weights, new_biases)
+    culprit = training.out_of_bounds(weights, biases)
     if culprit is not None:
-        return {
-            "state": state,
-            "trace": trace,
-            "loss": trace["forward"]["E_total"],
-            "diverged": _divergence(state.iteration + 1, culprit),
-        }
-    next_state = _advanced(state, new_weights, new_biases, 1)
-    return {
-        "state": next_state,
-        "trace": trace,
-        "loss": _forward(next_state, new_weights, new_biases)["E_total"],
-        "diverged": None,
-    }
-
-
-@router.post("/epoch", response_model=EpochResponse)
-def epoch(request: EpochRequest = Body(...)) -> dict[str, Any]:
-    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
-    state = request.state
-    inputs, targets, weights, biases = _parts(state)
-    run = training.train(
-        inputs,
-        targets,
-        weights,
-        biases,
-        state.learning_rate,
-        _network_options(state),
-        request.epochs,
+        diverged = _divergence(state["iteration"] + 1, culprit)
+        loss = trace["forward"]["E_total"]
+    else:
+        diverged = None
+        state = {**state, "weights": weights, "biases": biases, "iteration": state["iteration"] + 1}
+        loss = network.forward(inputs, targets, weights, biases, options)["E_total"]
+    return _answer(
+        StepResponse, {"state": state, "trace": trace, "loss": loss, "diverged": diverged}
     )
-    next_state = _advanced(state, run.weights, run.biases, len(run.losses))
+
+
+# sync: a long run must not hold up the event loop, so it goes to the thread pool
+@router.post("/epoch", response_model=EpochResponse)
+def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
+    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    state = request.state.model_dump()
+    inputs, targets, learning_rate, options = _parts(state)
+    run = training.train(
+        inputs, targets, state["weights"], state["biases"], learning_rate, options, request.epochs
+    )
     diverged = None
     if run.diverged_at is not None and run.diverged_parameter is not None:
-        diverged = _divergence(state.iteration + run.diverged_at, run.diverged_parameter)
-    return {
-        "state": next_state,
-        "losses": run.losses,
-        "loss": _forward(next_state, run.weights, run.biases)["E_total"],
-        "diverged": diverged,
+        diverged = _divergence(state["iteration"] + run.diverged_at, run.diverged_parameter)
+    state = {
+        **state,
+        "weights": run.weights,
+        "biases": run.biases,
+        "iteration": state["iteration"] + len(run.losses),
     }
+    loss = network.forward(inputs, targets, run.weights, run.biases, options)["E_total"]
+    return _answer(
+        EpochResponse, {"state": state, "losses": run.losses, "loss": loss, "diverged": diverged}
+    )

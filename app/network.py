@@ -71,12 +71,10 @@ class Options:
 def activate(activation: str, net: Number) -> Number:
     """Return out = f(net) for the hidden and (with squared error) output neurons."""
     if activation == "sigmoid":
-        # 1 / (1 + e^-net), written so that neither branch overflows
-        e = np.exp(-np.abs(net))
-        return np.where(net >= 0, 1 / (1 + e), e / (1 + e)) + 0.0
+        return 1 / (1 + np.exp(-net))
     if activation == "tanh":
-        return np.tanh(net) + 0.0
-    return np.maximum(net, 0.0) + 0.0
+        return np.tanh(net)
+    return np.maximum(net, 0.0)
 
 
 def activation_derivative(activation: str, net: Number, out: Number) -> Number:
@@ -85,9 +83,10 @@ def activation_derivative(activation: str, net: Number, out: Number) -> Number:
         return out * (1 - out)
     if activation == "tanh":
         return 1 - out * out
-    return np.where(net > 0, 1.0, 0.0) + 0.0  # relu'(0) = 0
+    return (net > 0) * 1.0  # relu'(0) = 0
 
 
+@np.errstate(over="ignore")  # a saturated sigmoid's e^-net overflows to inf, giving out = 0
 def forward(
     inputs: dict[str, Number],
     targets: dict[str, Number],

@@ -20,6 +20,8 @@ MAX_ITERATION = 10**12
 TARGET_SUM_TOLERANCE = 1e-9
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+# Answers hold finite numbers only: a non-finite one must fail loudly, never turn into null.
+FINITE = ConfigDict(allow_inf_nan=False)
 
 Value = Annotated[
     float,
@@ -134,6 +136,7 @@ class EpochRequest(BaseModel):
 class Forward(BaseModel):
     """The forward pass, in the worked example's order."""
 
+    model_config = FINITE
     net_h1: float
     out_h1: float
     net_h2: float
@@ -154,6 +157,7 @@ class Factors(BaseModel):
     both nets, and delta_o = out_o - target_o directly.
     """
 
+    model_config = FINITE
     dE_dout_o1: float | None
     dout_o1_dnet_o1: float | None
     dE_dout_o2: float | None
@@ -183,6 +187,7 @@ class Factors(BaseModel):
 class Deltas(BaseModel):
     """delta = dE_total/dnet of each neuron."""
 
+    model_config = FINITE
     o1: float
     o2: float
     h1: float
@@ -190,6 +195,7 @@ class Deltas(BaseModel):
 
 
 class PerParameter(BaseModel):
+    model_config = FINITE
     w1: float
     w2: float
     w3: float
@@ -203,12 +209,14 @@ class PerParameter(BaseModel):
 
 
 class ForwardTrace(BaseModel):
+    model_config = FINITE
     forward: Forward
 
 
 class Trace(BaseModel):
     """Every value of one iteration, computed from the state that was sent."""
 
+    model_config = FINITE
     forward: Forward
     factors: Factors
     deltas: Deltas
@@ -221,6 +229,7 @@ class Trace(BaseModel):
 class Divergence(BaseModel):
     """Training stopped: the update of ``iteration`` would have left ``parameter`` unusable."""
 
+    model_config = FINITE
     iteration: int
     parameter: str
     message: str
@@ -230,11 +239,13 @@ class Divergence(BaseModel):
 
 
 class ResetResponse(BaseModel):
+    model_config = FINITE
     state: State
     trace: ForwardTrace
 
 
 class StepResponse(BaseModel):
+    model_config = FINITE
     state: State = Field(description="after the update, iteration + 1 (unchanged if diverged)")
     trace: Trace
     loss: float = Field(description="E_total of the returned state")
@@ -242,6 +253,7 @@ class StepResponse(BaseModel):
 
 
 class EpochResponse(BaseModel):
+    model_config = FINITE
     state: State = Field(description="after the last update that was made")
     losses: list[float] = Field(
         description="losses[k] is E_total of iteration k+1's forward pass, before its update"

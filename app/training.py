@@ -27,10 +27,7 @@ class Run:
 
 
 def _sigmoid(net: float) -> float:
-    if net >= 0:
-        return 1 / (1 + math.exp(-net))
-    e = math.exp(net)
-    return e / (1 + e)
+    return 1 / (1 + math.exp(-net))  # overflows below net = -709: train() then falls back
 
 
 def _relu(net: float) -> float:
