@@ -2,8 +2,9 @@
 
 from fastapi.exceptions import RequestValidationError
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException
 
-from app import api, limits
+from app import api, compression, limits, pages
 
 app = FastAPIOffline(
     title="Backprop Lab",
@@ -15,5 +16,9 @@ app = FastAPIOffline(
     version="0.1.0",
 )
 app.add_exception_handler(RequestValidationError, limits.validation_error)
+app.add_exception_handler(HTTPException, limits.http_error)
 app.add_middleware(limits.BodySizeLimit)
+app.add_middleware(compression.CompressAssets)
 app.include_router(api.router)
+app.include_router(pages.router)
+app.mount("/static", pages.VersionedStaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -1,0 +1,118 @@
+"""The classroom page: ``GET /``, its static files, and plotly.js from the installed package.
+
+Every asset carries a version in its URL (a hash of the file, or plotly's version), so the
+browser may keep it for a year and a reload asks for nothing but the page itself.
+"""
+
+import gzip
+import hashlib
+import json
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import plotly
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import Scope
+
+from app.schemas import MAX_EPOCHS
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "static"
+TEMPLATES_DIR = ROOT / "templates"
+
+PLOTLY_VERSION = plotly.__version__
+YEAR = "public, max-age=31536000, immutable"
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+class VersionedStaticFiles(StaticFiles):
+    """Static files that may be cached for a year when asked for by a versioned URL."""
+
+    def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200):
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        versioned = b"v=" in scope.get("query_string", b"")
+        response.headers["Cache-Control"] = YEAR if versioned else "no-cache"
+        return response
+
+
+@lru_cache(maxsize=256)
+def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def asset_version(relative: str) -> str:
+    """Return a short hash of ``static/<relative>``, recomputed only when the file changes."""
+    path = STATIC_DIR / relative
+    stat = path.stat()
+    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _modules() -> list[str]:
+    return sorted(path.relative_to(STATIC_DIR).as_posix() for path in STATIC_DIR.rglob("*.js"))
+
+
+def _import_map(request: Request) -> str:
+    """Map each module's plain URL to its versioned URL, so relative imports are cached too."""
+    imports = {}
+    for module in _modules():
+        url = str(request.url_for("static", path=module).path)
+        imports[url] = f"{url}?v={asset_version(module)}"
+    return json.dumps({"imports": imports}, indent=1)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    """The classroom page."""
+
+    def versioned(relative: str) -> str:
+        url = request.url_for("static", path=relative).path
+        return f"{url}?v={asset_version(relative)}"
+
+    response = templates.TemplateResponse(
+        request,
+        "index.html",
+        {
+            "versioned": versioned,
+            "import_map": _import_map(request),
+            "plotly_url": request.url_for("plotly", version=PLOTLY_VERSION).path,
+            "max_epochs": MAX_EPOCHS,
+        },
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@lru_cache(maxsize=1)
+def _plotly() -> tuple[bytes, bytes, str]:
+    """Return plotly.min.js from the installed package, plain and gzipped, and its ETag."""
+    source = resources.files("plotly") / "package_data" / "plotly.min.js"
+    plain = source.read_bytes()
+    etag = '"' + hashlib.sha256(plain).hexdigest()[:16] + '"'
+    return plain, gzip.compress(plain, compresslevel=6, mtime=0), etag
+
+
+@router.get("/vendor/plotly-{version}.min.js", name="plotly")
+def plotly_js(version: str, request: Request) -> Response:
+    """plotly.js as installed with the plotly package, compressed once and cached for a year."""
+    if version != PLOTLY_VERSION:
+        return Response(status_code=404)
+    plain, packed, etag = _plotly()
+    headers = {"Cache-Control": YEAR, "ETag": etag, "Vary": "Accept-Encoding"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(packed, media_type="text/javascript", headers=headers)
+    return Response(plain, media_type="text/javascript", headers=headers)
+
+
+# Compress plotly.js ahead of the first visitor (about 0.15 s, once per process).
+threading.Thread(target=_plotly, name="plotly-gzip", daemon=True).start()

@@ -1,0 +1,92 @@
+// The loss curve: E_total per iteration, drawn by plotly.js (served by this app from the
+// installed plotly package). Every point is plotted and hovering reads its exact iteration
+// and value; plotly simplifies the drawn line itself, so 100,000 points stay smooth.
+
+const COLOR = "#0a5fa8";
+
+function plotlyReady(script) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  return new Promise((resolve, reject) => {
+    script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load"))));
+    script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
+  });
+}
+
+export function createChart(element, { script }) {
+  let log = false;
+  let digits = 9;
+  let drawn = null; // {version, log, digits}
+  let plotly = null;
+  const ready = plotlyReady(script).then((library) => {
+    plotly = library;
+    return library;
+  });
+
+  function layout(last) {
+    return {
+      margin: { l: 92, r: 24, t: 12, b: 64 },
+      paper_bgcolor: "#ffffff",
+      plot_bgcolor: "#ffffff",
+      font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size: 17, color: "#111" },
+      xaxis: {
+        title: { text: "iteration", standoff: 8 },
+        gridcolor: "#e2e5e9",
+        zeroline: false,
+        rangemode: "tozero",
+        tickformat: ",d",
+        ...(last < 10 ? { dtick: 1, tick0: 0 } : {}),
+        hoverformat: ",d",
+      },
+      yaxis: {
+        title: { text: "E<sub>total</sub>", standoff: 8 },
+        type: log ? "log" : "linear",
+        gridcolor: "#e2e5e9",
+        zeroline: false,
+        exponentformat: "power",
+        rangemode: log ? "normal" : "tozero",
+      },
+      hovermode: "x",
+      hoverlabel: { font: { size: 17 } },
+      showlegend: false,
+      uirevision: log ? "log" : "linear",
+      dragmode: "zoom",
+    };
+  }
+
+  const config = {
+    displaylogo: false,
+    responsive: true,
+    scrollZoom: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
+  };
+
+  /** Draw `curve` (a LossCurve); resolve when plotly has drawn it. */
+  async function draw(curve) {
+    if (!plotly) await ready;
+    if (drawn && drawn.version === curve.version && drawn.log === log && drawn.digits === digits) return;
+    const { x, y } = curve.points;
+    const trace = {
+      type: "scatter",
+      mode: x.length === 1 ? "markers" : "lines",
+      x,
+      y,
+      line: { color: COLOR, width: 3 },
+      marker: { color: COLOR, size: 9 },
+      hovertemplate: `iteration %{x:,d}<br>E<sub>total</sub> = %{y:.${digits}~g}<extra></extra>`,
+    };
+    await plotly.react(element, [trace], layout(x.length ? x[x.length - 1] : 0), config);
+    element.dataset.points = String(x.length);
+    drawn = { version: curve.version, log, digits };
+  }
+
+  return {
+    ready,
+    draw,
+    setLog(value) {
+      log = value;
+    },
+    setDigits(value) {
+      digits = value;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// The panel of initial values. Each field takes an exact decimal as typed ("0.15" stays 0.15).
+// A field the browser cannot read as a number, or the server refuses, gets a message beside
+// it, and nothing changes until every field is accepted.
+
+import { exact } from "./format.js";
+
+// [test id suffix, label, path in the state, hint]
+export const FIELDS = [
+  ["w1", "w1", ["weights", "w1"]],
+  ["w2", "w2", ["weights", "w2"]],
+  ["w3", "w3", ["weights", "w3"]],
+  ["w4", "w4", ["weights", "w4"]],
+  ["w5", "w5", ["weights", "w5"]],
+  ["w6", "w6", ["weights", "w6"]],
+  ["w7", "w7", ["weights", "w7"]],
+  ["w8", "w8", ["weights", "w8"]],
+  ["b1", "b1", ["biases", "b1"]],
+  ["b2", "b2", ["biases", "b2"]],
+  ["i1", "input i1", ["inputs", "i1"]],
+  ["i2", "input i2", ["inputs", "i2"]],
+  ["t1", "target o1", ["targets", "o1"]],
+  ["t2", "target o2", ["targets", "o2"]],
+  ["learning-rate", "learning rate η", ["learning_rate"]],
+];
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Read `text` as a number; return {value} or {error}. */
+export function parseDecimal(text) {
+  const cleaned = text.trim().replace(/^\u2212/, "-");
+  if (cleaned === "") return { error: "Enter a number." };
+  if (/^[+-]?\d+,\d+$/.test(cleaned)) return { error: "Use a point as the decimal mark, as in 0.15." };
+  if (!DECIMAL.test(cleaned)) return { error: `“${text.trim()}” is not a number. Type a decimal such as 0.15.` };
+  const value = Number(cleaned);
+  if (!Number.isFinite(value)) return { error: "This number is too large." };
+  return { value };
+}
+
+function getPath(state, path) {
+  return path.reduce((node, key) => node[key], state);
+}
+
+function setPath(state, path, value) {
+  const last = path[path.length - 1];
+  const parent = path.slice(0, -1).reduce((node, key) => node[key], state);
+  parent[last] = value;
+}
+
+export function createEditor(form, { onApply, onRestore }) {
+  const inputs = new Map(); // id -> {input, message, path}
+  form.innerHTML = "";
+  const grid = document.createElement("div");
+  grid.className = "fields";
+  for (const [id, label, path] of FIELDS) {
+    const wrapper = document.createElement("div");
+    wrapper.className = "field";
+    const inputId = `edit-${id}`;
+    wrapper.innerHTML = `
+      <label for="${inputId}">${label}</label>
+      <input id="${inputId}" name="${id}" type="text" inputmode="decimal" spellcheck="false"
+             data-testid="input-${id}" aria-describedby="${inputId}-message">
+      <span class="field-message" id="${inputId}-message" data-testid="message-${id}" role="alert"></span>`;
+    grid.appendChild(wrapper);
+    inputs.set(id, { input: wrapper.querySelector("input"), message: wrapper.querySelector(".field-message"), path, wrapper });
+  }
+  const actions = document.createElement("div");
+  actions.className = "editor-actions";
+  actions.innerHTML = `
+    <button type="submit" class="button primary" data-testid="apply-inputs">Apply and reset</button>
+    <button type="button" class="button" data-testid="restore-example">Restore the worked example</button>
+    <span class="form-message" data-testid="editor-message" role="status"></span>`;
+  form.append(grid, actions);
+  const formMessage = actions.querySelector(".form-message");
+
+  function clearMessages() {
+    for (const { message, wrapper } of inputs.values()) {
+      message.textContent = "";
+      wrapper.classList.remove("invalid");
+    }
+    formMessage.textContent = "";
+  }
+
+  function mark(id, text) {
+    const item = inputs.get(id);
+    item.message.textContent = text;
+    item.wrapper.classList.add("invalid");
+    item.input.setAttribute("aria-invalid", "true");
+  }
+
+  /** Show the server's 422 errors beside their fields: "state.weights.w1" → w1's field. */
+  function showServerErrors(errors) {
+    let placed = 0;
+    for (const error of errors) {
+      const field = String(error.field || "").replace(/^state\./, "");
+      const matches = [...inputs.entries()].filter(([, { path }]) => {
+        const dotted = path.join(".");
+        return dotted === field || dotted.startsWith(`${field}.`);
+      });
+      for (const [id] of matches) mark(id, error.message);
+      placed += matches.length;
+      if (!matches.length) formMessage.textContent = `${error.field}: ${error.message}`;
+    }
+    return placed;
+  }
+
+  /** Fill the fields with `state`'s values. */
+  function show(state) {
+    clearMessages();
+    for (const { input, path } of inputs.values()) {
+      input.value = exact(getPath(state, path));
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  /** Return a copy of `base` with the typed values, or null after marking the unreadable ones. */
+  function read(base) {
+    clearMessages();
+    const state = structuredClone(base);
+    let ok = true;
+    for (const [id, { input, path }] of inputs) {
+      const parsed = parseDecimal(input.value);
+      if (parsed.error) {
+        mark(id, parsed.error);
+        ok = false;
+      } else {
+        input.removeAttribute("aria-invalid");
+        setPath(state, path, parsed.value);
+      }
+    }
+    if (!ok) formMessage.textContent = "Nothing was changed: correct the marked fields first.";
+    return ok ? state : null;
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    onApply();
+  });
+  actions.querySelector("[data-testid=restore-example]").addEventListener("click", () => onRestore());
+
+  return {
+    show,
+    read,
+    showServerErrors(errors) {
+      showServerErrors(errors);
+      formMessage.textContent ||= "Nothing was changed: the server refused the marked values.";
+      if (!formMessage.textContent.startsWith("Nothing")) formMessage.textContent = `Nothing was changed. ${formMessage.textContent}`;
+    },
+    say(text) {
+      formMessage.textContent = text;
+    },
+  };
+}

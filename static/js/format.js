@@ -1,0 +1,38 @@
+// Numbers as the page prints them: significant digits, a true minus sign, ×10ⁿ for the very
+// large or small. Formatting only: every value arrives from the server already computed.
+
+const SUPERSCRIPT = { "-": "⁻", "+": "", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+export const DEFAULT_DIGITS = 9; // the worked example prints nine significant digits
+export const MIN_DIGITS = 2;
+export const MAX_DIGITS = 9;
+
+function trimZeros(mantissa) {
+  return mantissa.includes(".") ? mantissa.replace(/0+$/, "").replace(/\.$/, "") : mantissa;
+}
+
+/** Return `value` with `digits` significant digits, trailing zeros dropped (0.741365070 → 0.74136507). */
+export function formatNumber(value, digits = DEFAULT_DIGITS) {
+  if (value === null || value === undefined) return "–";
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+  if (value === 0) return "0";
+  const text = value.toPrecision(digits);
+  const [mantissa, exponent] = text.split("e");
+  let out = trimZeros(mantissa);
+  if (exponent !== undefined) {
+    const power = [...exponent].map((c) => SUPERSCRIPT[c]).join("");
+    out = `${out}×10${power}`;
+  }
+  return out.replace("-", "−");
+}
+
+/** Return the shortest text that reads back as exactly `value` (what data-value holds). */
+export function exact(value) {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+/** Return an iteration count with thousands separators. */
+export function formatCount(n) {
+  return Number(n).toLocaleString("en-US");
+}
