@@ -2,14 +2,35 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app import network, training
-from app.schemas import EpochRequest, EpochResponse, ResetResponse, StateRequest, StepResponse
+from app.schemas import (
+    MAX_ITERATION,
+    EpochRequest,
+    EpochResponse,
+    InvalidRequest,
+    Refused,
+    ResetResponse,
+    StateRequest,
+    StepResponse,
+)
 
-router = APIRouter(prefix="/api", tags=["training"])
+router = APIRouter(
+    prefix="/api",
+    tags=["training"],
+    responses={
+        400: {"model": Refused, "description": "The body is not UTF-8 text"},
+        409: {"model": Refused, "description": "The iteration count would pass its limit"},
+        413: {"model": Refused, "description": "The body is larger than 64 KiB"},
+        422: {
+            "model": InvalidRequest,
+            "description": "The request is malformed; each problem names its field",
+        },
+    },
+)
 
 OptionalStateRequest = Annotated[StateRequest | None, Body()]
 
@@ -45,8 +66,17 @@ def _divergence(iteration: int, parameter: str) -> dict[str, Any]:
     }
 
 
-def _state_of(request: StateRequest | EpochRequest | None) -> dict[str, Any]:
-    return (request or StateRequest()).state.model_dump()
+def _state_of(request: StateRequest | EpochRequest | None, advance: int = 0) -> dict[str, Any]:
+    """Return the state a request sends as plain dicts, refusing one whose iteration count
+    could not move ``advance`` further without leaving its bound."""
+    state = (request or StateRequest()).state.model_dump()
+    if state["iteration"] + advance > MAX_ITERATION:
+        raise HTTPException(
+            status_code=409,
+            detail=f"state.iteration: {state['iteration']} cannot advance {advance} further "
+            f"without passing the limit of {MAX_ITERATION} iterations; reset it",
+        )
+    return state
 
 
 @router.post("/reset", response_model=ResetResponse)
@@ -64,7 +94,7 @@ async def reset(request: OptionalStateRequest = None) -> Response:
 async def step(request: OptionalStateRequest = None) -> Response:
     """Run one iteration (forward, backward, update) and return the next state with every value
     it computed."""
-    state = _state_of(request)
+    state = _state_of(request, advance=1)
     inputs, targets, learning_rate, options = _parts(state)
     weights, biases, trace = network.step(
         inputs, targets, state["weights"], state["biases"], learning_rate, options
@@ -86,7 +116,7 @@ async def step(request: OptionalStateRequest = None) -> Response:
 @router.post("/epoch", response_model=EpochResponse)
 def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
-    state = request.state.model_dump()
+    state = _state_of(request, advance=request.epochs)
     inputs, targets, learning_rate, options = _parts(state)
     run = training.train(
         inputs, targets, state["weights"], state["biases"], learning_rate, options, request.epochs

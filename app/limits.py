@@ -3,8 +3,11 @@
 from typing import Any
 
 from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # A state is well under 1 kB; this leaves room for any honest request.
@@ -41,6 +44,15 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = [_problem(error) for error in exc.errors()]
     summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
     return JSONResponse(status_code=422, content={"detail": summary, "errors": errors})
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Answer as FastAPI does, but say that a 400 (bytes that are not even text) is the body's."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        detail = f"body: {exc.detail}; send UTF-8 JSON"
+        return JSONResponse(status_code=400, content={"detail": detail})
+    return await http_exception_handler(request, exc)
 
 
 class BodySizeLimit:

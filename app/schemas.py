@@ -7,7 +7,7 @@ JSON numbers within the stated bounds, unknown fields are refused, and the 422 n
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from app import network
@@ -31,6 +31,16 @@ Value = Annotated[
         description=f"a finite number, |value| <= {PARAMETER_LIMIT:g}",
     ),
 ]
+
+
+def _whole_float_to_int(value: object) -> object:
+    """JSON Schema counts 3.0 as an integer; strict pydantic would not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_whole_float_to_int)]
 
 
 # --- The state the page holds -------------------------------------------------------------
@@ -91,7 +101,7 @@ class State(BaseModel):
         description=f"eta, with 0 < eta <= {MAX_LEARNING_RATE:g}",
     )
     options: Options = Field(default_factory=Options)
-    iteration: int = Field(default=0, ge=0, le=MAX_ITERATION)
+    iteration: Count = Field(default=0, ge=0, le=MAX_ITERATION)
 
     @model_validator(mode="after")
     def softmax_targets_are_a_distribution(self) -> Self:
@@ -127,7 +137,9 @@ class EpochRequest(BaseModel):
         json_schema_extra={"examples": [{"state": EXAMPLE_STATE, "epochs": 10_000}]},
     )
     state: State = Field(default_factory=State)
-    epochs: int = Field(default=1, ge=1, le=MAX_EPOCHS, description=f"1 <= epochs <= {MAX_EPOCHS}")
+    epochs: Count = Field(
+        default=1, ge=1, le=MAX_EPOCHS, description=f"1 <= epochs <= {MAX_EPOCHS}"
+    )
 
 
 # --- What one iteration computed ----------------------------------------------------------
@@ -260,3 +272,25 @@ class EpochResponse(BaseModel):
     )
     loss: float = Field(description="E_total of the returned state")
     diverged: Divergence | None = None
+
+
+# --- Errors -------------------------------------------------------------------------------
+
+
+class Problem(BaseModel):
+    field: str = Field(description="where, e.g. state.weights.w1 (body for the body as a whole)")
+    message: str
+    type: str
+
+
+class InvalidRequest(BaseModel):
+    """A 422: what was wrong, each problem naming its field."""
+
+    detail: str = Field(description="every problem on one line: 'field: message; ...'")
+    errors: list[Problem]
+
+
+class Refused(BaseModel):
+    """A 4xx other than 422, e.g. 413 for a body over the limit."""
+
+    detail: str

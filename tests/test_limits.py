@@ -3,6 +3,7 @@
 import pytest
 
 from app.limits import MAX_BODY_BYTES
+from app.schemas import MAX_ITERATION
 
 BAD_STATES = [
     ({"weights": {"w9": 0.1}}, "state.weights.w9"),
@@ -107,3 +108,12 @@ def test_unknown_paths_and_methods_answer_json(client):
     assert client.get("/api/nowhere").json() == {"detail": "Not Found"}
     answer = client.get("/api/step")
     assert answer.status_code == 405 and answer.headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize(("path", "extra"), [("/api/step", {}), ("/api/epoch", {"epochs": 5})])
+def test_a_state_at_the_iteration_limit_cannot_advance_past_it(client, path, extra):
+    answer = client.post(path, json={"state": {"iteration": MAX_ITERATION}, **extra})
+    assert answer.status_code == 409
+    assert answer.json()["detail"].startswith("state.iteration: ")
+    almost = {"state": {"iteration": MAX_ITERATION - 2}, "epochs": 2}
+    assert client.post("/api/epoch", json=almost).json()["state"]["iteration"] == MAX_ITERATION
