@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -11,7 +12,11 @@ from app.schemas import (
     MAX_ITERATION,
     EpochRequest,
     EpochResponse,
+    GradientCheckRequest,
+    GradientCheckResponse,
     InvalidRequest,
+    LandscapeRequest,
+    LandscapeResponse,
     Refused,
     ResetResponse,
     StateRequest,
@@ -133,4 +138,60 @@ def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
     loss = network.forward(inputs, targets, run.weights, run.biases, options)["E_total"]
     return _answer(
         EpochResponse, {"state": state, "losses": run.losses, "loss": loss, "diverged": diverged}
+    )
+
+
+def relative_error(backprop: float, numerical: float) -> float:
+    """Return |a - n| / max(|a|, |n|), or 0 when both are 0."""
+    scale = max(abs(backprop), abs(numerical))
+    return abs(backprop - numerical) / scale if scale > 0 else 0.0
+
+
+@router.post("/gradient-check", response_model=GradientCheckResponse, tags=["analysis"])
+async def gradient_check(request: Annotated[GradientCheckRequest, Body()]) -> Response:
+    """Compare each backpropagation gradient with a central difference of E_total."""
+    state = request.state.model_dump()
+    inputs, targets, learning_rate, options = _parts(state)
+    weights, biases = state["weights"], state["biases"]
+    fwd = network.forward(inputs, targets, weights, biases, options)
+    backprop = network.backward(inputs, targets, weights, learning_rate, fwd, options)["gradients"]
+    numerical = network.numerical_gradients(
+        inputs, targets, weights, biases, options, request.epsilon
+    )
+    parameters = [
+        {
+            "name": name,
+            "backprop": backprop[name],
+            "numerical": numerical[name],
+            "relative_error": relative_error(backprop[name], numerical[name]),
+        }
+        for name in network.PARAMETERS
+    ]
+    return _answer(GradientCheckResponse, {"parameters": parameters})
+
+
+# sync: 40,000 networks take a few milliseconds, kept off the event loop
+@router.post("/landscape", response_model=LandscapeResponse, tags=["analysis"])
+def landscape(request: Annotated[LandscapeRequest, Body()]) -> Response:
+    """E_total over a grid of two parameters centred on their current values, the rest held."""
+    state = request.state.model_dump()
+    inputs, targets, _, options = _parts(state)
+    weights, biases = state["weights"], state["biases"]
+    values = {**weights, **biases}
+    axes = {
+        axis: np.linspace(
+            values[name] - request.span, values[name] + request.span, request.resolution
+        )
+        for axis, name in (("x", request.x), ("y", request.y))
+    }
+    surface = network.loss_surface(
+        inputs, targets, weights, biases, options, request.x, axes["x"], request.y, axes["y"]
+    )
+    return _answer(
+        LandscapeResponse,
+        {
+            "x": {"name": request.x, "values": axes["x"].tolist()},
+            "y": {"name": request.y, "values": axes["y"].tolist()},
+            "E_total": surface.tolist(),
+        },
     )

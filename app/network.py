@@ -255,3 +255,56 @@ def step(
         weights, biases, trace["gradients"], learning_rate, options
     )
     return new_weights, new_biases, trace
+
+
+def numerical_gradients(
+    inputs: dict[str, Number],
+    targets: dict[str, Number],
+    weights: dict[str, Number],
+    biases: dict[str, Number],
+    options: Options,
+    epsilon: float,
+) -> dict[str, Number]:
+    """Return dE_total/dp for every weight and bias by central differences,
+    (E(p + epsilon) - E(p - epsilon)) / (2 epsilon), from one forward pass over the 20 shifted
+    networks at once."""
+    count = len(PARAMETERS)
+    values = np.array([weights[name] for name in WEIGHTS] + [biases[name] for name in BIASES])
+    shifts = np.concatenate([np.eye(count), -np.eye(count)]) * epsilon
+    shifted = values + shifts  # row k moves parameter k up, row count + k moves it down
+    columns = {name: shifted[:, k] for k, name in enumerate(PARAMETERS)}
+    E_total = forward(
+        inputs,
+        targets,
+        {name: columns[name] for name in WEIGHTS},
+        {name: columns[name] for name in BIASES},
+        options,
+    )["E_total"]
+    return {
+        name: (E_total[k] - E_total[count + k]) / (2 * epsilon) for k, name in enumerate(PARAMETERS)
+    }
+
+
+def loss_surface(
+    inputs: dict[str, Number],
+    targets: dict[str, Number],
+    weights: dict[str, Number],
+    biases: dict[str, Number],
+    options: Options,
+    x: str,
+    x_values: np.ndarray,
+    y: str,
+    y_values: np.ndarray,
+) -> np.ndarray:
+    """Return E_total over a grid of two parameters, rows following y and columns x, every other
+    parameter held; one forward pass over all the grid's networks at once."""
+    grid_x, grid_y = np.meshgrid(x_values, y_values)
+    parameters: dict[str, Number] = {**weights, **biases, x: grid_x, y: grid_y}
+    fwd = forward(
+        inputs,
+        targets,
+        {name: parameters[name] for name in WEIGHTS},
+        {name: parameters[name] for name in BIASES},
+        options,
+    )
+    return np.broadcast_to(fwd["E_total"], grid_x.shape)

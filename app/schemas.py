@@ -142,6 +142,61 @@ class EpochRequest(BaseModel):
     )
 
 
+PARAMETER_NAMES = Literal["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
+MAX_RESOLUTION = 201
+MAX_SPAN = 1000.0
+
+
+class GradientCheckRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"state": EXAMPLE_STATE, "epsilon": 1e-4}]},
+    )
+    state: State = Field(default_factory=State)
+    epsilon: float = Field(
+        default=1e-4,
+        ge=1e-12,
+        le=1.0,
+        description="the central difference's step, 1e-12 <= epsilon <= 1",
+    )
+
+
+class LandscapeRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {"state": EXAMPLE_STATE, "x": "w5", "y": "w1", "span": 1.0, "resolution": 51}
+            ]
+        },
+    )
+    state: State = Field(default_factory=State)
+    x: PARAMETER_NAMES = "w5"
+    y: PARAMETER_NAMES = "w1"
+    span: float = Field(
+        default=1.0,
+        gt=0,
+        le=MAX_SPAN,
+        description=f"each axis runs from value - span to value + span, 0 < span <= {MAX_SPAN:g}",
+    )
+    resolution: Count = Field(
+        default=51,
+        ge=2,
+        le=MAX_RESOLUTION,
+        description=f"points per axis, 2 <= resolution <= {MAX_RESOLUTION}",
+    )
+
+    @model_validator(mode="after")
+    def two_different_axes(self) -> Self:
+        if self.x == self.y:
+            raise PydanticCustomError(
+                "same_axes", "x and y must be two different parameters", {"field": "y"}
+            )
+        return self
+
+
 # --- What one iteration computed ----------------------------------------------------------
 
 
@@ -272,6 +327,34 @@ class EpochResponse(BaseModel):
     )
     loss: float = Field(description="E_total of the returned state")
     diverged: Divergence | None = None
+
+
+class ParameterCheck(BaseModel):
+    model_config = FINITE
+    name: str
+    backprop: float = Field(description="dE_total/dp as backpropagation computes it")
+    numerical: float = Field(description="(E(p + epsilon) - E(p - epsilon)) / (2 epsilon)")
+    relative_error: float = Field(
+        description="|backprop - numerical| / max(|backprop|, |numerical|)"
+    )
+
+
+class GradientCheckResponse(BaseModel):
+    model_config = FINITE
+    parameters: list[ParameterCheck]
+
+
+class Axis(BaseModel):
+    model_config = FINITE
+    name: str
+    values: list[float]
+
+
+class LandscapeResponse(BaseModel):
+    model_config = FINITE
+    x: Axis
+    y: Axis
+    E_total: list[list[float]] = Field(description="E_total[row][column]: rows follow y, columns x")
 
 
 # --- Errors -------------------------------------------------------------------------------
