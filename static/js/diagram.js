@@ -4,7 +4,7 @@
 import { exact, formatNumber } from "./format.js";
 import { setValue, svg } from "./svg.js";
 
-const WIDTH = 1275;
+const WIDTH = 1464;
 const HEIGHT = 700;
 const TOP = 175;
 const BOTTOM = 525;
@@ -15,12 +15,12 @@ const MIDDLE = (TOP + BOTTOM) / 2;
 const BOXES = {
   i1: { x: 60, y: TOP, w: 110, h: 84 },
   i2: { x: 60, y: BOTTOM, w: 110, h: 84 },
-  h1: { x: 560, y: TOP, w: 250, h: 140 },
-  h2: { x: 560, y: BOTTOM, w: 250, h: 140 },
-  o1: { x: 1136, y: TOP, w: 262, h: 196 },
-  o2: { x: 1136, y: BOTTOM, w: 262, h: 196 },
-  b1: { x: 524, y: MIDDLE, w: 272, h: 104 },
-  b2: { x: 1136, y: MIDDLE, w: 250, h: 104 },
+  h1: { x: 636, y: TOP, w: 262, h: 140 },
+  h2: { x: 636, y: BOTTOM, w: 262, h: 140 },
+  o1: { x: 1308, y: TOP, w: 306, h: 196 },
+  o2: { x: 1308, y: BOTTOM, w: 306, h: 196 },
+  b1: { x: 598, y: MIDDLE, w: 250, h: 136 },
+  b2: { x: 1308, y: MIDDLE, w: 260, h: 136 },
 };
 
 // Edges: parameter, from, to, where along the edge its label sits, and above/below/on the line.
@@ -157,12 +157,12 @@ export function createDiagram(root, { onSelect }) {
     return { group, title, b };
   }
 
-  function row(group, b, index, label, key, testid) {
+  function row(group, b, index, label, key, testid, stacked = false) {
     const y = 34 + LINE * (index + 1) + 4;
     const row = svg("g", { class: "row" }, group);
     const text = svg("text", { class: "row-label", x: PAD, y }, row);
     text.textContent = label;
-    valueText(row, key, { x: b.w - PAD, y, "text-anchor": "end" }, testid);
+    valueText(row, key, { x: b.w - PAD, y: stacked ? y + LINE : y, "text-anchor": "end" }, testid);
     return row;
   }
 
@@ -189,7 +189,7 @@ export function createDiagram(root, { onSelect }) {
         const rowLabel = r.querySelector(".row-label");
         rowLabel.textContent = "";
         svg("tspan", {}, rowLabel).textContent = "E";
-        svg("tspan", { class: "subscript", dy: 6 }, rowLabel).textContent = name;
+        svg("tspan", { class: "subscript", dy: 4 }, rowLabel).textContent = name;
       }
       if (label === "δ") backwardOnly.push(r);
     });
@@ -199,8 +199,9 @@ export function createDiagram(root, { onSelect }) {
     makeSelectable(group, name, `bias ${name}`);
     title.textContent = name;
     valueText(group, name, { x: b.w - PAD, y: 34, "text-anchor": "end" }, `bias-${name}`);
-    const grad = row(group, b, 0, "∂E/∂b", `grad-${name}`, `grad-${name}`);
-    const change = row(group, b, 1, "Δb", `change-${name}`, `change-${name}`);
+    // the gradient sits under its label: a bias box is narrow, between two neurons
+    const grad = row(group, b, 0, "∂E/∂b", `grad-${name}`, `grad-${name}`, true);
+    const change = row(group, b, 2, "Δb", `change-${name}`, `change-${name}`);
     backwardOnly.push(grad, change);
   }
 

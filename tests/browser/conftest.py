@@ -1,0 +1,229 @@
+"""Browser tests: the real app under uvicorn, driven by Debian's Chromium through Playwright.
+
+Playwright never downloads a browser here: it launches /usr/lib/chromium/chromium. Every page
+records its requests, console errors and page errors, and each test ends by checking that all
+requests stayed on the test server and nothing was logged as an error.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    origin: str
+
+    def post(self, path: str, body: Any = None) -> dict[str, Any]:
+        """POST JSON to the API and return the answer (raising on a non-2xx status)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.origin + path,
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(self.origin + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, _lower(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, _lower(error.headers), error.read()
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {key.lower(): value for key, value in headers.items()}
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    """Start the app with uvicorn on a free port; return the process and its origin."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+    )
+    origin = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(origin + "/", timeout=1) as response:
+                if response.status == 200:
+                    return process, origin
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("the server did not answer within 30 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    process, origin = start_server()
+    try:
+        yield Server(origin)
+    finally:
+        stop_server(process)
+
+
+def launch(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make browser installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """What a page did: every request URL, console errors, uncaught page errors."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        allowed = urlsplit(self.origin)
+        return [
+            url for url in self.requests
+            if (urlsplit(url).scheme, urlsplit(url).netloc) != (allowed.scheme, allowed.netloc)
+        ]
+
+    def assert_clean(self) -> None:
+        assert self.requests, "the page made no request at all"
+        assert self.foreign_requests() == [], "requests left the origin"
+        assert self.console_errors == [], "console errors"
+        assert self.page_errors == [], "uncaught page errors"
+
+
+@dataclass
+class Page:
+    """A Playwright page on the app, with what it did."""
+
+    page: Any
+    watch: Watch
+    server: Server
+
+    def open(self) -> None:
+        self.page.goto(self.server.origin + "/")
+        self.wait_ready()
+
+    def wait_ready(self) -> None:
+        self.page.wait_for_function(
+            "() => document.querySelector('[data-testid=loss]').dataset.value"
+            " && document.querySelector('[data-testid=loss-chart]').data"
+        )
+
+    def value(self, testid: str, within: str | None = None) -> float:
+        """Return the full-precision number in the data-value of `testid`."""
+        return float(self.attr(testid, "data-value", within))
+
+    def attr(self, testid: str, name: str, within: str | None = None) -> str:
+        scope = self.page.get_by_test_id(within) if within else self.page
+        text = scope.get_by_test_id(testid).get_attribute(name)
+        assert text is not None, f"{testid} has no {name}"
+        return text
+
+    def text(self, testid: str, within: str | None = None) -> str:
+        scope = self.page.get_by_test_id(within) if within else self.page
+        return (scope.get_by_test_id(testid).text_content() or "").strip()
+
+    def click(self, testid: str) -> None:
+        self.page.get_by_test_id(testid).click()
+
+    def wait_iteration(self, text: str) -> None:
+        self.page.wait_for_function(
+            "t => document.querySelector('[data-testid=iteration]').textContent === t", arg=text
+        )
+
+    def chart_points(self) -> dict[str, list[float]]:
+        return self.page.evaluate(
+            "() => { const d = document.querySelector('[data-testid=loss-chart]').data[0];"
+            " return {x: Array.from(d.x), y: Array.from(d.y)}; }"
+        )
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path))
+        return path
+
+
+def watch(page: Any, origin: str) -> Watch:
+    seen = Watch(origin)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("console", lambda message: seen.console_errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+    return seen
+
+
+@pytest.fixture
+def app_page(browser: Any, server: Server) -> Iterator[Page]:
+    """A fresh browser context (empty localStorage) at 1280×720 on the app's page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    seen = watch(page, server.origin)
+    wrapped = Page(page, seen, server)
+    try:
+        wrapped.open()
+        yield wrapped
+        seen.assert_clean()
+    finally:
+        context.close()

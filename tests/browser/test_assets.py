@@ -1,0 +1,76 @@
+"""Every asset from this server: plotly.js from the installed package, compressed, cacheable;
+our own files under versioned URLs; a reload that asks for almost nothing."""
+
+import gzip
+import re
+from importlib import resources
+from typing import Any
+
+import plotly
+
+from tests.browser.conftest import Page, Server, watch
+
+
+def test_plotly_comes_from_the_installed_package(server: Server) -> None:
+    status, headers, body = server.get("/")
+    page = body.decode()
+    match = re.search(r'<script src="(/vendor/plotly-[^"]+\.min\.js)"', page)
+    assert match, "the page loads plotly.js from this server"
+    url = match.group(1)
+    assert plotly.__version__ in url
+
+    status, headers, body = server.get(url, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert "immutable" in headers["cache-control"]
+    assert "max-age=31536000" in headers["cache-control"]
+    installed = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    assert gzip.decompress(body) == installed
+    assert len(body) < 2_000_000
+
+    status, _, _ = server.get(url, {"If-None-Match": headers["etag"]})
+    assert status == 304
+    status, _, _ = server.get("/vendor/plotly-0.0.0.min.js")
+    assert status == 404
+
+
+def test_own_assets_are_versioned_and_compressed(server: Server) -> None:
+    _, _, body = server.get("/")
+    page = body.decode()
+    urls = re.findall(r'"(/static/[^"?]+\?v=[0-9a-f]{12})"', page)
+    assert any(u.startswith("/static/js/main.js") for u in urls)
+    assert any(u.startswith("/static/css/page.css") for u in urls)
+    assert any(u.startswith("/static/js/diagram.js") for u in urls)  # through the import map
+    for url in urls:
+        status, headers, _ = server.get(url, {"Accept-Encoding": "gzip"})
+        assert status == 200, url
+        assert "immutable" in headers["cache-control"], url
+    status, headers, _ = server.get("/static/css/page.css", {"Accept-Encoding": "gzip"})
+    assert headers["cache-control"] == "no-cache"
+    assert headers.get("content-encoding") == "gzip"
+
+
+def test_a_reload_fetches_only_the_page(browser: Any, server: Server) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    seen = watch(page, server.origin)
+    app = Page(page, seen, server)
+    try:
+        app.open()
+        app.click("step")
+        app.wait_iteration("1")
+        page.reload()
+        app.wait_ready()
+        assert app.text("iteration") == "1"
+        # what the reload took from the network (transferSize 0: from the browser's cache)
+        transfers = page.evaluate(
+            "() => performance.getEntriesByType('navigation').concat("
+            "performance.getEntriesByType('resource')).map(e => [e.name, e.transferSize])"
+        )
+        fetched = [name.removeprefix(server.origin) for name, size in transfers if size > 0]
+        assert fetched == ["/"]
+        assert sum(size for _, size in transfers) < 100_000
+        seen.assert_clean()
+    finally:
+        context.close()
+
