@@ -25,7 +25,6 @@ from app.schemas import (
 
 router = APIRouter(
     prefix="/api",
-    tags=["training"],
     responses={
         400: {"model": Refused, "description": "The body is not UTF-8 text"},
         409: {"model": Refused, "description": "The iteration count would pass its limit"},
@@ -84,7 +83,7 @@ def _state_of(request: StateRequest | EpochRequest | None, advance: int = 0) -> 
     return state
 
 
-@router.post("/reset", response_model=ResetResponse)
+@router.post("/reset", response_model=ResetResponse, tags=["training"])
 async def reset(request: OptionalStateRequest = None) -> Response:
     """Validate a state (the worked example if none is sent) and return it at iteration 0 with
     its forward pass."""
@@ -95,7 +94,7 @@ async def reset(request: OptionalStateRequest = None) -> Response:
 
 
 # async: one step is far cheaper than a hop to the thread pool
-@router.post("/step", response_model=StepResponse)
+@router.post("/step", response_model=StepResponse, tags=["training"])
 async def step(request: OptionalStateRequest = None) -> Response:
     """Run one iteration (forward, backward, update) and return the next state with every value
     it computed."""
@@ -118,7 +117,7 @@ async def step(request: OptionalStateRequest = None) -> Response:
 
 
 # sync: a long run must not hold up the event loop, so it goes to the thread pool
-@router.post("/epoch", response_model=EpochResponse)
+@router.post("/epoch", response_model=EpochResponse, tags=["training"])
 def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
     state = _state_of(request, advance=request.epochs)

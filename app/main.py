@@ -1,12 +1,12 @@
 """Assemble the application: the API, the page, the static files and the error answers."""
 
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
-from app import api, compression, limits, pages
+from app import api, compression, docs, headers, limits, pages
 
-app = FastAPIOffline(
+app = FastAPI(
     title="Backprop Lab",
     summary="The classic 2-2-2 backpropagation worked example, computed exactly.",
     description=(
@@ -14,11 +14,15 @@ app = FastAPIOffline(
         "example's values) and returns the next one: the server keeps nothing between requests."
     ),
     version="0.1.0",
+    docs_url=None,
+    redoc_url=None,
 )
 app.add_exception_handler(RequestValidationError, limits.validation_error)
 app.add_exception_handler(HTTPException, limits.http_error)
 app.add_middleware(limits.BodySizeLimit)
 app.add_middleware(compression.CompressAssets)
+app.add_middleware(headers.SecurityHeaders)
 app.include_router(api.router)
 app.include_router(pages.router)
+docs.mount(app)
 app.mount("/static", pages.VersionedStaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -1,0 +1,53 @@
+"""Security headers: this origin only, no inline script, no framing unless a course site is
+named; the API page's one inline script is allowed by its hash."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.headers import script_hash
+from app.main import app
+
+
+def directives(policy: str) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/api/step"), ("GET", "/openapi.json")])
+def test_every_answer_carries_the_security_headers(client, method, path):
+    answer = client.request(method, path)
+    policy = directives(answer.headers["content-security-policy"])
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["object-src"] == "'none'"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_errors_carry_them_too(client):
+    answer = client.post("/api/step", json={"state": {"weights": {"w1": "x"}}})
+    assert answer.status_code == 422 and "content-security-policy" in answer.headers
+
+
+def test_the_api_page_allows_exactly_its_own_inline_script(client):
+    answer = client.get("/docs")
+    scripts = re.findall(r"<script>(.*?)</script>", answer.text, re.S)
+    assert len(scripts) == 1
+    policy = directives(answer.headers["content-security-policy"])
+    assert policy["script-src"] == f"'self' {script_hash(scripts[0])}"
+    for asset in re.findall(r'(?:src|href)="([^"]+)"', answer.text):
+        assert asset.startswith("/"), asset  # served here, never from a CDN
+        assert client.get(asset).status_code == 200
+
+
+def test_a_course_site_may_be_allowed_to_frame_the_app(monkeypatch):
+    monkeypatch.setenv("FRAME_ANCESTORS", "https://lms.example.edu")
+    with TestClient(app) as local:
+        answer = local.post("/api/step")
+    assert directives(answer.headers["content-security-policy"])["frame-ancestors"] == (
+        "https://lms.example.edu"
+    )
+    assert "x-frame-options" not in answer.headers
