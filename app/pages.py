@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
+from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,17 +77,20 @@ def index(request: Request) -> HTMLResponse:
         url = request.url_for("static", path=relative).path
         return f"{url}?v={asset_version(relative)}"
 
+    import_map = _import_map(request)
     response = templates.TemplateResponse(
         request,
         "index.html",
         {
             "versioned": versioned,
-            "import_map": _import_map(request),
+            "import_map": import_map,
             "plotly_url": request.url_for("plotly", version=PLOTLY_VERSION).path,
             "max_epochs": MAX_EPOCHS,
         },
     )
     response.headers["Cache-Control"] = "no-cache"
+    # The import map is the page's one inline script: the policy allows it by its hash.
+    response.headers["Content-Security-Policy"] = content_security_policy([script_hash(import_map)])
     return response
 
 
