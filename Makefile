@@ -6,7 +6,7 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test bench install browser wrk clean
+.PHONY: run test bench loadtest install browser wrk clean
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -38,6 +38,10 @@ test: install browser
 
 bench: install browser wrk
 	$(PYTHON) -m benchmarks
+
+# 100 classroom clients against one server on 127.0.0.1 for 20 s (WORKERS=4 for several).
+loadtest: install
+	WORKERS=$(WORKERS) $(PYTHON) -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

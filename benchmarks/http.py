@@ -30,12 +30,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(application: str, probe: str) -> Iterator[str]:
-    """Serve ``application`` with one uvicorn worker (uvloop, httptools) and yield its URL."""
-    port = free_port()
+def server(
+    application: str, probe: str, port: int | None = None, workers: str = "1"
+) -> Iterator[tuple[str, int]]:
+    """Serve ``application`` with uvicorn (uvloop, httptools); yield its URL and process id."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", application, "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+         "--workers", workers, "--log-level", "warning", "--no-access-log"],
         cwd=ROOT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -46,7 +48,7 @@ def server(application: str, probe: str) -> Iterator[str]:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -73,7 +75,7 @@ def requests_per_second(url: str, method: str = "GET", body: str | None = None) 
 
 
 def main(baseline_seconds: float) -> None:
-    with server("app.main:app", "/openapi.json") as url:
+    with server("app.main:app", "/openapi.json") as (url, _):
         body = {"state": EXAMPLE_STATE, "epochs": 10_000}
         with httpx.Client(base_url=url, timeout=60) as client:
 
@@ -92,7 +94,7 @@ def main(baseline_seconds: float) -> None:
         step_rate = requests_per_second(
             url + "/api/step", "POST", json.dumps({"state": EXAMPLE_STATE})
         )
-    with server("benchmarks.trivial:app", "/trivial") as url:
+    with server("benchmarks.trivial:app", "/trivial") as (url, _):
         trivial_rate = requests_per_second(url + "/trivial")
         sync_rate = requests_per_second(url + "/trivial-sync")
     print(f"POST /api/step, {CONNECTIONS} connections: {step_rate:,.0f} req/s")
