@@ -106,13 +106,20 @@ async def step(request: OptionalStateRequest = None) -> Response:
     culprit = training.out_of_bounds(weights, biases)
     if culprit is not None:
         diverged = _divergence(state["iteration"] + 1, culprit)
-        loss = trace["forward"]["E_total"]
+        forward = trace["forward"]
     else:
         diverged = None
         state = {**state, "weights": weights, "biases": biases, "iteration": state["iteration"] + 1}
-        loss = network.forward(inputs, targets, weights, biases, options)["E_total"]
+        forward = network.forward(inputs, targets, weights, biases, options)
     return _answer(
-        StepResponse, {"state": state, "trace": trace, "loss": loss, "diverged": diverged}
+        StepResponse,
+        {
+            "state": state,
+            "trace": trace,
+            "forward": forward,
+            "loss": forward["E_total"],
+            "diverged": diverged,
+        },
     )
 
 
@@ -134,9 +141,16 @@ def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
         "biases": run.biases,
         "iteration": state["iteration"] + len(run.losses),
     }
-    loss = network.forward(inputs, targets, run.weights, run.biases, options)["E_total"]
+    forward = network.forward(inputs, targets, run.weights, run.biases, options)
     return _answer(
-        EpochResponse, {"state": state, "losses": run.losses, "loss": loss, "diverged": diverged}
+        EpochResponse,
+        {
+            "state": state,
+            "losses": run.losses,
+            "forward": forward,
+            "loss": forward["E_total"],
+            "diverged": diverged,
+        },
     )
 
 

@@ -315,6 +315,7 @@ class StepResponse(BaseModel):
     model_config = FINITE
     state: State = Field(description="after the update, iteration + 1 (unchanged if diverged)")
     trace: Trace
+    forward: Forward = Field(description="the forward pass of the returned state")
     loss: float = Field(description="E_total of the returned state")
     diverged: Divergence | None = None
 
@@ -325,6 +326,7 @@ class EpochResponse(BaseModel):
     losses: list[float] = Field(
         description="losses[k] is E_total of iteration k+1's forward pass, before its update"
     )
+    forward: Forward = Field(description="the forward pass of the returned state")
     loss: float = Field(description="E_total of the returned state")
     diverged: Divergence | None = None
 

@@ -171,3 +171,11 @@ def test_openapi_documents_every_endpoint_with_the_worked_example(client):
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "http://" not in docs.text and "https://" not in docs.text  # served offline
+
+
+@pytest.mark.parametrize(("path", "extra"), [("/api/step", {}), ("/api/epoch", {"epochs": 25})])
+def test_answers_carry_the_forward_pass_of_the_returned_state(client, path, extra):
+    body = client.post(path, json={"state": EXAMPLE_STATE, **extra}).json()
+    again = client.post("/api/reset", json={"state": body["state"]}).json()["trace"]["forward"]
+    assert body["forward"] == again
+    assert body["loss"] == body["forward"]["E_total"]

@@ -45,12 +45,12 @@ export function reset(state) {
   return post("/api/reset", state === undefined ? undefined : { state });
 }
 
-/** One iteration from `state`: {state, trace, loss, diverged}. */
+/** One iteration from `state`: {state, trace, forward (of the new state), loss, diverged}. */
 export function step(state) {
   return post("/api/step", { state });
 }
 
-/** `epochs` iterations from `state`: {state, losses, loss, diverged}. */
+/** `epochs` iterations from `state`: {state, losses, forward (of the new state), loss, diverged}. */
 export function epoch(state, epochs) {
   return post("/api/epoch", { state, epochs });
 }

@@ -148,9 +148,8 @@ async function advance(n, { flash = true } = {}) {
     model.curve.pushMany(start + 1, run.losses.slice(1));
     model.curve.push(run.state.iteration, run.loss);
     if (run.diverged) {
-      const answer = await api.reset(run.state);
       model.state = run.state;
-      model.forward = answer.trace.forward;
+      model.forward = run.forward;
       model.loss = run.loss;
       model.last = null;
       return diverged(run.diverged);
@@ -164,9 +163,8 @@ async function advance(n, { flash = true } = {}) {
     model.last = { sent, trace: result.trace, diverged: result.diverged };
     return diverged(result.diverged);
   }
-  const answer = await api.reset(result.state); // the forward pass of the new state
   model.state = result.state;
-  model.forward = answer.trace.forward;
+  model.forward = result.forward;
   model.loss = result.loss;
   model.last = { sent, trace: result.trace, diverged: null };
   model.curve.push(result.state.iteration, result.loss);
