@@ -8,7 +8,7 @@ import { createControls } from "./controls.js";
 import { LossCurve } from "./curve.js";
 import { createDiagram } from "./diagram.js";
 import { createEditor } from "./editor.js";
-import { DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS } from "./format.js";
+import { DEFAULT_DIGITS, validDigits } from "./format.js";
 import * as store from "./store.js";
 
 const DEFAULT_CARDS = ["w5", "w1"];
@@ -48,7 +48,7 @@ const controls = createControls(document, {
   onPlay: () => (playing ? stopPlaying() : startPlaying()),
   onReset: () => { stopPlaying(); enqueue(() => resetTo(model.initial)); },
   onDigits: (digits) => {
-    model.digits = Math.min(MAX_DIGITS, Math.max(MIN_DIGITS, digits));
+    model.digits = validDigits(digits);
     chart.setDigits(model.digits);
     enqueue(() => render({ flash: false }));
   },
@@ -299,7 +299,7 @@ function restore(saved) {
     model.curve = new LossCurve();
   }
   if (model.curve.length === 0) model.curve.push(model.state.iteration, model.loss);
-  if (Number.isInteger(saved.digits)) model.digits = Math.min(MAX_DIGITS, Math.max(MIN_DIGITS, saved.digits));
+  if (Number.isInteger(saved.digits)) model.digits = validDigits(saved.digits);
   if (Array.isArray(saved.open)) model.open = saved.open.filter((p) => PARAMETERS.includes(p)).slice(0, MAX_OPEN_CARDS);
   model.log = Boolean(saved.log);
   if (Number.isInteger(saved.epochs)) model.epochs = saved.epochs;

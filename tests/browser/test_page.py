@@ -89,13 +89,17 @@ def test_step_shows_the_post_figures(app_page: Page) -> None:
     assert app.text("factor-dout_o1_dnet_o1", card) == "0.186815602"
     assert app.text("factor-dnet_o1_dw5", card) == "0.593269992"
     assert as_posted(app.value("factor-gradient_w5", card), 0.082167041)
+    assert app.text("factor-gradient_w5", card) == "0.082167041"
     assert app.value("factor-new_w5", card) == api["state"]["weights"]["w5"]
 
     # the w1 card: the two paths into out_h1 and their sum
     card = "card-w1"
     assert as_posted(app.value("factor-dE_o1_dout_h1", card), 0.055399425)
     assert as_posted(app.value("factor-dE_o2_dout_h1", card), -0.019049119)
-    assert app.text("factor-dE_o2_dout_h1", card) == "−0.0190491183"  # nine significant digits
+    # shown as the post prints (nine decimals); its last digit differs: it multiplied rounded parts
+    assert app.text("factor-dE_o2_dout_h1", card) == "−0.019049118"
+    assert app.text("factor-dE_o1_dout_h1", card) == "0.055399425"
+    assert app.text("factor-gradient_w1", card) == "0.000438568"
     assert as_posted(app.value("factor-dE_dout_h1", card), 0.036350306)
     assert as_posted(app.value("factor-dout_h1_dnet_h1", card), 0.241300709)
     assert as_posted(app.value("factor-gradient_w1", card), 0.000438568)
