@@ -130,18 +130,27 @@ def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
     state = _state_of(request, advance=request.epochs)
     inputs, targets, learning_rate, options = _parts(state)
     run = training.train(
-        inputs, targets, state["weights"], state["biases"], learning_rate, options, request.epochs
+        inputs,
+        targets,
+        state["weights"],
+        state["biases"],
+        learning_rate,
+        options,
+        request.epochs,
+        samples=request.path,
     )
+    start = state["iteration"]
     diverged = None
     if run.diverged_at is not None and run.diverged_parameter is not None:
-        diverged = _divergence(state["iteration"] + run.diverged_at, run.diverged_parameter)
+        diverged = _divergence(start + run.diverged_at, run.diverged_parameter)
     state = {
         **state,
         "weights": run.weights,
         "biases": run.biases,
-        "iteration": state["iteration"] + len(run.losses),
+        "iteration": start + len(run.losses),
     }
     forward = network.forward(inputs, targets, run.weights, run.biases, options)
+    path = [{"iteration": start + done, "weights": w, "biases": b} for done, w, b in run.path]
     return _answer(
         EpochResponse,
         {
@@ -150,6 +159,7 @@ def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
             "forward": forward,
             "loss": forward["E_total"],
             "diverged": diverged,
+            "path": path,
         },
     )
 

@@ -16,6 +16,7 @@ from app.training import PARAMETER_LIMIT
 MAX_EPOCHS = 100_000
 MAX_LEARNING_RATE = 1000.0
 MAX_ITERATION = 10**12
+MAX_PATH = 1000
 # Targets of a softmax must sum to 1; this much rounding in a typed sum is forgiven.
 TARGET_SUM_TOLERANCE = 1e-9
 
@@ -139,6 +140,13 @@ class EpochRequest(BaseModel):
     state: State = Field(default_factory=State)
     epochs: Count = Field(
         default=1, ge=1, le=MAX_EPOCHS, description=f"1 <= epochs <= {MAX_EPOCHS}"
+    )
+    path: Count = Field(
+        default=0,
+        ge=0,
+        le=MAX_PATH,
+        description="also return the weights and biases at this many evenly spaced iterations "
+        f"and at the start (0 <= path <= {MAX_PATH}), e.g. to draw the training path",
     )
 
 
@@ -320,6 +328,13 @@ class StepResponse(BaseModel):
     diverged: Divergence | None = None
 
 
+class PathPoint(BaseModel):
+    model_config = FINITE
+    iteration: int
+    weights: Weights
+    biases: Biases
+
+
 class EpochResponse(BaseModel):
     model_config = FINITE
     state: State = Field(description="after the last update that was made")
@@ -329,6 +344,7 @@ class EpochResponse(BaseModel):
     forward: Forward = Field(description="the forward pass of the returned state")
     loss: float = Field(description="E_total of the returned state")
     diverged: Divergence | None = None
+    path: list[PathPoint] = Field(default=[], description="the parameters asked for by path")
 
 
 class ParameterCheck(BaseModel):

@@ -7,7 +7,7 @@ that would leave a value non-finite or a parameter beyond ``PARAMETER_LIMIT``, a
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.network import BIASES, WEIGHTS, Options, step
 
@@ -24,6 +24,8 @@ class Run:
     losses: list[float]
     diverged_at: int | None = None  # the iteration (1-based) whose update was refused
     diverged_parameter: str | None = None
+    # (iterations done, weights, biases) at the points asked for, starting with the start
+    path: list[tuple[int, dict[str, float], dict[str, float]]] = field(default_factory=list)
 
 
 def _sigmoid(net: float) -> float:
@@ -174,8 +176,37 @@ def train(
     learning_rate: float,
     options: Options,
     epochs: int,
+    samples: int = 0,
 ) -> Run:
-    """Return the result of ``epochs`` iterations, or of those before training diverged."""
+    """Return the result of ``epochs`` iterations, or of those before training diverged, with
+    the parameters at ``samples`` evenly spaced iterations (and the start) in ``path``."""
+    ends = sorted({round(epochs * k / samples) for k in range(1, samples + 1)} - {0} | {epochs})
+    path = [(0, weights, biases)] if samples else []
+    losses: list[float] = []
+    done = 0
+    for end in ends:
+        run = _train(inputs, targets, weights, biases, learning_rate, options, end - done)
+        losses.extend(run.losses)
+        weights, biases = run.weights, run.biases
+        if run.diverged_at is not None:
+            run.diverged_at += done
+            return Run(weights, biases, losses, run.diverged_at, run.diverged_parameter, path)
+        done = end
+        if samples:
+            path.append((done, weights, biases))
+    return Run(weights, biases, losses, path=path)
+
+
+def _train(
+    inputs: dict[str, float],
+    targets: dict[str, float],
+    weights: dict[str, float],
+    biases: dict[str, float],
+    learning_rate: float,
+    options: Options,
+    epochs: int,
+) -> Run:
+    """Return ``epochs`` iterations from the fast loop, or from the checked one if it must."""
     args = (inputs, targets, weights, biases, learning_rate, options, epochs)
     try:
         run = _fast(*args)

@@ -62,8 +62,14 @@ def test_states_round_trip_through_json_without_loss(client):
     state = EXAMPLE_STATE
     for _ in range(5):
         state = client.post("/api/step", json={"state": state}).json()["state"]
-    chained = client.post("/api/epoch", json={"state": EXAMPLE_STATE, "epochs": 5}).json()
-    assert chained["state"] == state
+    weights, biases = network.EXAMPLE_WEIGHTS, network.EXAMPLE_BIASES
+    for _ in range(5):
+        weights, biases, _ = network.step(
+            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, weights, biases,
+            network.EXAMPLE_LEARNING_RATE, network.Options(),
+        )  # fmt: skip
+    assert state["weights"] == weights  # every float came back bit for bit
+    assert state["iteration"] == 5
 
 
 def test_epoch_of_ten_thousand_gives_the_published_error(client):
@@ -179,3 +185,30 @@ def test_answers_carry_the_forward_pass_of_the_returned_state(client, path, extr
     again = client.post("/api/reset", json={"state": body["state"]}).json()["trace"]["forward"]
     assert body["forward"] == again
     assert body["loss"] == body["forward"]["E_total"]
+
+
+def test_epoch_returns_the_training_path_when_asked(client):
+    body = client.post(
+        "/api/epoch", json={"epochs": 1000, "path": 10, "state": EXAMPLE_STATE}
+    ).json()
+    path = body["path"]
+    assert [point["iteration"] for point in path] == list(range(0, 1001, 100))
+    assert path[0]["weights"] == EXAMPLE_STATE["weights"]
+    assert path[-1]["weights"] == body["state"]["weights"]
+    middle = client.post("/api/epoch", json={"epochs": 300, "state": EXAMPLE_STATE}).json()
+    assert path[3]["weights"] == middle["state"]["weights"]  # the same arithmetic, chunked
+    # chunking changes nothing else
+    whole = client.post("/api/epoch", json={"epochs": 1000, "state": EXAMPLE_STATE}).json()
+    assert whole["losses"] == body["losses"] and whole["state"] == body["state"]
+    assert whole["path"] == []
+
+
+def test_path_points_are_capped_by_the_epochs(client):
+    body = client.post("/api/epoch", json={"epochs": 3, "path": 1000}).json()
+    assert [point["iteration"] for point in body["path"]] == [0, 1, 2, 3]
+
+
+def test_a_diverging_run_keeps_its_path_so_far(client):
+    body = client.post("/api/epoch", json={"state": DIVERGING, "epochs": 1000, "path": 1000}).json()
+    assert body["diverged"] is not None
+    assert body["path"][-1]["iteration"] == body["state"]["iteration"]
