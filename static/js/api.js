@@ -10,19 +10,45 @@ export class ApiError extends Error {
   }
 }
 
-async function post(path, body) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(
-      "The server cannot be reached. Nothing was lost: the network is kept in this page; try again when the server is back.",
-    );
+// The API is stateless, so a request can simply be sent again: while the server is down (a
+// restart, a dropped Wi-Fi) the page keeps retrying, and tells its listener, for two minutes.
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+const GIVE_UP_AFTER_MS = 120_000;
+let connectionListener = () => {};
+
+/** Call `listener({down: true, attempt})` while the server cannot be reached, `{down: false}` once it can. */
+export function onConnection(listener) {
+  connectionListener = listener;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function fetchWithRetries(path, init) {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await fetch(path, init);
+      if (attempt > 1) connectionListener({ down: false });
+      return response;
+    } catch {
+      if (Date.now() - started > GIVE_UP_AFTER_MS) {
+        connectionListener({ down: false });
+        throw new ApiError(
+          "The server cannot be reached. Nothing was lost: the network is kept in this page; try again when the server is back.",
+        );
+      }
+      connectionListener({ down: true, attempt });
+      await sleep(RETRY_DELAYS_MS[Math.min(attempt - 1, RETRY_DELAYS_MS.length - 1)]);
+    }
   }
+}
+
+async function post(path, body) {
+  const response = await fetchWithRetries(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   let answer = null;
   try {
     answer = await response.json();

@@ -74,6 +74,15 @@ logToggle.addEventListener("change", () => {
   enqueue(() => render({ flash: false }));
 });
 
+// While the server is away the requests wait and retry; say so, and say when it is back.
+api.onConnection(({ down, attempt }) => {
+  if (down) {
+    controls.say(`The server is not answering (attempt ${attempt}); retrying. Nothing is lost: the network is kept in this page.`, "warning");
+  } else {
+    controls.say("The server is back; carrying on.", "info");
+  }
+});
+
 /** Run `action` after every earlier one, showing any failure in the message bar. */
 function enqueue(action) {
   chain = chain.then(action).catch((error) => {

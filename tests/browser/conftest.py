@@ -72,9 +72,9 @@ def _lower(headers: Any) -> dict[str, str]:
     return {key.lower(): value for key, value in headers.items()}
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    """Start the app with uvicorn on a free port; return the process and its origin."""
-    port = _free_port()
+def start_server(port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the app with uvicorn on ``port`` (a free one if None); return it and its origin."""
+    port = port or _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
