@@ -1,13 +1,15 @@
 """`make bench`: print every speed figure, each against a baseline measured in this run."""
 
-from benchmarks import engine, http
+from benchmarks import engine, http, page
 
 
 def main() -> None:
     print("# Engine")
-    baseline = engine.main()
+    engine.main()
     print("# API on 127.0.0.1")
-    http.main(baseline)
+    http.main()
+    print("# The page in Chromium")
+    page.main()
 
 
 if __name__ == "__main__":
