@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from app.schemas import EXAMPLE_STATE
+from app.schemas import EXAMPLE_STATE, MAX_EPOCHS
 from benchmarks.engine import median_seconds, minimal_loop, paired_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,9 +90,15 @@ def main() -> None:
                 assert len(grid) == 201
 
             landscape_seconds = median_seconds(landscape)
+            largest = {"state": EXAMPLE_STATE, "epochs": MAX_EPOCHS}
+            longest = median_seconds(lambda: client.post("/api/epoch", json=largest), repeats=3)
         print(
             f"POST /api/epoch 10,000 (JSON included): {seconds * 1e3:.1f} ms, "
             f"{ratio:.2f}x baseline (target <= 3x)"
+        )
+        print(
+            f"the longest request, POST /api/epoch {MAX_EPOCHS:,}: {longest * 1e3:.0f} ms "
+            "of one worker"
         )
         print(
             f"POST /api/landscape at 201 x 201 (JSON included): {landscape_seconds * 1e3:.1f} ms "
