@@ -1,4 +1,7 @@
-"""The JSON API: reset, step and epoch. Stateless: each request carries its network."""
+"""The JSON API: training (reset, step, epoch) and analysis (gradient check, loss landscape).
+
+Stateless: each request carries its network, and each answer is computed from it alone.
+"""
 
 from typing import Annotated, Any
 
@@ -70,7 +73,10 @@ def _divergence(iteration: int, parameter: str) -> dict[str, Any]:
     }
 
 
-def _state_of(request: StateRequest | EpochRequest | None, advance: int = 0) -> dict[str, Any]:
+AnyRequest = StateRequest | EpochRequest | GradientCheckRequest | LandscapeRequest
+
+
+def _state_of(request: AnyRequest | None, advance: int = 0) -> dict[str, Any]:
     """Return the state a request sends as plain dicts, refusing one whose iteration count
     could not move ``advance`` further without leaving its bound."""
     state = (request or StateRequest()).state.model_dump()
@@ -173,7 +179,7 @@ def relative_error(backprop: float, numerical: float) -> float:
 @router.post("/gradient-check", response_model=GradientCheckResponse, tags=["analysis"])
 async def gradient_check(request: Annotated[GradientCheckRequest, Body()]) -> Response:
     """Compare each backpropagation gradient with a central difference of E_total."""
-    state = request.state.model_dump()
+    state = _state_of(request)
     inputs, targets, learning_rate, options = _parts(state)
     weights, biases = state["weights"], state["biases"]
     fwd = network.forward(inputs, targets, weights, biases, options)
@@ -197,7 +203,7 @@ async def gradient_check(request: Annotated[GradientCheckRequest, Body()]) -> Re
 @router.post("/landscape", response_model=LandscapeResponse, tags=["analysis"])
 def landscape(request: Annotated[LandscapeRequest, Body()]) -> Response:
     """E_total over a grid of two parameters centred on their current values, the rest held."""
-    state = request.state.model_dump()
+    state = _state_of(request)
     inputs, targets, _, options = _parts(state)
     weights, biases = state["weights"], state["biases"]
     values = {**weights, **biases}
