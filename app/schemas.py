@@ -283,9 +283,25 @@ class PerParameter(BaseModel):
     b2: float
 
 
+class Terms(BaseModel):
+    """Each weight times what it multiplies: the multiply nodes of the computational graph
+    (net_h1 = w1_i1 + w2_i2 + b1, net_o1 = w5_out_h1 + w6_out_h2 + b2, and so on)."""
+
+    model_config = FINITE
+    w1_i1: float
+    w2_i2: float
+    w3_i1: float
+    w4_i2: float
+    w5_out_h1: float
+    w6_out_h2: float
+    w7_out_h1: float
+    w8_out_h2: float
+
+
 class ForwardTrace(BaseModel):
     model_config = FINITE
     forward: Forward
+    terms: Terms
 
 
 class Trace(BaseModel):
@@ -293,6 +309,7 @@ class Trace(BaseModel):
 
     model_config = FINITE
     forward: Forward
+    terms: Terms
     factors: Factors
     deltas: Deltas
     gradients: PerParameter = Field(description="dE_total/dw for each weight and bias")

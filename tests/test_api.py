@@ -212,3 +212,19 @@ def test_a_diverging_run_keeps_its_path_so_far(client):
     body = client.post("/api/epoch", json={"state": DIVERGING, "epochs": 1000, "path": 1000}).json()
     assert body["diverged"] is not None
     assert body["path"][-1]["iteration"] == body["state"]["iteration"]
+
+
+def test_step_and_reset_carry_the_multiply_nodes_of_the_graph(client):
+    state = {**EXAMPLE_STATE, "weights": {**EXAMPLE_STATE["weights"], "w6": -0.7}}
+    for body in (
+        client.post("/api/step", json={"state": state}).json(),
+        client.post("/api/reset", json={"state": state}).json(),
+    ):
+        terms, forward = body["trace"]["terms"], body["trace"]["forward"]
+        weights, inputs = state["weights"], state["inputs"]
+        assert terms["w1_i1"] == weights["w1"] * inputs["i1"]
+        assert terms["w4_i2"] == weights["w4"] * inputs["i2"]
+        assert terms["w6_out_h2"] == weights["w6"] * forward["out_h2"]
+        assert terms["w7_out_h1"] == weights["w7"] * forward["out_h1"]
+        # the adds of the graph: net = the sum of its terms and the bias
+        assert math.isclose(terms["w5_out_h1"] + terms["w6_out_h2"] + 0.60, forward["net_o1"])
