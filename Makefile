@@ -6,7 +6,7 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test bench loadtest install browser wrk clean
+.PHONY: run test bench loadtest install browser axe wrk clean
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -24,6 +24,14 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# axe-core checks the page's accessibility in the browser tests: installed from npm into
+# node_modules/ (not committed), with Debian's npm when the machine lacks one.
+axe:
+	@test -f node_modules/axe-core/axe.min.js || { \
+	  command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }; \
+	  npm install --no-save --no-audit --no-fund --no-package-lock axe-core@4 >/dev/null; }
+
 # wrk drives the request-rate benchmark, on 127.0.0.1 only and for a few seconds.
 wrk:
 	@command -v wrk >/dev/null || { \
@@ -32,7 +40,7 @@ wrk:
 run: install
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PYTHON) -m app
 
-test: install browser
+test: install browser axe
 	$(PYTHON) -m ruff check app tests benchmarks
 	$(PYTHON) -m pytest
 

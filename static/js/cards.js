@@ -2,6 +2,7 @@
 // weight or bias symbolically, then with the numbers of the last update, as the server sent them.
 
 import { exact, formatNumber } from "./format.js";
+import { language, t } from "./i18n.js";
 import { setValue } from "./svg.js";
 
 // Where each weight sits: w5 joins h1 to o1, so ∂net_o1/∂w5 = out_h1.
@@ -72,7 +73,7 @@ function hiddenWeightCard(w) {
   const { from: i, to: h } = WEIGHTS[w];
   return [
     line(d("E_total", w), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`), DOT, d(`net_${h}`, w)),
-    `<p class="card-note">out<sub>${h}</sub> reaches E<sub>total</sub> along two paths, through o1 and through o2:</p>`,
+    `<p class="card-note">${t("cards.twoPaths", { h: `out<sub>${h}</sub>` })}</p>`,
     line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`)),
     line(d("E_o1", `out_${h}`), EQ, d("E_o1", "net_o1"), DOT, d("net_o1", `out_${h}`)),
     line(EQ, num("delta_o1"), TIMES, signed(`dnet_o1_dout_${h}`), EQ, num(`dE_o1_dout_${h}`)),
@@ -89,7 +90,7 @@ function hiddenWeightCard(w) {
 function biasCard(b) {
   const [n1, n2] = BIASES[b];
   return [
-    `<p class="card-note">${b} feeds both ${n1} and ${n2}, so its gradient sums their deltas (∂net/∂${b} = 1):</p>`,
+    `<p class="card-note">${t("cards.bias", { b, n1, n2 })}</p>`,
     line(d("E_total", b), EQ, d("E_total", `net_${n1}`), DOT, mn1(), PLUS, d("E_total", `net_${n2}`), DOT, mn1()),
     line(EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, num(`delta_${n1}`), PLUS, signed(`delta_${n2}`), EQ, num(`gradient_${b}`)),
   ];
@@ -100,17 +101,12 @@ function mn1() {
 
 function updateLines(p) {
   return `<div class="card-update">
-      <p class="card-note">The update, with learning rate η:</p>
+      <p class="card-note">${t("cards.update")}</p>
       ${line(updated(p), EQ, name(p), MINUS, mi("η"), DOT, d("E_total", p))}
       ${line(EQ, num(`old_${p}`), MINUS, num("eta"), TIMES, signed(`gradient_${p}`, false), EQ, num(`new_${p}`))}
     </div>`;
 }
 
-const TITLES = {
-  w1: "input i1 → hidden h1", w2: "input i2 → hidden h1", w3: "input i1 → hidden h2", w4: "input i2 → hidden h2",
-  w5: "hidden h1 → output o1", w6: "hidden h2 → output o1", w7: "hidden h1 → output o2", w8: "hidden h2 → output o2",
-  b1: "bias of h1 and h2", b2: "bias of o1 and o2",
-};
 
 function cardHtml(p, softmax) {
   let rows;
@@ -119,15 +115,15 @@ function cardHtml(p, softmax) {
   else rows = hiddenWeightCard(p);
   return `
     <header class="card-head">
-      <h3 class="card-title"><span class="card-param">${p}</span> <span class="card-where">${TITLES[p]}</span></h3>
-      <button type="button" class="card-close" data-close="${p}" aria-label="Close the ${p} card">×</button>
+      <h3 class="card-title"><span class="card-param">${p}</span> <span class="card-where">${p in BIASES ? t("cards.biasOf", { n1: BIASES[p][0], n2: BIASES[p][1] }) : t("cards.joins", { from: WEIGHTS[p].from, to: WEIGHTS[p].to, fromLayer: t(`layer.${WEIGHTS[p].from[0]}`), toLayer: t(`layer.${WEIGHTS[p].to[0]}`) })}</span></h3>
+      <button type="button" class="card-close" data-close="${p}" aria-label="${t("cards.close", { p })}">×</button>
     </header>
-    <p class="card-pending">Press <strong>Step</strong> to compute this iteration's chain rule.</p>
+    <p class="card-pending">${t("cards.pending")}</p>
     <div class="card-body">
       ${rows.join("\n")}
       ${updateLines(p)}
-      <p class="card-note card-fixed" hidden>${p} is not trained here, as in the worked example: it keeps its value.</p>
-      <p class="card-note card-diverged" hidden>This update was not applied: training diverged.</p>
+      <p class="card-note card-fixed" hidden>${t("cards.fixed", { p })}</p>
+      <p class="card-note card-diverged" hidden>${t("cards.diverged")}</p>
     </div>`;
 }
 
@@ -158,13 +154,13 @@ export function createCards(container, { onClose }) {
 
   function ensure(p, softmax, index) {
     let card = cards.get(p);
-    if (!card || card.softmax !== softmax) {
+    if (!card || card.softmax !== softmax || card.language !== language()) {
       const element = card ? card.element : document.createElement("article");
       element.className = "card";
       element.setAttribute("data-testid", `card-${p}`);
-      element.setAttribute("aria-label", `Chain rule for ${p}`);
+      element.setAttribute("aria-label", t("cards.label", { p }));
       element.innerHTML = cardHtml(p, softmax);
-      card = { element, softmax };
+      card = { element, softmax, language: language() };
       cards.set(p, card);
     }
     if (container.children[index] !== card.element) container.insertBefore(card.element, container.children[index] ?? null);

@@ -2,7 +2,10 @@
 // installed plotly package). Every point is plotted and hovering reads its exact iteration
 // and value; plotly simplifies the drawn line itself, so 100,000 points stay smooth.
 
+import { language, t } from "./i18n.js";
+
 const COLOR = "#0a5fa8";
+const MARKER = "#d55e00";
 
 function plotlyReady(script) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -15,7 +18,8 @@ function plotlyReady(script) {
 export function createChart(element, { script }) {
   let log = false;
   let digits = 9;
-  let drawn = null; // {version, log, digits}
+  let drawn = null; // {version, log, digits, marker, language}
+  let marker = null; // {x, y}: the iteration shown, when the timeline is not at the end
   let plotly = null;
   const ready = plotlyReady(script).then((library) => {
     plotly = library;
@@ -29,7 +33,7 @@ export function createChart(element, { script }) {
       plot_bgcolor: "#ffffff",
       font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size: 17, color: "#111" },
       xaxis: {
-        title: { text: "iteration", standoff: 8 },
+        title: { text: t("chart.iteration"), standoff: 8 },
         gridcolor: "#e2e5e9",
         zeroline: false,
         rangemode: "tozero",
@@ -63,7 +67,9 @@ export function createChart(element, { script }) {
   /** Draw `curve` (a LossCurve); resolve when plotly has drawn it. */
   async function draw(curve) {
     if (!plotly) await ready;
-    if (drawn && drawn.version === curve.version && drawn.log === log && drawn.digits === digits) return;
+    const markerKey = marker ? `${marker.x}:${marker.y}` : "";
+    if (drawn && drawn.version === curve.version && drawn.log === log && drawn.digits === digits
+      && drawn.marker === markerKey && drawn.language === language()) return;
     const { x, y } = curve.points;
     const trace = {
       type: "scatter",
@@ -72,11 +78,19 @@ export function createChart(element, { script }) {
       y,
       line: { color: COLOR, width: 3 },
       marker: { color: COLOR, size: 9 },
-      hovertemplate: `iteration %{x:,d}<br>E<sub>total</sub> = %{y:.${digits}~g}<extra></extra>`,
+      hovertemplate: `${t("chart.iteration")} %{x:,d}<br>E<sub>total</sub> = %{y:.${digits}~g}<extra></extra>`,
     };
-    await plotly.react(element, [trace], layout(x.length ? x[x.length - 1] : 0), config);
+    const traces = [trace];
+    if (marker) {
+      traces.push({
+        type: "scatter", mode: "markers", x: [marker.x], y: [marker.y], hoverinfo: "skip", name: "shown",
+        marker: { color: MARKER, size: 16, symbol: "diamond", line: { color: "#111", width: 2 } },
+      });
+    }
+    await plotly.react(element, traces, layout(x.length ? x[x.length - 1] : 0), config);
     element.dataset.points = String(x.length);
-    drawn = { version: curve.version, log, digits };
+    element.dataset.marker = marker ? String(marker.x) : "";
+    drawn = { version: curve.version, log, digits, marker: markerKey, language: language() };
   }
 
   return {
@@ -87,6 +101,10 @@ export function createChart(element, { script }) {
     },
     setDigits(value) {
       digits = value;
+    },
+    /** Mark iteration `x` (E_total `y`) on the curve; null removes the mark. */
+    setMarker(point) {
+      marker = point;
     },
   };
 }

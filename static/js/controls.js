@@ -2,6 +2,7 @@
 // readouts (iteration, E_total) that are always in view.
 
 import { exact, formatCount, formatNumber } from "./format.js";
+import { t } from "./i18n.js";
 import { setValue } from "./svg.js";
 
 export function createControls(root, handlers) {
@@ -36,7 +37,7 @@ export function createControls(root, handlers) {
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > maxEpochs) {
         epochs.setAttribute("aria-invalid", "true");
-        this.say(`Run takes a whole number of iterations from 1 to ${formatCount(maxEpochs)}.`, "error");
+        this.say(t("controls.epochsInvalid", { max: formatCount(maxEpochs) }), "error");
         epochs.focus();
         return null;
       }
@@ -53,7 +54,8 @@ export function createControls(root, handlers) {
       precision.value = String(value);
     },
     setPlaying(playing) {
-      play.textContent = playing ? "Pause" : "Play";
+      play.dataset.i18n = playing ? "controls.pause" : "controls.play";
+      play.textContent = t(play.dataset.i18n);
       play.setAttribute("aria-pressed", String(playing));
       play.classList.toggle("playing", playing);
     },

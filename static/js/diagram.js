@@ -2,6 +2,7 @@
 // o1, o2 on the right, b1 and b2 below. A view: it shows the numbers it is given and computes none.
 
 import { exact, formatNumber } from "./format.js";
+import { t } from "./i18n.js";
 import { setValue, svg } from "./svg.js";
 
 const WIDTH = 1464;
@@ -88,7 +89,9 @@ export function createDiagram(root, { onSelect }) {
   function makeSelectable(group, name, description) {
     group.setAttribute("tabindex", "0");
     group.setAttribute("role", "button");
-    group.setAttribute("aria-label", `${description}: show its chain rule`);
+    group.dataset.i18nAriaLabel = description[0];
+    group.dataset.i18nParams = JSON.stringify(description[1]);
+    group.setAttribute("aria-label", t(...description));
     group.dataset.param = name;
     group.addEventListener("click", () => select(name));
     group.addEventListener("keydown", (event) => {
@@ -127,12 +130,12 @@ export function createDiagram(root, { onSelect }) {
     const group = svg("g", { class: "edge" }, edgeLayer);
     const hit = svg("line", { class: "edge-hit", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
     const line = svg("line", { class: "edge-line", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
-    makeSelectable(group, edge.name, `weight ${edge.name}, from ${edge.from} to ${edge.to}`);
+    makeSelectable(group, edge.name, ["diagram.edge", { w: edge.name, from: edge.from, to: edge.to }]);
 
     const px = a.x + (b.x - a.x) * edge.t;
     const py = a.y + (b.y - a.y) * edge.t;
     const label = svg("g", { class: "edge-label", "data-param": edge.name }, labelLayer);
-    makeSelectable(label, edge.name, `weight ${edge.name}`);
+    makeSelectable(label, edge.name, ["diagram.weight", { w: edge.name }]);
     const background = svg("rect", { class: "label-bg", rx: 8 }, label);
     const rows = svg("g", {}, label);
     const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
@@ -151,7 +154,7 @@ export function createDiagram(root, { onSelect }) {
   // --- nodes -----------------------------------------------------------------------------
   function box(name, kind) {
     const b = BOXES[name];
-    const group = svg("g", { class: `node ${kind}`, transform: `translate(${b.x - b.w / 2},${b.y - b.h / 2})` }, nodeLayer);
+    const group = svg("g", { class: `node ${kind}`, "data-node": name, transform: `translate(${b.x - b.w / 2},${b.y - b.h / 2})` }, nodeLayer);
     svg("rect", { class: "node-box", width: b.w, height: b.h, rx: 16 }, group);
     const title = svg("text", { class: "node-name", x: PAD, y: 34 }, group);
     return { group, title, b };
@@ -196,7 +199,7 @@ export function createDiagram(root, { onSelect }) {
   }
   for (const name of ["b1", "b2"]) {
     const { group, title, b } = box(name, "bias");
-    makeSelectable(group, name, `bias ${name}`);
+    makeSelectable(group, name, ["diagram.bias", { b: name }]);
     title.textContent = name;
     valueText(group, name, { x: b.w - PAD, y: 34, "text-anchor": "end" }, `bias-${name}`);
     // the gradient sits under its label: a bias box is narrow, between two neurons

@@ -3,6 +3,7 @@
 // it, and nothing changes until every field is accepted.
 
 import { exact } from "./format.js";
+import { t } from "./i18n.js";
 
 // [test id suffix, label, path in the state, hint]
 export const FIELDS = [
@@ -28,11 +29,11 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Read `text` as a number; return {value} or {error}. */
 export function parseDecimal(text) {
   const cleaned = text.trim().replace(/^\u2212/, "-");
-  if (cleaned === "") return { error: "Enter a number." };
-  if (/^[+-]?\d+,\d+$/.test(cleaned)) return { error: "Use a point as the decimal mark, as in 0.15." };
-  if (!DECIMAL.test(cleaned)) return { error: `“${text.trim()}” is not a number. Type a decimal such as 0.15.` };
+  if (cleaned === "") return { error: t("editor.empty") };
+  if (/^[+-]?\d+,\d+$/.test(cleaned)) return { error: t("editor.comma") };
+  if (!DECIMAL.test(cleaned)) return { error: t("editor.notNumber", { text: text.trim() }) };
   const value = Number(cleaned);
-  if (!Number.isFinite(value)) return { error: "This number is too large." };
+  if (!Number.isFinite(value)) return { error: t("editor.tooLarge") };
   return { value };
 }
 
@@ -51,12 +52,12 @@ export function createEditor(form, { onApply, onRestore }) {
   form.innerHTML = "";
   const grid = document.createElement("div");
   grid.className = "fields";
-  for (const [id, label, path] of FIELDS) {
+  for (const [id, , path] of FIELDS) {
     const wrapper = document.createElement("div");
     wrapper.className = "field";
     const inputId = `edit-${id}`;
     wrapper.innerHTML = `
-      <label for="${inputId}">${label}</label>
+      <label for="${inputId}" data-i18n="editor.field.${id}">${t(`editor.field.${id}`)}</label>
       <input id="${inputId}" name="${id}" type="text" inputmode="decimal" spellcheck="false"
              data-testid="input-${id}" aria-describedby="${inputId}-message">
       <span class="field-message" id="${inputId}-message" data-testid="message-${id}" role="alert"></span>`;
@@ -66,8 +67,8 @@ export function createEditor(form, { onApply, onRestore }) {
   const actions = document.createElement("div");
   actions.className = "editor-actions";
   actions.innerHTML = `
-    <button type="submit" class="button primary" data-testid="apply-inputs">Apply and reset</button>
-    <button type="button" class="button" data-testid="restore-example">Restore the worked example</button>
+    <button type="submit" class="button primary" data-testid="apply-inputs" data-i18n="editor.apply">${t("editor.apply")}</button>
+    <button type="button" class="button" data-testid="restore-example" data-i18n="editor.restore">${t("editor.restore")}</button>
     <span class="form-message" data-testid="editor-message" role="status"></span>`;
   form.append(grid, actions);
   const formMessage = actions.querySelector(".form-message");
@@ -127,7 +128,7 @@ export function createEditor(form, { onApply, onRestore }) {
         setPath(state, path, parsed.value);
       }
     }
-    if (!ok) formMessage.textContent = "Nothing was changed: correct the marked fields first.";
+    if (!ok) formMessage.textContent = t("editor.correctFirst");
     return ok ? state : null;
   }
 
@@ -142,8 +143,8 @@ export function createEditor(form, { onApply, onRestore }) {
     read,
     showServerErrors(errors) {
       showServerErrors(errors);
-      formMessage.textContent ||= "Nothing was changed: the server refused the marked values.";
-      if (!formMessage.textContent.startsWith("Nothing")) formMessage.textContent = `Nothing was changed. ${formMessage.textContent}`;
+      if (!formMessage.textContent) formMessage.textContent = t("editor.refused");
+      else formMessage.textContent = t("editor.refusedBecause", { message: formMessage.textContent });
     },
     say(text) {
       formMessage.textContent = text;

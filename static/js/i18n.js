@@ -90,7 +90,8 @@ const ATTRIBUTES = [
 ];
 
 /** Fill every element under `root` that names a key: data-i18n (its text), data-i18n-title,
- * data-i18n-aria-label, data-i18n-placeholder (those attributes); set <html lang>. */
+ * data-i18n-aria-label, data-i18n-placeholder (those attributes), with the JSON object in
+ * data-i18n-params as the parameters; set <html lang>. */
 export function translatePage(root = document) {
   if (root === document) document.documentElement.lang = current;
   const scope = root.querySelectorAll ? root : document;
@@ -99,8 +100,9 @@ export function translatePage(root = document) {
     if (root.matches?.(selector)) found.unshift(root);
     return found;
   };
-  for (const element of all("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  const params = (element) => (element.dataset.i18nParams ? JSON.parse(element.dataset.i18nParams) : {});
+  for (const element of all("[data-i18n]")) element.textContent = t(element.dataset.i18n, params(element));
   for (const [data, attribute] of ATTRIBUTES) {
-    for (const element of all(`[${data}]`)) element.setAttribute(attribute, t(element.getAttribute(data)));
+    for (const element of all(`[${data}]`)) element.setAttribute(attribute, t(element.getAttribute(data), params(element)));
   }
 }

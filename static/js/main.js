@@ -9,7 +9,11 @@ import { LossCurve } from "./curve.js";
 import { createDiagram } from "./diagram.js";
 import { createEditor } from "./editor.js";
 import { DEFAULT_DIGITS, validDigits } from "./format.js";
+import { History } from "./history.js";
+import { t, translatePage } from "./i18n.js";
+import { createLesson } from "./lesson.js";
 import * as store from "./store.js";
+import { createTeaching } from "./teaching.js";
 
 const DEFAULT_CARDS = ["w5", "w1"];
 const MAX_OPEN_CARDS = 4;
@@ -28,6 +32,8 @@ const model = {
   log: false,
   epochs: 10000,
   speed: 20,
+  history: new History(), // every iteration done, for the timeline
+  asking: false, // predict before reveal
 };
 
 let playing = false;
@@ -36,7 +42,7 @@ let firstDrawn = false;
 let lastSave = 0;
 
 const controls = createControls(document, {
-  onStep: () => { stopPlaying(); enqueue(() => advance(1)); },
+  onStep: () => teaching.fullStep(() => advance(1)),
   onRun: () => {
     stopPlaying();
     const n = controls.epochs();
@@ -77,9 +83,9 @@ logToggle.addEventListener("change", () => {
 // While the server is away the requests wait and retry; say so, and say when it is back.
 api.onConnection(({ down, attempt }) => {
   if (down) {
-    controls.say(`The server is not answering (attempt ${attempt}); retrying. Nothing is lost: the network is kept in this page.`, "warning");
+    controls.say(t("message.serverDown", { attempt }), "warning");
   } else {
-    controls.say("The server is back; carrying on.", "info");
+    controls.say(t("message.serverBack"), "info");
   }
 });
 
@@ -87,7 +93,7 @@ api.onConnection(({ down, attempt }) => {
 function enqueue(action) {
   chain = chain.then(action).catch((error) => {
     stopPlaying();
-    controls.say(error instanceof api.ApiError ? error.message : `Something went wrong: ${error.message}`, "error");
+    controls.say(error instanceof api.ApiError ? error.message : t("message.wrong", { message: error.message }), "error");
     if (!(error instanceof api.ApiError)) console.warn(error);
   });
   return chain;
@@ -104,6 +110,8 @@ function startFrom(answer) {
   model.last = null;
   model.curve.clear();
   model.curve.push(0, model.loss);
+  model.history.start(answer.state, answer.trace.forward);
+  teaching.cancel();
 }
 
 async function resetTo(state) {
@@ -118,7 +126,7 @@ async function restoreExample() {
   const answer = await api.reset();
   startFrom(answer);
   editor.show(model.initial);
-  editor.say("The worked example is back.");
+  editor.say(t("editor.restored"));
   controls.say(null);
   await render();
   save(true);
@@ -139,7 +147,7 @@ async function applyEdits() {
   }
   startFrom(answer);
   editor.show(model.initial);
-  editor.say("Applied: the network starts again from these values.");
+  editor.say(t("editor.applied"));
   controls.say(null);
   await render();
   save(true);
@@ -150,6 +158,7 @@ async function applyEdits() {
  * that the page can show every value of the latest update. Return false if training diverged.
  */
 async function advance(n, { flash = true } = {}) {
+  teaching.prepareToAdvance();
   const start = model.state.iteration;
   if (n > 1) {
     const run = await api.epoch(model.state, n - 1);
@@ -165,9 +174,14 @@ async function advance(n, { flash = true } = {}) {
     }
     model.state = run.state;
     model.loss = run.loss;
+    model.history.record(run.state);
   }
   const sent = model.state;
-  const result = await api.step(sent);
+  return applyStep(sent, await api.step(sent), { flash });
+}
+
+/** Show the answer of /api/step from `sent`: the new state, its trace, one more point. */
+async function applyStep(sent, result, { flash = true } = {}) {
   if (result.diverged) {
     model.last = { sent, trace: result.trace, diverged: result.diverged };
     return diverged(result.diverged);
@@ -177,6 +191,7 @@ async function advance(n, { flash = true } = {}) {
   model.loss = result.loss;
   model.last = { sent, trace: result.trace, diverged: null };
   model.curve.push(result.state.iteration, result.loss);
+  model.history.record(result.state);
   controls.say(null);
   await render({ flash });
   save(!playing);
@@ -185,7 +200,7 @@ async function advance(n, { flash = true } = {}) {
 
 async function diverged(divergence) {
   stopPlaying();
-  controls.say(`Training stopped. ${divergence.message}.`, "error");
+  controls.say(t("message.diverged", { message: divergence.message }), "error");
   await render();
   save(true);
   return false;
@@ -249,17 +264,20 @@ function closeCard(name) {
 // --- Drawing and keeping -----------------------------------------------------------------------
 
 async function render({ flash = true } = {}) {
-  const view = { state: model.state, forward: model.forward, last: model.last };
+  const view = teaching.view() ?? { state: model.state, forward: model.forward, last: model.last };
   const options = { digits: model.digits, flash };
   diagram.render(view, options);
   diagram.setSelected(model.open);
-  cards.render(model.open, view, options);
+  if (!teaching.walking()) cards.render(model.open, view, options);
   controls.show(model.state, model.loss, options);
+  teaching.show(options);
+  lesson.show(options);
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: model.state.iteration } }));
   if (!firstDrawn) {
     firstDrawn = true;
     performance.mark("network-drawn");
   }
+  chart.setMarker({ x: model.state.iteration, y: model.loss });
   try {
     await chart.draw(model.curve);
   } catch (error) {
@@ -281,6 +299,8 @@ function snapshot() {
     log: model.log,
     epochs: model.epochs,
     speed: model.speed,
+    history: model.history.toJSON(),
+    asking: model.asking,
   };
 }
 
@@ -313,13 +333,29 @@ function restore(saved) {
   model.log = Boolean(saved.log);
   if (Number.isInteger(saved.epochs)) model.epochs = saved.epochs;
   if (typeof saved.speed === "number") model.speed = saved.speed;
+  model.history = History.fromJSON(saved.history) ?? new History();
+  if (!model.history.points.length) model.history.start(model.state, model.forward);
+  model.asking = Boolean(saved.asking);
   return true;
 }
 
+const teaching = createTeaching({ model, api, enqueue, render, commit: applyStep, stopPlaying, save });
+const lesson = createLesson({
+  model, api, enqueue, render, save, say: (text, kind) => controls.say(text, kind), teaching, startFrom, editor,
+  actions: {
+    next: () => teaching.nextSubstep(),
+    fullStep: () => teaching.fullStep(() => advance(1)),
+    back: () => teaching.goBack(),
+    reset: () => { stopPlaying(); enqueue(() => resetTo(model.initial)); },
+    play: () => (playing ? stopPlaying() : startPlaying()),
+  },
+});
+
+translatePage();
 controls.setDigits(model.digits);
 addEventListener("pagehide", () => save(true));
 enqueue(async () => {
-  const restored = restore(store.load());
+  const restored = (await lesson.fromLink()) || restore(store.load());
   controls.setDigits(model.digits);
   controls.setEpochs(model.epochs);
   controls.setSpeed(model.speed);
