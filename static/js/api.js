@@ -76,7 +76,18 @@ export function step(state) {
   return post("/api/step", { state });
 }
 
-/** `epochs` iterations from `state`: {state, losses, forward (of the new state), loss, diverged}. */
-export function epoch(state, epochs) {
-  return post("/api/epoch", { state, epochs });
+/** `epochs` iterations from `state`: {state, losses, forward (of the new state), loss, diverged};
+ * with `path` > 0 also the parameters at `path` evenly spaced iterations and the start. */
+export function epoch(state, epochs, path = 0) {
+  return post("/api/epoch", path > 0 ? { state, epochs, path } : { state, epochs });
+}
+
+/** Backprop against central differences: {parameters: [{name, backprop, numerical, relative_error}]}. */
+export function gradientCheck(state, epsilon) {
+  return post("/api/gradient-check", { state, epsilon });
+}
+
+/** E_total over a grid of parameters `x` and `y` centred on `state`: {x, y, E_total}. */
+export function landscape(state, x, y, span, resolution) {
+  return post("/api/landscape", { state, x, y, span, resolution });
 }

@@ -6,8 +6,9 @@
 // other zh → 简体中文); a choice made in the page is remembered and wins from then on.
 
 import core from "./i18n/core.js";
+import lessons from "./i18n/lessons.js";
 
-const AREAS = [core];
+const AREAS = [core, lessons];
 
 export const LANGUAGES = [
   { code: "en", name: "English" },

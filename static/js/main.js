@@ -8,6 +8,7 @@ import { createControls } from "./controls.js";
 import { LossCurve } from "./curve.js";
 import { createDiagram } from "./diagram.js";
 import { createEditor } from "./editor.js";
+import { createLessons } from "./lessons.js";
 import { DEFAULT_DIGITS, validDigits } from "./format.js";
 import { History } from "./history.js";
 import { t, translatePage } from "./i18n.js";
@@ -19,6 +20,7 @@ const DEFAULT_CARDS = ["w5", "w1"];
 const MAX_OPEN_CARDS = 4;
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
+const PATH_POINTS = 400; // points of the training path that Run asks for
 
 const model = {
   initial: null, // the state Reset returns to (iteration 0)
@@ -73,6 +75,10 @@ const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { stopPlaying(); enqueue(applyEdits); },
   onRestore: () => { stopPlaying(); enqueue(restoreExample); },
 });
+const lessons = createLessons(document.getElementById("lessons"), {
+  onOptions: (options) => { stopPlaying(); enqueue(() => applyOptions(options)); },
+  onReproduce: (target) => { stopPlaying(); enqueue(() => reproduce(target)); },
+});
 const logToggle = document.getElementById("log-scale");
 logToggle.addEventListener("change", () => {
   model.log = logToggle.checked;
@@ -110,6 +116,7 @@ function startFrom(answer) {
   model.last = null;
   model.curve.clear();
   model.curve.push(0, model.loss);
+  lessons.restart(answer.state);
   model.history.start(answer.state, answer.trace.forward);
   teaching.cancel();
 }
@@ -153,6 +160,33 @@ async function applyEdits() {
   save(true);
 }
 
+/** Apply new options to the initial values: the network starts again; a refusal shows beside them. */
+async function applyOptions(options) {
+  let answer;
+  try {
+    answer = await api.reset({ ...model.initial, options });
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 422) return lessons.optionsRefused(error);
+    throw error;
+  }
+  startFrom(answer);
+  editor.show(model.initial);
+  lessons.optionsApplied();
+  controls.say(null);
+  await render();
+  save(true);
+}
+
+/** Show a published figure: the worked example with `rule` for the hidden deltas, `iterations` on. */
+async function reproduce({ rule, iterations }) {
+  startFrom(await api.reset({ options: { ...model.initial.options, activation: "sigmoid", loss: "squared", train_biases: false, hidden_deltas_use: rule } }));
+  editor.show(model.initial);
+  controls.say(null);
+  if (iterations > 0) return advance(iterations, { flash: false });
+  await render();
+  save(true);
+}
+
 /**
  * Advance `n` iterations: the first n − 1 through /api/epoch, the last through /api/step, so
  * that the page can show every value of the latest update. Return false if training diverged.
@@ -161,10 +195,11 @@ async function advance(n, { flash = true } = {}) {
   teaching.prepareToAdvance();
   const start = model.state.iteration;
   if (n > 1) {
-    const run = await api.epoch(model.state, n - 1);
+    const run = await api.epoch(model.state, n - 1, playing ? 0 : Math.min(n - 1, PATH_POINTS));
     if (model.curve.length === 0) model.curve.push(start, run.losses[0]);
     model.curve.pushMany(start + 1, run.losses.slice(1));
     model.curve.push(run.state.iteration, run.loss);
+    lessons.extendPath(run.path);
     if (run.diverged) {
       model.state = run.state;
       model.forward = run.forward;
@@ -191,6 +226,7 @@ async function applyStep(sent, result, { flash = true } = {}) {
   model.loss = result.loss;
   model.last = { sent, trace: result.trace, diverged: null };
   model.curve.push(result.state.iteration, result.loss);
+  lessons.extendPath([result.state]);
   model.history.record(result.state);
   controls.say(null);
   await render({ flash });
@@ -270,6 +306,7 @@ async function render({ flash = true } = {}) {
   diagram.setSelected(model.open);
   if (!teaching.walking()) cards.render(model.open, view, options);
   controls.show(model.state, model.loss, options);
+  lessons.render(view, options);
   teaching.show(options);
   lesson.show(options);
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: model.state.iteration } }));
@@ -310,6 +347,7 @@ function save(now = false) {
   const time = performance.now();
   if (!now && time - lastSave < SAVE_WHILE_PLAYING_MS) return;
   lastSave = time;
+  lessons.savePath();
   if (!store.save(snapshot())) {
     controls.say("This browser would not keep the page's state (storage full or disabled): a reload will start again.", "warning");
   }
