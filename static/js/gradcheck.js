@@ -14,6 +14,7 @@ const SMALL_EPSILON = 1e-8;
 
 export function createGradCheck(root, { check }) {
   let epsilonText = "1e-4";
+  let accepted = epsilonText; // the last ε the server took: a refused one is not sent again
   let shown = null; // {key, answer}
   let state = null;
   let digits = 0;
@@ -71,11 +72,13 @@ export function createGradCheck(root, { check }) {
     } catch (error) {
       if (error.status === 422) {
         say(error.errors.map((e) => e.message).join("; ") || error.message);
+        epsilonText = accepted;
         return;
       }
       throw error;
     }
     say("");
+    accepted = epsilonText;
     shown = { key, answer, epsilon: parsed.value, options: state.options };
     paint();
   }
