@@ -13,7 +13,7 @@ const HEAD = 36;
 const ROW = 36;
 const PAD = 14;
 const X = [0, 160, 470, 765, 1090, 1400, 1685, 1980];
-const W = [0, 300, 252, 270, 300, 252, 250, 260];
+const W = [0, 300, 252, 276, 310, 252, 270, 260];
 const MIDDLE = 540;
 
 // Backward stages, right to left: stage 1 lights first.

@@ -9,6 +9,8 @@ import pytest
 from tests.browser.conftest import Page, watch
 from tests.browser.test_page import example
 
+T1 = "document.querySelector('[data-testid=input-t1]')"
+OPTIONS_MESSAGE = "document.querySelector('[data-testid=options-message]')"
 TABS = ["graph", "matrix", "check", "options", "figures", "landscape"]
 
 
@@ -98,7 +100,8 @@ def test_matrix_form_holds_the_trace(app_page: Page) -> None:
 
     def slots(path: str) -> list[float]:
         found = matrix.locator(f'mn[data-m="{path}"]')
-        return [float(found.nth(k).get_attribute("data-value") or "nan") for k in range(found.count())]
+        values = [found.nth(k).get_attribute("data-value") for k in range(found.count())]
+        return [float(v or "nan") for v in values]
 
     assert set(slots("deltas.o1")) == {api["deltas"]["o1"]}
     assert set(slots("gradients.w5")) == {api["gradients"]["w5"]}
@@ -147,17 +150,17 @@ def test_options_follow_everywhere_and_are_validated(app_page: Page) -> None:
     # targets that do not sum to 1 cannot take a softmax: refused beside the control
     app.page.get_by_test_id("input-t1").fill("0.2")
     app.click("apply-inputs")
-    app.page.wait_for_function("() => document.querySelector('[data-testid=input-t1]').value === '0.2'")
+    app.page.wait_for_function(f"() => {T1}.value === '0.2'")
     open_tab(app, "options")
     app.page.get_by_test_id("option-loss").select_option("cross_entropy")
     app.click("apply-options")
     app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=options-message]').textContent.includes('sum to 1')"
+        f"() => {OPTIONS_MESSAGE}.textContent.includes('sum to 1')"
     )
     expect_refusals(app, 1)
     # back to the worked example's targets: softmax with cross-entropy, tanh, trained biases
     app.click("restore-example")
-    app.page.wait_for_function("() => document.querySelector('[data-testid=input-t1]').value === '0.01'")
+    app.page.wait_for_function(f"() => {T1}.value === '0.01'")
     open_tab(app, "options")
     app.page.get_by_test_id("option-loss").select_option("cross_entropy")
     app.page.get_by_test_id("option-activation").select_option("tanh")
