@@ -89,19 +89,6 @@ def _state_of(request: AnyRequest | None, advance: int = 0) -> dict[str, Any]:
     return state
 
 
-def _terms(
-    inputs: dict[str, Any], weights: dict[str, Any], forward: dict[str, Any]
-) -> dict[str, Any]:
-    """Return each weight times what it multiplies: the multiply nodes of the graph view."""
-    i1, i2, out_h1, out_h2 = inputs["i1"], inputs["i2"], forward["out_h1"], forward["out_h2"]
-    return {
-        "w1_i1": weights["w1"] * i1, "w2_i2": weights["w2"] * i2,
-        "w3_i1": weights["w3"] * i1, "w4_i2": weights["w4"] * i2,
-        "w5_out_h1": weights["w5"] * out_h1, "w6_out_h2": weights["w6"] * out_h2,
-        "w7_out_h1": weights["w7"] * out_h1, "w8_out_h2": weights["w8"] * out_h2,
-    }  # fmt: skip
-
-
 @router.post("/reset", response_model=ResetResponse, tags=["training"])
 async def reset(request: OptionalStateRequest = None) -> Response:
     """Validate a state (the worked example if none is sent) and return it at iteration 0 with
@@ -109,7 +96,7 @@ async def reset(request: OptionalStateRequest = None) -> Response:
     state = {**_state_of(request), "iteration": 0}
     inputs, targets, _, options = _parts(state)
     forward = network.forward(inputs, targets, state["weights"], state["biases"], options)
-    trace = {"forward": forward, "terms": _terms(inputs, state["weights"], forward)}
+    trace = {"forward": forward, "terms": network.products(inputs, state["weights"], forward)}
     return _answer(ResetResponse, {"state": state, "trace": trace})
 
 
@@ -123,7 +110,7 @@ async def step(request: OptionalStateRequest = None) -> Response:
     weights, biases, trace = network.step(
         inputs, targets, state["weights"], state["biases"], learning_rate, options
     )
-    trace["terms"] = _terms(inputs, state["weights"], trace["forward"])
+    trace["terms"] = network.products(inputs, state["weights"], trace["forward"])
     culprit = training.out_of_bounds(weights, biases)
     if culprit is not None:
         diverged = _divergence(state["iteration"] + 1, culprit)

@@ -130,6 +130,20 @@ def forward(
     }  # fmt: skip
 
 
+def products(
+    inputs: dict[str, Number], weights: dict[str, Number], fwd: dict[str, Number]
+) -> dict[str, Number]:
+    """Return each weight times what it multiplies, the multiply nodes of the layer view:
+    net_h1 = w1_i1 + w2_i2 + b1, net_o1 = w5_out_h1 + w6_out_h2 + b2, and so on."""
+    i1, i2, out_h1, out_h2 = inputs["i1"], inputs["i2"], fwd["out_h1"], fwd["out_h2"]
+    return {
+        "w1_i1": weights["w1"] * i1, "w2_i2": weights["w2"] * i2,
+        "w3_i1": weights["w3"] * i1, "w4_i2": weights["w4"] * i2,
+        "w5_out_h1": weights["w5"] * out_h1, "w6_out_h2": weights["w6"] * out_h2,
+        "w7_out_h1": weights["w7"] * out_h1, "w8_out_h2": weights["w8"] * out_h2,
+    }  # fmt: skip
+
+
 def backward(
     inputs: dict[str, Number],
     targets: dict[str, Number],

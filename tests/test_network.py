@@ -258,3 +258,13 @@ def test_factors_multiply_to_the_gradients(net):
     assert g["w4"] == d["h2"] * f["dnet_h2_dw4"]
     if options.loss == "cross_entropy":
         assert math.isclose(trace["forward"]["out_o1"] + trace["forward"]["out_o2"], 1.0)
+
+
+def test_products_are_the_multiply_nodes_that_sum_to_each_net():
+    fwd = network.forward(
+        EXAMPLE_INPUTS, EXAMPLE_TARGETS, EXAMPLE_WEIGHTS, EXAMPLE_BIASES, Options()
+    )
+    terms = network.products(EXAMPLE_INPUTS, EXAMPLE_WEIGHTS, fwd)
+    assert terms["w1_i1"] == 0.15 * 0.05
+    assert fwd["net_h1"] == terms["w1_i1"] + terms["w2_i2"] + 0.35
+    assert fwd["net_o2"] == terms["w7_out_h1"] + terms["w8_out_h2"] + 0.60
