@@ -89,9 +89,13 @@ export function createDiagram(root, { onSelect }) {
   function makeSelectable(group, name, description) {
     group.setAttribute("tabindex", "0");
     group.setAttribute("role", "button");
-    group.dataset.i18nAriaLabel = description[0];
-    group.dataset.i18nParams = JSON.stringify(description[1]);
-    group.setAttribute("aria-label", t(...description));
+    if (description) {
+      group.dataset.i18nAriaLabel = description[0];
+      group.dataset.i18nParams = JSON.stringify(description[1]);
+      group.setAttribute("aria-label", t(...description));
+    } else {
+      group.setAttribute("aria-describedby", "legend"); // named by the numbers it shows
+    }
     group.dataset.param = name;
     group.addEventListener("click", () => select(name));
     group.addEventListener("keydown", (event) => {
@@ -135,7 +139,7 @@ export function createDiagram(root, { onSelect }) {
     const px = a.x + (b.x - a.x) * edge.t;
     const py = a.y + (b.y - a.y) * edge.t;
     const label = svg("g", { class: "edge-label", "data-param": edge.name }, labelLayer);
-    makeSelectable(label, edge.name, ["diagram.weight", { w: edge.name }]);
+    makeSelectable(label, edge.name, null);
     const background = svg("rect", { class: "label-bg", rx: 8 }, label);
     const rows = svg("g", {}, label);
     const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
@@ -199,7 +203,7 @@ export function createDiagram(root, { onSelect }) {
   }
   for (const name of ["b1", "b2"]) {
     const { group, title, b } = box(name, "bias");
-    makeSelectable(group, name, ["diagram.bias", { b: name }]);
+    makeSelectable(group, name, null);
     title.textContent = name;
     valueText(group, name, { x: b.w - PAD, y: 34, "text-anchor": "end" }, `bias-${name}`);
     // the gradient sits under its label: a bias box is narrow, between two neurons

@@ -51,7 +51,9 @@ export function createWorksheet(root, { onClose }) {
     const k = trace.factors;
     const act = sent.options.activation === "sigmoid" ? "σ" : sent.options.activation === "tanh" ? "tanh" : "ReLU";
     const softmax = sent.options.loss === "cross_entropy";
-    const row = (...cells) => `<p class="ws-line">${cells.join(" ")}</p>`;
+    // a negative number after an operator is bracketed: 0.055 + (−0.019)
+    const row = (...cells) => `<p class="ws-line">${cells.map((cell, i) => (
+      ["×", "+"].includes(cells[i - 1]) && cell.includes(">−") ? `(${cell})` : cell)).join(" ")}</p>`;
 
     const setup = [
       ...["i1", "i2"].map((i) => `${N(i)} = ${given(sent.inputs[i])}`),

@@ -81,6 +81,7 @@ const en = {
 
   "lesson.label": "Lesson",
   "substep.group": "Sub-steps",
+  "substep.panel": "The sub-step shown",
   "substep.back": "Back",
   "substep.back.title": "Back: one sub-step, or one iteration (←)",
   "substep.next": "Next sub-step",
@@ -238,6 +239,7 @@ const hans = {
 
   "lesson.label": "课堂",
   "substep.group": "分步",
+  "substep.panel": "当前分步",
   "substep.back": "后退",
   "substep.back.title": "后退一个分步，或一次迭代（←）",
   "substep.next": "下一分步",
@@ -395,6 +397,7 @@ const hant = {
 
   "lesson.label": "課堂",
   "substep.group": "分步",
+  "substep.panel": "目前分步",
   "substep.back": "後退",
   "substep.back.title": "後退一個分步，或一次迭代（←）",
   "substep.next": "下一分步",
