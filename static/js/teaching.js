@@ -160,9 +160,9 @@ export function createTeaching({ model, api, enqueue, render, commit, stopPlayin
     slider.max = String(Math.max(latest, earliest));
     slider.value = String(k);
     slider.disabled = latest <= earliest;
-    const text = t("history.position", { k: k.toLocaleString("en-US"), n: latest.toLocaleString("en-US") });
-    slider.setAttribute("aria-valuetext", text);
-    sliderText.textContent = text;
+    const [shown, done] = [k.toLocaleString("en-US"), latest.toLocaleString("en-US")];
+    slider.setAttribute("aria-valuetext", t("history.position", { k: shown, n: done }));
+    sliderText.textContent = `${shown} / ${done}`;
     back.disabled = !walk && k <= earliest;
     next.setAttribute("aria-describedby", "substeps");
   }
