@@ -59,19 +59,6 @@ export class LossCurve {
     this.version += 1;
   }
 
-  /** E_total at `iteration`, or undefined when it is not kept. */
-  at(iteration) {
-    let low = 0;
-    let high = this.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (this.x[mid] === iteration) return this.y[mid];
-      if (this.x[mid] < iteration) low = mid + 1;
-      else high = mid - 1;
-    }
-    return undefined;
-  }
-
   /** Keep the first point, every other point of the older half, and the newer half whole. */
   #thin() {
     const half = Math.floor(this.length / 2);
