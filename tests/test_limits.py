@@ -117,3 +117,26 @@ def test_a_state_at_the_iteration_limit_cannot_advance_past_it(client, path, ext
     assert answer.json()["detail"].startswith("state.iteration: ")
     almost = {"state": {"iteration": MAX_ITERATION - 2}, "epochs": 2}
     assert client.post("/api/epoch", json=almost).json()["state"]["iteration"] == MAX_ITERATION
+
+
+def test_a_body_that_is_not_text_gets_400_naming_the_body(client):
+    answer = client.post(
+        "/api/reset", content=b"\xff\xfe\x00garbage", headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith("body: ")
+
+
+def test_whole_number_floats_count_as_integers_as_json_schema_says(client):
+    body = client.post("/api/epoch", json={"state": {"iteration": 2.0}, "epochs": 3.0}).json()
+    assert body["state"]["iteration"] == 5
+    refused = client.post("/api/epoch", json={"epochs": 3.5})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "epochs"
+
+
+def test_every_error_answer_matches_its_documented_model(client):
+    from app.schemas import InvalidRequest, Refused
+
+    InvalidRequest.model_validate(client.post("/api/step", json={"x": 1}).json())
+    Refused.model_validate(client.post("/api/step", content=b"\xff").json())
+    Refused.model_validate(client.post("/api/step", json={"state": {"iteration": 10**12}}).json())
