@@ -121,7 +121,7 @@ def test_a_state_at_the_iteration_limit_cannot_advance_past_it(client, path, ext
 
 def test_a_body_that_is_not_text_gets_400_naming_the_body(client):
     answer = client.post(
-        "/api/reset", content=b"\xff\xfe\x00garbage", headers={"content-type": "application/json"}
+        "/api/reset", content=b"\xc3\x28 not UTF-8", headers={"content-type": "application/json"}
     )
     assert answer.status_code == 400
     assert answer.json()["detail"].startswith("body: ")
