@@ -3,6 +3,7 @@
 // and value; plotly simplifies the drawn line itself, so 100,000 points stay smooth.
 
 import { language, t } from "./i18n.js";
+import { AS_PRINTED } from "./format.js";
 
 const COLOR = "#0a5fa8";
 const MARKER = "#d55e00";
@@ -78,7 +79,8 @@ export function createChart(element, { script }) {
       y,
       line: { color: COLOR, width: 3 },
       marker: { color: COLOR, size: 9 },
-      hovertemplate: `${t("chart.iteration")} %{x:,d}<br>E<sub>total</sub> = %{y:.${digits}~g}<extra></extra>`,
+      // plotly formats hover text itself; "as printed" reads nine significant digits there
+      hovertemplate: `${t("chart.iteration")} %{x:,d}<br>E<sub>total</sub> = %{y:.${digits === AS_PRINTED ? 9 : digits}~g}<extra></extra>`,
     };
     const traces = [trace];
     if (marker) {
