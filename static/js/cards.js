@@ -180,11 +180,12 @@ export function createCards(container, { onClose }) {
       const { element } = ensure(p, softmax, index);
       const last = view.last;
       element.classList.toggle("pending", !last);
-      if (!last) return;
       for (const slot of element.querySelectorAll("mn[data-key]")) {
-        const value = lookup(slot.dataset.key, view);
+        // with no update yet, every number is blank: nothing stale behind "press Step"
+        const value = last ? lookup(slot.dataset.key, view) : null;
         setValue(slot, formatNumber(value, digits), exact(value), flash);
       }
+      if (!last) return;
       for (const group of element.querySelectorAll("[data-signed]")) {
         const value = lookup(group.dataset.signed, view);
         const bracket = typeof value === "number" && value < 0;

@@ -248,10 +248,8 @@ export function createDiagram(root, { onSelect }) {
     for (const edge of EDGES) {
       const value = state.weights[edge.name];
       show(edge.name, value);
-      if (trace) {
-        show(`grad-${edge.name}`, trace.gradients[edge.name]);
-        show(`change-${edge.name}`, trace.changes[edge.name]);
-      }
+      show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null);
+      show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null);
       const { width, sign } = edgeStyle(value, scale);
       const item = edges.get(edge.name);
       for (const line of item.lines) {
@@ -263,10 +261,8 @@ export function createDiagram(root, { onSelect }) {
     for (const name of ["b1", "b2"]) {
       const value = state.biases[name];
       show(name, value);
-      if (trace) {
-        show(`grad-${name}`, trace.gradients[name]);
-        show(`change-${name}`, trace.changes[name]);
-      }
+      show(`grad-${name}`, trace ? trace.gradients[name] : null);
+      show(`change-${name}`, trace ? trace.changes[name] : null);
       const { width, sign } = edgeStyle(value, scale);
       for (const line of edges.get(name).lines) {
         line.style.strokeWidth = `${Math.max(2, width / 2)}px`;
@@ -278,7 +274,7 @@ export function createDiagram(root, { onSelect }) {
     for (const n of ["h1", "h2", "o1", "o2"]) {
       show(`${n}-net`, forward[`net_${n}`]);
       show(`${n}-out`, forward[`out_${n}`]);
-      if (trace) show(`${n}-δ`, trace.deltas[n]);
+      show(`${n}-δ`, trace ? trace.deltas[n] : null);
     }
     show("o1-target", state.targets.o1);
     show("o2-target", state.targets.o2);

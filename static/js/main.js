@@ -300,7 +300,10 @@ function closeCard(name) {
 // --- Drawing and keeping -----------------------------------------------------------------------
 
 async function render({ flash = true } = {}) {
-  const view = teaching.view() ?? { state: model.state, forward: model.forward, last: model.last };
+  // After an update every neuron shows the forward pass its δ came from (the network before the
+  // update), so that no box mixes two iterations; the weights are the updated ones.
+  const forward = model.last ? model.last.trace.forward : model.forward;
+  const view = teaching.view() ?? { state: model.state, forward, last: model.last };
   const options = { digits: model.digits, flash };
   diagram.render(view, options);
   diagram.setSelected(model.open);

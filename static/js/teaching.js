@@ -41,12 +41,17 @@ export function createTeaching({ model, api, enqueue, render, commit, stopPlayin
   /** Before the network moves on from the iteration shown: leave a walk, forget later iterations. */
   function prepareToAdvance() {
     walk = null;
+    forgetLater();
+  }
+
+  /** Forget the iterations after the one shown, keeping that one as a checkpoint. */
+  function forgetLater() {
     const now = model.state.iteration;
-    if (now < model.history.latest) {
-      model.history.truncate(now);
-      model.curve.truncate(now);
-      for (const k of recalled.keys()) if (k > now) recalled.delete(k);
-    }
+    if (now >= model.history.latest) return;
+    model.history.truncate(now);
+    if (model.history.latest < now) model.history.record(model.state);
+    model.curve.truncate(now);
+    for (const k of recalled.keys()) if (k > now) recalled.delete(k);
   }
 
   function currentQuestion() {
@@ -60,10 +65,13 @@ export function createTeaching({ model, api, enqueue, render, commit, stopPlayin
     stopPlaying();
     enqueue(async () => {
       if (!walk) {
-        prepareToAdvance();
+        // later iterations are forgotten only once this one is done (finish, commit)
         const sent = model.state;
         const result = await api.step(sent);
-        if (result.diverged) return commit(sent, result);
+        if (result.diverged) {
+          forgetLater();
+          return commit(sent, result);
+        }
         walk = {
           steps: buildSubsteps(sent.options), index: 0, sent, result,
           trace: result.trace, after: result.state, loss: result.loss, answers: new Map(),
@@ -81,6 +89,7 @@ export function createTeaching({ model, api, enqueue, render, commit, stopPlayin
   async function finish() {
     const { sent, result } = walk;
     walk = null;
+    forgetLater();
     await commit(sent, result);
   }
 

@@ -74,11 +74,12 @@ def test_step_shows_the_post_figures(app_page: Page) -> None:
         assert app.value(f"change-{name}") == api["trace"]["changes"][name], name
     for neuron in ("h1", "h2", "o1", "o2"):
         assert app.value(f"delta-{neuron}") == api["trace"]["deltas"][neuron], neuron
-    # the neurons show the forward pass of the new state
-    forward = app.server.post("/api/reset", {"state": api["state"]})["trace"]["forward"]
+    # each neuron shows the forward pass its δ came from, so no box mixes two iterations
+    forward = api["trace"]["forward"]
     for neuron in ("h1", "h2", "o1", "o2"):
         assert app.value(f"net-{neuron}") == forward[f"net_{neuron}"]
         assert app.value(f"out-{neuron}") == forward[f"out_{neuron}"]
+    assert app.value("error-o1") == forward["E_o1"]
 
     # the w5 card: the three factors of the output layer
     card = "card-w5"

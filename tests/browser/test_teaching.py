@@ -254,3 +254,44 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus(app_page: Page) 
             reached.add(info["id"])
             assert info["outline"] != "none" and info["width"] != "0px", info
     assert reached == wanted
+
+
+def test_walking_from_an_earlier_iteration_keeps_the_later_ones_until_it_is_done(
+    app_page: Page,
+) -> None:
+    app = app_page
+    slider = app.page.get_by_test_id("history-slider")
+    app.page.get_by_test_id("input-epochs").fill("10")
+    app.click("run")
+    app.wait_iteration("10")
+    slider.fill("6")
+    app.wait_iteration("6")
+    next_substep(app, "forward-h1")
+    assert slider.get_attribute("max") == "10"  # nothing is forgotten while walking
+    app.click("substep-back")
+    wait_walk_over(app)
+    assert slider.get_attribute("max") == "10" and slider.input_value() == "6"
+    assert len(app.chart_points()["x"]) == 11
+    # finishing the walk makes iteration 7 the latest: 8..10 go, 0..7 stay reachable
+    next_substep(app, "forward-h1")
+    app.page.keyboard.press("Shift+ArrowRight")
+    app.wait_iteration("7")
+    assert slider.get_attribute("max") == "7"
+    assert app.chart_points()["x"] == list(range(8))
+    slider.fill("5")
+    app.wait_iteration("5")
+
+
+def test_at_the_first_iteration_nothing_of_a_later_update_is_left_behind(app_page: Page) -> None:
+    app = app_page
+    for k in range(1, 4):
+        app.click("step")
+        app.wait_iteration(str(k))
+    app.page.get_by_test_id("history-slider").fill("0")
+    app.wait_iteration("0")
+    card = app.page.get_by_test_id("card-w5")
+    values = card.locator("mn[data-key]").evaluate_all("els => els.map(e => e.dataset.value)")
+    assert values and all(value == "" for value in values)
+    for testid in ("grad-w5", "change-w5", "delta-o1"):
+        assert app.attr(testid, "data-value") == ""
+    assert app.value("weight-w5") == 0.4

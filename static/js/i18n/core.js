@@ -37,7 +37,7 @@ const en = {
   "legend.positive": "positive weight",
   "legend.negative": "negative weight",
   "legend.width": "line width ∝ |w|",
-  "legend.backward": "of the last update · click a weight or bias for its chain rule",
+  "legend.backward": "of the last update (weights after it) · click a weight or bias for its chain rule",
 
   "cards.heading": "Chain rule",
   "cards.label": "Chain rule for {p}",
@@ -198,7 +198,7 @@ const hans = {
   "legend.positive": "正权重",
   "legend.negative": "负权重",
   "legend.width": "线宽 ∝ |w|",
-  "legend.backward": "来自上一次更新 · 点击权重或偏置查看其链式法则",
+  "legend.backward": "来自上一次更新（权重为更新后的值） · 点击权重或偏置查看其链式法则",
 
   "cards.heading": "链式法则",
   "cards.label": "{p} 的链式法则",
@@ -356,7 +356,7 @@ const hant = {
   "legend.positive": "正權重",
   "legend.negative": "負權重",
   "legend.width": "線寬 ∝ |w|",
-  "legend.backward": "來自上一次更新 · 點擊權重或偏置查看其鏈式法則",
+  "legend.backward": "來自上一次更新（權重為更新後的值） · 點擊權重或偏置查看其鏈式法則",
 
   "cards.heading": "鏈式法則",
   "cards.label": "{p} 的鏈式法則",
