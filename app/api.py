@@ -133,8 +133,9 @@ async def step(request: OptionalStateRequest = None) -> Response:
 
 # sync: a long run must not hold up the event loop, so it goes to the thread pool
 @router.post("/epoch", response_model=EpochResponse, tags=["training"])
-def epoch(request: Annotated[EpochRequest, Body()]) -> Response:
+def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    request = request or EpochRequest()
     state = _state_of(request, advance=request.epochs)
     inputs, targets, learning_rate, options = _parts(state)
     run = training.train(
@@ -179,8 +180,11 @@ def relative_error(backprop: float, numerical: float) -> float:
 
 
 @router.post("/gradient-check", response_model=GradientCheckResponse, tags=["analysis"])
-async def gradient_check(request: Annotated[GradientCheckRequest, Body()]) -> Response:
+async def gradient_check(
+    request: Annotated[GradientCheckRequest | None, Body()] = None,
+) -> Response:
     """Compare each backpropagation gradient with a central difference of E_total."""
+    request = request or GradientCheckRequest()
     state = _state_of(request)
     inputs, targets, learning_rate, options = _parts(state)
     weights, biases = state["weights"], state["biases"]
@@ -203,8 +207,9 @@ async def gradient_check(request: Annotated[GradientCheckRequest, Body()]) -> Re
 
 # sync: 40,000 networks take a few milliseconds, kept off the event loop
 @router.post("/landscape", response_model=LandscapeResponse, tags=["analysis"])
-def landscape(request: Annotated[LandscapeRequest, Body()]) -> Response:
+def landscape(request: Annotated[LandscapeRequest | None, Body()] = None) -> Response:
     """E_total over a grid of two parameters centred on their current values, the rest held."""
+    request = request or LandscapeRequest()
     state = _state_of(request)
     inputs, targets, _, options = _parts(state)
     weights, biases = state["weights"], state["biases"]

@@ -228,3 +228,11 @@ def test_step_and_reset_carry_the_multiply_nodes_of_the_graph(client):
         assert terms["w7_out_h1"] == weights["w7"] * forward["out_h1"]
         # the adds of the graph: net = the sum of its terms and the bias
         assert math.isclose(terms["w5_out_h1"] + terms["w6_out_h2"] + 0.60, forward["net_o1"])
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/reset", "/api/step", "/api/epoch", "/api/gradient-check", "/api/landscape"]
+)
+def test_every_endpoint_takes_no_body_as_the_worked_example(client, path):
+    assert client.post(path).status_code == 200
+    assert client.post(path, json={}).json() == client.post(path).json()
