@@ -71,7 +71,7 @@ export function createWorksheet(root, { onClose }) {
     }
     for (const [o, wa, wb] of [["o1", "w5", "w6"], ["o2", "w7", "w8"]]) {
       forward.push(row(`${N(`net_${o}`)} = ${N(wa)}·${N("out_h1")} + ${N(wb)}·${N("out_h2")} + ${N("b2")} =`,
-        `${given(sent.weights[wa])} × ${N("out_h1")} + ${given(sent.weights[wb])} × ${N("out_h2")} + ${given(sent.biases.b2)} =`,
+        `${given(sent.weights[wa])} × ${result(f.out_h1)} + ${given(sent.weights[wb])} × ${result(f.out_h2)} + ${given(sent.biases.b2)} =`,
         result(f[`net_${o}`])));
       forward.push(row(`${N(`out_${o}`)} = ${softmax ? "softmax" : act}(${N(`net_${o}`)}) =`, result(f[`out_${o}`])));
     }
