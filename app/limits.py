@@ -22,8 +22,9 @@ def _field(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def _problem(error: dict[str, Any]) -> dict[str, str]:
-    """Return one validation error as {field, message, type}."""
+def _problem(error: dict[str, Any]) -> dict[str, Any]:
+    """Return one validation error as {field, message, type, context}: the context holds the
+    bound a number broke (ge, gt, le, lt), so that a page can word the message itself."""
     location = tuple(error.get("loc", ()))
     kind = str(error.get("type", "value_error"))
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
@@ -35,7 +36,12 @@ def _problem(error: dict[str, Any]) -> dict[str, str]:
         message += f"character {error.get('loc', ('', '?'))[-1]})"
     elif "field" in context:
         location = (*location, context["field"])
-    return {"field": _field(location), "message": message, "type": kind}
+    bounds = {
+        name: value
+        for name, value in context.items()
+        if name in ("ge", "gt", "le", "lt") and isinstance(value, int | float)
+    }
+    return {"field": _field(location), "message": message, "type": kind, "context": bounds}
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:

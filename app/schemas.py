@@ -398,7 +398,8 @@ class LandscapeResponse(BaseModel):
 class Problem(BaseModel):
     field: str = Field(description="where, e.g. state.weights.w1 (body for the body as a whole)")
     message: str
-    type: str
+    type: str = Field(description="pydantic's error type, e.g. less_than_equal")
+    context: dict[str, float] = Field(default={}, description="the bound broken, e.g. {'le': 1e6}")
 
 
 class InvalidRequest(BaseModel):

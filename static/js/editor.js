@@ -3,7 +3,7 @@
 // it, and nothing changes until every field is accepted.
 
 import { exact } from "./format.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 // [test id suffix, label, path in the state, hint]
 export const FIELDS = [
@@ -97,9 +97,10 @@ export function createEditor(form, { onApply, onRestore }) {
         const dotted = path.join(".");
         return dotted === field || dotted.startsWith(`${field}.`);
       });
-      for (const [id] of matches) mark(id, error.message);
+      const message = problemText(error);
+      for (const [id] of matches) mark(id, message);
       placed += matches.length;
-      if (!matches.length) formMessage.textContent = `${error.field}: ${error.message}`;
+      if (!matches.length) formMessage.textContent = `${error.field}: ${message}`;
     }
     return placed;
   }

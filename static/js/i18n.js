@@ -65,6 +65,14 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/** A server's 422 problem ({type, message, context}) in the current language: its own words
+ * where the dictionaries know its type, the server's English otherwise. */
+export function problemText(problem) {
+  const key = `server.${problem.type}`;
+  if (!(key in dictionaries.en)) return problem.message;
+  return t(key, Object.fromEntries(Object.entries(problem.context ?? {}).map(([k, v]) => [k, v.toLocaleString("en-US")])));
+}
+
 /** Switch to `code`, remember it, translate the page and tell every listener. */
 export function setLanguage(code) {
   if (!CODES.includes(code)) throw new Error(`unknown language ${code}`);

@@ -2,7 +2,7 @@
 // the hidden deltas use. They live in the state, so applying them resets the network (as the
 // editor does) and the server validates them: a refusal is shown beside the controls.
 
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 const CHOICES = {
   activation: ["sigmoid", "tanh", "relu"],
@@ -75,7 +75,7 @@ export function createOptions(root, { onApply }) {
     show,
     /** The server refused the options (a 422): say why beside the controls. */
     refused(error) {
-      const text = error.errors?.length ? error.errors.map((e) => e.message).join("; ") : error.message;
+      const text = error.errors?.length ? error.errors.map((e) => problemText(e)).join("; ") : error.message;
       say(t("lessons.options.refused", { reason: text }));
     },
     applied() {

@@ -230,8 +230,8 @@ def test_invalid_entries_are_refused_and_change_nothing(app_page: Page) -> None:
     refused = [e for e in app.watch.console_errors if "status of 422" in e]
     assert len(refused) == 1
     app.watch.console_errors.remove(refused[0])
-    assert "greater than 0" in app.text("message-learning-rate")
-    assert "less than or equal" in app.text("message-w3")
+    assert app.text("message-learning-rate") == "More than 0."
+    assert app.text("message-w3") == "At most 1,000,000."
     assert app.text("message-w2") == ""
     assert "Nothing was changed" in app.text("editor-message")
     unchanged()
