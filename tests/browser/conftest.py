@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,16 +215,24 @@ def watch(page: Any, origin: str) -> Watch:
     return seen
 
 
-@pytest.fixture
-def app_page(browser: Any, server: Server) -> Iterator[Page]:
-    """A fresh browser context (empty localStorage) at 1280×720 on the app's page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+@contextmanager
+def browsing(
+    browser: Any, server: Server, width: int = 1280, height: int = 720, **options: Any
+) -> Iterator[Page]:
+    """A fresh browser context (empty localStorage) of `width`×`height`, its page watched;
+    the context is closed afterwards. The page is not opened yet."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
-    seen = watch(page, server.origin)
-    wrapped = Page(page, seen, server)
     try:
-        wrapped.open()
-        yield wrapped
-        seen.assert_clean()
+        yield Page(page, watch(page, server.origin), server)
     finally:
         context.close()
+
+
+@pytest.fixture
+def app_page(browser: Any, server: Server) -> Iterator[Page]:
+    """A fresh browser context at 1280×720 on the app's page."""
+    with browsing(browser, server) as app:
+        app.open()
+        yield app
+        app.watch.assert_clean()

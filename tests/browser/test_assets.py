@@ -8,7 +8,7 @@ from typing import Any
 
 import plotly
 
-from tests.browser.conftest import Page, Server, watch
+from tests.browser.conftest import Server, browsing
 
 
 def test_plotly_comes_from_the_installed_package(server: Server) -> None:
@@ -51,11 +51,8 @@ def test_own_assets_are_versioned_and_compressed(server: Server) -> None:
 
 
 def test_a_reload_fetches_only_the_page(browser: Any, server: Server) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    seen = watch(page, server.origin)
-    app = Page(page, seen, server)
-    try:
+    with browsing(browser, server) as app:
+        page, seen = app.page, app.watch
         app.open()
         app.click("step")
         app.wait_iteration("1")
@@ -71,6 +68,4 @@ def test_a_reload_fetches_only_the_page(browser: Any, server: Server) -> None:
         assert fetched == ["/"]
         assert sum(size for _, size in transfers) < 100_000
         seen.assert_clean()
-    finally:
-        context.close()
 

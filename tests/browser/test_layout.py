@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Page, watch
+from tests.browser.conftest import browsing
 
 SIZES = [(1280, 720), (1920, 1080)]
 
@@ -60,11 +60,8 @@ def assert_nothing_overlaps(page: Any) -> None:
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_screenshots_without_overlap(browser: Any, server: Any, width: int, height: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    seen = watch(page, server.origin)
-    app = Page(page, seen, server)
-    try:
+    with browsing(browser, server, width, height) as app:
+        page, seen = app.page, app.watch
         app.open()
         assert_nothing_overlaps(page)
         app.screenshot(f"page-{width}x{height}-start.png")
@@ -89,5 +86,3 @@ def test_screenshots_without_overlap(browser: Any, server: Any, width: int, heig
         )
         assert smallest >= 16
         seen.assert_clean()
-    finally:
-        context.close()

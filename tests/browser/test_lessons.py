@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Page, watch
+from tests.browser.conftest import Page, browsing
 from tests.browser.test_page import example
 
 T1 = "document.querySelector('[data-testid=input-t1]')"
@@ -241,11 +241,8 @@ def test_landscape_with_the_training_path(app_page: Page) -> None:
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
 def test_lesson_screenshots(browser: Any, server: Any, width: int, height: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    seen = watch(page, server.origin)
-    app = Page(page, seen, server)
-    try:
+    with browsing(browser, server, width, height) as app:
+        page, seen = app.page, app.watch
         app.open()
         step(app)
         for tab in TABS:
@@ -261,5 +258,3 @@ def test_lesson_screenshots(browser: Any, server: Any, width: int, height: int) 
                 )
                 assert smallest >= (14 if width < 1600 else 20)
         seen.assert_clean()
-    finally:
-        context.close()

@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Page, Server, _free_port, start_server, stop_server, watch
+from tests.browser.conftest import (
+    Page,
+    Server,
+    _free_port,
+    browsing,
+    start_server,
+    stop_server,
+)
 
 OUTAGE_CONSOLE = "net::ERR_CONNECTION_REFUSED"  # Chromium logs each refused retry
 
@@ -28,11 +35,8 @@ def own_server() -> Iterator[tuple[int, list[Any]]]:
 def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
     port, processes = own_server
     server = Server(f"http://127.0.0.1:{port}")
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    seen = watch(page, server.origin)
-    app = Page(page, seen, server)
-    try:
+    with browsing(browser, server) as app:
+        page, seen = app.page, app.watch
         app.open()
         page.locator("#speed").select_option("20")
         app.click("play")
@@ -64,8 +68,6 @@ def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
             assert math.isclose(app.value(f"weight-{name}"), value, rel_tol=1e-12), name
         assert math.isclose(app.value("loss"), expected["loss"], rel_tol=1e-12)
         app.screenshot("restart-1280x720.png")
-    finally:
-        context.close()
     seen.console_errors = [text for text in seen.console_errors if OUTAGE_CONSOLE not in text]
     seen.assert_clean()
 
