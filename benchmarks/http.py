@@ -4,7 +4,6 @@ trivial FastAPI endpoint under 50 concurrent connections (wrk, bounded in time).
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,16 +16,11 @@ import httpx2 as httpx
 
 from app.schemas import EXAMPLE_STATE, MAX_EPOCHS
 from benchmarks.engine import median_seconds, minimal_loop, paired_ratio
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 50
 SECONDS = 5
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

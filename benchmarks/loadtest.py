@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from app.schemas import EXAMPLE_STATE
-from benchmarks.http import free_port, server
+from benchmarks.http import server
+from tests.helpers import free_port
 
 DURATION = 20.0
 PLAYERS, RUNNERS = 80, 20

@@ -7,7 +7,8 @@ first load on localhost → network drawn, and the compressed bytes of a first l
 import statistics
 from typing import Any
 
-from tests.browser.conftest import launch, start_server, stop_server
+from tests.browser.conftest import launch
+from tests.helpers import serving
 
 ROUNDS = 15
 RUN_ROUNDS = 7
@@ -71,16 +72,12 @@ def measure(browser: Any, origin: str) -> dict[str, float]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    process, origin = start_server()
-    try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            try:
-                figures = measure(browser, origin)
-            finally:
-                browser.close()
-    finally:
-        stop_server(process)
+    with serving() as app, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            figures = measure(browser, app.origin)
+        finally:
+            browser.close()
     print(
         f"page click Step -> every number updated, median: {figures['step_ms']:.1f} ms "
         "(target <= 50 ms)"

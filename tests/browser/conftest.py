@@ -7,10 +7,6 @@ requests stayed on the test server and nothing was logged as an error.
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,7 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT, serving
+
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
@@ -34,12 +31,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -73,45 +64,10 @@ def _lower(headers: Any) -> dict[str, str]:
     return {key.lower(): value for key, value in headers.items()}
 
 
-def start_server(port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the app with uvicorn on ``port`` (a free one if None); return it and its origin."""
-    port = port or _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(origin + "/", timeout=1) as response:
-                if response.status == 200:
-                    return process, origin
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError("the server did not answer within 30 s")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
-    process, origin = start_server()
-    try:
-        yield Server(origin)
-    finally:
-        stop_server(process)
+    with serving() as app:
+        yield Server(app.origin)
 
 
 def launch(playwright: Any) -> Any:

@@ -7,29 +7,22 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (
-    Page,
-    Server,
-    _free_port,
-    browsing,
-    start_server,
-    stop_server,
-)
+from tests.browser.conftest import Page, Server, browsing
+from tests.helpers import RunningApp, free_port, start_app
 
 OUTAGE_CONSOLE = "net::ERR_CONNECTION_REFUSED"  # Chromium logs each refused retry
 
 
 @pytest.fixture
-def own_server() -> Iterator[tuple[int, list[Any]]]:
+def own_server() -> Iterator[tuple[int, list[RunningApp]]]:
     """A server of this test's own, which the test may stop and start again on its port."""
-    port = _free_port()
-    processes = [start_server(port)[0]]
+    port = free_port()
+    apps = [start_app(port)]
     try:
-        yield port, processes
+        yield port, apps
     finally:
-        for process in processes:
-            if process.poll() is None:
-                stop_server(process)
+        for app in apps:
+            app.stop()
 
 
 def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
@@ -42,7 +35,7 @@ def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
         app.click("play")
         wait_for_iteration(page, 5)
 
-        stop_server(processes[0])
+        processes[0].stop()
         message = page.locator("#message")
         message.wait_for(state="visible")
         page.wait_for_function(
@@ -53,7 +46,7 @@ def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
         page.wait_for_timeout(1500)
         assert iteration(app) == paused_at  # no progress, and no error, while it is away
 
-        processes.append(start_server(port)[0])
+        processes.append(start_app(port))
         wait_for_iteration(page, paused_at + 10)
         app.click("play")  # pause
         page.wait_for_timeout(300)

@@ -1,0 +1,99 @@
+"""The one way the tests and benchmarks start a real server: ``python -m app`` on a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+START_SECONDS = 30
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    process: subprocess.Popen[bytes]
+    origin: str
+    port: int
+
+    def stop(self) -> None:
+        """Ask the server to stop, and kill it if it has not within 10 s."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_until_serving(process: subprocess.Popen[bytes], origin: str, probe: str = "/") -> None:
+    """Return once ``origin + probe`` answers 200; raise if the process exits or 30 s pass."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(origin + probe, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"the server did not answer within {START_SECONDS} s")
+
+
+def start_app(
+    port: int | None = None,
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
+    output: IO[bytes] | IO[str] | None = None,
+) -> RunningApp:
+    """Start ``python -m app`` with $HOST, $PORT and $WORKERS (plus ``env``) and wait for it."""
+    port = port or free_port()
+    environment = {
+        **os.environ,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WORKERS": str(workers),
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app"],
+        cwd=ROOT,
+        env=environment,
+        stdout=output if output is not None else subprocess.DEVNULL,
+        stderr=output if output is not None else None,
+    )
+    origin = f"http://127.0.0.1:{port}"
+    wait_until_serving(process, origin)
+    return RunningApp(process, origin, port)
+
+
+@contextmanager
+def serving(
+    port: int | None = None,
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
+    output: IO[bytes] | IO[str] | None = None,
+) -> Iterator[RunningApp]:
+    """Run the app for the length of a ``with`` block."""
+    app = start_app(port, workers, env, output)
+    try:
+        yield app
+    finally:
+        app.stop()
