@@ -103,13 +103,12 @@ def _fast(state: State, epochs: int) -> Run:
             smaller = exp(-gap)
             log_sum = log1p(smaller)
             if net_o1 >= net_o2:
-                out_o1, out_o2 = 1 / (1 + smaller), smaller / (1 + smaller)
                 losses[k] = t1 * log_sum + t2 * (gap + log_sum)
+                delta_o1 = t2 - smaller / (1 + smaller)
             else:
-                out_o1, out_o2 = smaller / (1 + smaller), 1 / (1 + smaller)
                 losses[k] = t1 * (gap + log_sum) + t2 * log_sum
-            delta_o1 = out_o1 - t1
-            delta_o2 = out_o2 - t2
+                delta_o1 = smaller / (1 + smaller) - t1
+            delta_o2 = -delta_o1
         new_w5 = w5 - eta * (delta_o1 * out_h1)
         new_w6 = w6 - eta * (delta_o1 * out_h2)
         new_w7 = w7 - eta * (delta_o2 * out_h1)
