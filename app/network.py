@@ -334,7 +334,8 @@ def backward(state: State, fwd: dict[str, Number]) -> dict[str, dict[str, Number
         # delta_o = out_o - target_o. Outputs and targets each sum to 1 (see ``distribution``),
         # so delta_o2 = -delta_o1 exactly: both are taken from the smaller output, whose
         # rounding is the smaller, and dE/db2 = delta_o1 + delta_o2 comes out exactly 0.
-        delta_o1 = np.where(fwd["net_o1"] >= fwd["net_o2"], target_o2 - out_o2, out_o1 - target_o1)
+        first_larger = fwd["net_o1"] >= fwd["net_o2"]
+        delta_o1 = np.where(first_larger, target_o2 - out_o2, out_o1 - target_o1)[()]
         delta_o2 = -delta_o1
 
     dnet_o1_dw5, dnet_o1_dw6 = out_h1, out_h2

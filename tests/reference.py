@@ -7,14 +7,22 @@ derivative of that E as written, out_k (t_o1 + t_o2) - t_k, whatever the targets
 
 Each value also carries ``size``: a first-order bound on what a float64 evaluation of the same
 formula may lose to rounding (the magnitudes of everything rounded on the way, each sum adding
-its terms'), so that a comparison can tell the rounding float64 cannot avoid when a difference
-cancels from an error in the engine.
+its terms', each rounding at least 2^-1075), so that a comparison can tell the rounding
+float64 cannot avoid when a difference cancels from an error in the engine.
 """
 
 from mpmath import mp, mpf
 
 mp.dps = 50
 UNIT_ROUNDOFF = mpf(2) ** -53
+# A rounding below float64's normal range may be off by 2^-1075 however small the value: in
+# units of UNIT_ROUNDOFF, the smallest normal number.
+UNDERFLOW = mpf(2) ** -1022
+
+
+def _rounded(value: object) -> object:
+    """Return what one float64 rounding of ``value`` adds to a size."""
+    return abs(value) + UNDERFLOW
 
 
 class Exact:
@@ -29,7 +37,7 @@ class Exact:
     def __add__(self, other: object) -> "Exact":
         other = lift(other)
         value = self.value + other.value
-        return Exact(value, self.size + other.size + abs(value))
+        return Exact(value, self.size + other.size + _rounded(value))
 
     __radd__ = __add__
 
@@ -45,7 +53,7 @@ class Exact:
     def __mul__(self, other: object) -> "Exact":
         other = lift(other)
         value = self.value * other.value
-        size = abs(self.value) * other.size + abs(other.value) * self.size + abs(value)
+        size = abs(self.value) * other.size + abs(other.value) * self.size + _rounded(value)
         return Exact(value, size)
 
     __rmul__ = __mul__
@@ -53,7 +61,7 @@ class Exact:
     def __truediv__(self, other: object) -> "Exact":
         other = lift(other)
         value = self.value / other.value
-        size = (self.size + abs(value) * other.size) / abs(other.value) + abs(value)
+        size = (self.size + abs(value) * other.size) / abs(other.value) + _rounded(value)
         return Exact(value, size)
 
     def __rtruediv__(self, other: object) -> "Exact":
@@ -66,7 +74,7 @@ def lift(value: object) -> Exact:
 
 def _function(x: Exact, value: object, slope: object) -> Exact:
     """f(x) rounded once, carrying x's rounding through |f'(x)|."""
-    return Exact(value, abs(slope) * x.size + abs(value))
+    return Exact(value, abs(slope) * x.size + _rounded(value))
 
 
 def exp(x: Exact) -> Exact:
