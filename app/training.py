@@ -39,11 +39,9 @@ class Run:
 def _sigmoid(net: float) -> tuple[float, float]:
     if net >= 0:
         z = exp(-net)
-        out = 1 / (1 + z)
-        return out, out * (z / (1 + z))
+        return 1 / (1 + z), z / ((1 + z) * (1 + z))
     z = exp(net)
-    out = z / (1 + z)
-    return out, out * (1 / (1 + z))
+    return z / (1 + z), z / ((1 + z) * (1 + z))
 
 
 def _tanh(net: float) -> tuple[float, float]:

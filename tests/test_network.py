@@ -238,7 +238,7 @@ def test_factors_multiply_to_the_gradients(state):
         assert f["dE_dout_o1"] is None and f["dout_o1_dnet_o1"] is None
         # out_o - target_o, from the smaller output: both sum to 1, so delta_o2 = -delta_o1
         out_o1 = trace["forward"]["out_o1"]
-        assert math.isclose(d["o1"], out_o1 - state.targets["o1"], rel_tol=1e-15, abs_tol=1e-16)
+        assert abs(d["o1"] - (out_o1 - state.targets["o1"])) <= 2**-52  # out_o1 rounded once
         assert d["o2"] == -d["o1"] and g["b2"] == 0.0
     assert g["w5"] == d["o1"] * f["dnet_o1_dw5"]
     assert g["w8"] == d["o2"] * f["dnet_o2_dw8"]
