@@ -148,14 +148,6 @@ NETWORK = Network(
 WEIGHTS = tuple(name for name, _, _ in NETWORK.weights)
 BIASES = tuple(name for name, _ in NETWORK.biases)
 PARAMETERS = NETWORK.parameters
-INPUTS = NETWORK.inputs
-TARGETS = NETWORK.outputs
-
-EXAMPLE_INPUTS = NETWORK.example["inputs"]
-EXAMPLE_TARGETS = NETWORK.example["targets"]
-EXAMPLE_WEIGHTS = NETWORK.example["weights"]
-EXAMPLE_BIASES = NETWORK.example["biases"]
-EXAMPLE_LEARNING_RATE = NETWORK.example["learning_rate"]
 
 
 def definition() -> dict[str, Any]:

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from app import network
 from app.network import (
     EXAMPLE,
-    EXAMPLE_BIASES,
     PARAMETERS,
     WEIGHTS,
     Options,
@@ -90,12 +89,12 @@ def test_updated_rule_moves_w1_to_the_figure_the_worked_example_gives():
 
 def test_biases_stay_fixed_unless_trained():
     new_state, trace = example_step()
-    assert new_state.biases == EXAMPLE_BIASES
+    assert new_state.biases == EXAMPLE.biases
     assert trace["changes"]["b1"] == trace["changes"]["b2"] == 0.0
     new_state, trace = example_step(Options(train_biases=True))
     deltas, biases = trace["deltas"], new_state.biases
-    assert biases["b1"] == EXAMPLE_BIASES["b1"] - 0.5 * (deltas["h1"] + deltas["h2"])
-    assert biases["b2"] == EXAMPLE_BIASES["b2"] - 0.5 * (deltas["o1"] + deltas["o2"])
+    assert biases["b1"] == EXAMPLE.biases["b1"] - 0.5 * (deltas["h1"] + deltas["h2"])
+    assert biases["b2"] == EXAMPLE.biases["b2"] - 0.5 * (deltas["o1"] + deltas["o2"])
 
 
 def test_relu_derivative_at_zero_is_zero():
