@@ -252,3 +252,10 @@ def test_factor_names_say_what_each_number_is(client):
         trace = client.post("/api/step", json={"state": {"options": {"loss": loss}}}).json()
         factors, deltas = trace["trace"]["factors"], trace["trace"]["deltas"]
         assert factors["dE_dout_h1_via_o1"] == deltas["o1"] * factors["dnet_o1_dout_h1"]
+
+
+def test_a_field_of_the_derived_schemas_is_named_in_the_refusal(client):
+    body = b'{"state": {"weights": {"w1": NaN}}}'
+    answer = client.post("/api/step", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "state.weights.w1: Input should be a finite number"
