@@ -63,9 +63,9 @@ class Options:
 class Bounds:
     """What a valid request may hold; the schemas, the training loop and the page read these.
 
-    target_sum_tolerance: with cross_entropy the targets are scaled to sum to 1 (see
-    ``distribution``); a typed pair off by more than this is more than rounding, and the page
-    says that it was rescaled.
+    target_sum_tolerance: with cross_entropy the server scales any non-negative targets to sum
+    to exactly 1 (see ``distribution``); a typed pair whose sum is further than this from 1 is
+    more than rounding, and the page refuses it beside the control rather than send it.
     """
 
     value: float = 1e6  # |input|, |target|, |weight|, |bias|
