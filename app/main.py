@@ -1,12 +1,25 @@
 """Assemble the application: the API, the page, the static files and the error answers."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from app import api, compression, docs, headers, limits, pages
 
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """Start the worker processes for long runs with the server, and stop them with it."""
+    api.long_runs.start()
+    yield
+    api.long_runs.stop()
+
+
 app = FastAPI(
+    lifespan=lifespan,
     title="Backprop Lab",
     summary="The classic 2-2-2 backpropagation worked example, computed exactly.",
     description=(
