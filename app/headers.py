@@ -1,4 +1,4 @@
-"""Security headers on every answer.
+"""Security headers on every answer, and redirects that never name a host.
 
 The Content-Security-Policy allows this origin only: no inline script, no other host, no
 framing (inline styles are allowed: plotly.js draws with them). A course site that embeds the
@@ -10,6 +10,7 @@ import base64
 import hashlib
 import os
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -70,3 +71,33 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def relative_location(location: str) -> str:
+    """Return a redirect's target as a path on this server: the Host header a client sent is
+    never echoed back (the app redirects nowhere else). A path that a browser would read as
+    another host ("//x", "/\\x") keeps a single slash."""
+    parts = urlsplit(location)
+    path = "/" + parts.path.lstrip("/\\")
+    return path + ("?" + parts.query if parts.query else "")
+
+
+class RelativeRedirects:
+    """Rewrite the Location of every redirect as a relative one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = MutableHeaders(scope=message)
+                if "location" in headers:
+                    headers["location"] = relative_location(headers["location"])
+            await send(message)
+
+        await self.app(scope, receive, send_relative)

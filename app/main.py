@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from app import api, compression, docs, headers, limits, pages
+from app import api, compression, docs, head, headers, limits, pages
 
 
 @asynccontextmanager
@@ -33,8 +33,11 @@ app = FastAPI(
 app.add_exception_handler(RequestValidationError, limits.validation_error)
 app.add_exception_handler(HTTPException, limits.http_error)
 app.add_middleware(limits.BodySizeLimit)
+app.add_middleware(limits.JsonBodies)
 app.add_middleware(compression.CompressAssets)
+app.add_middleware(head.HeadAsGet)
 app.add_middleware(headers.SecurityHeaders)
+app.add_middleware(headers.RelativeRedirects)
 app.include_router(api.router)
 app.include_router(pages.router)
 docs.mount(app)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -94,6 +94,21 @@ def index(request: Request) -> HTMLResponse:
     return response
 
 
+def not_found_page(request: Request) -> HTMLResponse:
+    """The 404 of every path outside the API: a page that leads back to the app."""
+    return templates.TemplateResponse(
+        request,
+        "not_found.html",
+        {
+            "path": request.url.path,
+            "home": request.app.url_path_for("index"),
+            "favicon": request.app.url_path_for("static", path="favicon.svg"),
+        },
+        status_code=404,
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @lru_cache(maxsize=1)
 def _plotly() -> tuple[bytes, bytes, str]:
     """Return plotly.min.js from the installed package, plain and gzipped, and its ETag."""
@@ -107,7 +122,7 @@ def _plotly() -> tuple[bytes, bytes, str]:
 def plotly_js(version: str, request: Request) -> Response:
     """plotly.js as installed with the plotly package, compressed once and cached for a year."""
     if version != PLOTLY_VERSION:
-        return Response(status_code=404)
+        raise HTTPException(status_code=404)
     plain, packed, etag = _plotly()
     headers = {"Cache-Control": YEAR, "ETag": etag, "Vary": "Accept-Encoding"}
     if etag in request.headers.get("if-none-match", ""):

@@ -1,12 +1,12 @@
 """Security headers: this origin only, no inline script, no framing unless a course site is
-named; the API page's one inline script is allowed by its hash."""
+named; the API page's one inline script is allowed by its hash; redirects name no host."""
 
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.headers import script_hash
+from app.headers import relative_location, script_hash
 from app.main import app
 
 
@@ -51,3 +51,23 @@ def test_a_course_site_may_be_allowed_to_frame_the_app(monkeypatch):
         "https://lms.example.edu"
     )
     assert "x-frame-options" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    ("location", "relative"),
+    [
+        ("http://evil.example/docs", "/docs"),
+        ("https://127.0.0.1:8000/docs?x=1", "/docs?x=1"),
+        ("http://h//evil.example/", "/evil.example/"),
+        ("/\\evil.example", "/evil.example"),
+        ("/docs", "/docs"),
+    ],
+)
+def test_redirects_are_relative_and_stay_on_this_server(location, relative):
+    assert relative_location(location) == relative
+
+
+def test_a_redirect_never_echoes_the_host_header(client):
+    answer = client.get("/docs/", headers={"host": "evil.example"}, follow_redirects=False)
+    assert answer.status_code == 307
+    assert answer.headers["location"] == "/docs"
