@@ -23,9 +23,18 @@ from starlette.types import Scope
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static"
-TEMPLATES_DIR = ROOT / "templates"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _located(name: str) -> Path:
+    """Return static/ or templates/: inside the package when installed from a wheel, else at
+    the top of the checkout (where they live, and where an editable install finds them)."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
+
+
+STATIC_DIR = _located("static")
+TEMPLATES_DIR = _located("templates")
 
 PLOTLY_VERSION = plotly.__version__
 YEAR = "public, max-age=31536000, immutable"
