@@ -2,6 +2,7 @@
 folder, its ``backprop-lab`` command serves the whole app."""
 
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -18,10 +19,21 @@ def fetch(url: str) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
+def checkout_copy(destination):
+    """Copy what a fresh clone holds for the build (setuptools leaves build/ where it builds)."""
+    destination.mkdir()
+    for name in ["pyproject.toml", "README.md"]:
+        shutil.copy(ROOT / name, destination / name)
+    for name in ["app", "static", "templates"]:
+        shutil.copytree(ROOT / name, destination / name, ignore=shutil.ignore_patterns("__py*"))
+    return destination
+
+
 def test_the_installed_wheel_serves_page_assets_docs_and_api(tmp_path):
+    source = checkout_copy(tmp_path / "source")
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", dist, ROOT],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", dist, source],
         check=True,
         timeout=INSTALL_SECONDS,
     )
