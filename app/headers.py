@@ -47,7 +47,8 @@ def content_security_policy(script_sources: Iterable[str] = ()) -> str:
 
 
 class SecurityHeaders:
-    """Add the security headers to every HTTP answer; keep a route's own CSP if it set one."""
+    """Add the security headers to every HTTP answer (keeping a route's own CSP if it set one),
+    and make every redirect relative."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -68,6 +69,8 @@ class SecurityHeaders:
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
                 if framing == "'none'":
                     headers.setdefault("X-Frame-Options", "DENY")
+                if "location" in headers:
+                    headers["location"] = relative_location(headers["location"])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -81,23 +84,3 @@ def relative_location(location: str) -> str:
     path = "/" + parts.path.lstrip("/\\")
     return path + ("?" + parts.query if parts.query else "")
 
-
-class RelativeRedirects:
-    """Rewrite the Location of every redirect as a relative one."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_relative(message: Message) -> None:
-            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
-                headers = MutableHeaders(scope=message)
-                if "location" in headers:
-                    headers["location"] = relative_location(headers["location"])
-            await send(message)
-
-        await self.app(scope, receive, send_relative)
