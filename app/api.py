@@ -32,7 +32,7 @@ router = APIRouter(
         400: {"model": Refused, "description": "The body is not UTF-8 text"},
         409: {"model": Refused, "description": "The iteration count would pass its limit"},
         413: {"model": Refused, "description": "The body is larger than 64 KiB"},
-        415: {"model": Refused, "description": "The body is not JSON"},
+        415: {"model": Refused, "description": "The body is not declared as JSON"},
         422: {
             "model": InvalidRequest,
             "description": "The request is malformed; each problem names its field",
@@ -43,21 +43,13 @@ router = APIRouter(
 OptionalStateRequest = Annotated[StateRequest | None, Body()]
 
 
-def _dump(model: type[BaseModel], payload: dict[str, Any]) -> bytes:
-    """Check an answer against its documented model and return it as JSON.
+def _answer(model: type[BaseModel], payload: dict[str, Any]) -> Response:
+    """Check an answer against its documented model and send it as JSON.
 
     Serialised here, by pydantic, instead of by FastAPI, which would validate it a second time:
     on a step that costs more than the arithmetic.
     """
-    return model.model_validate(payload).model_dump_json().encode()
-
-
-def _json(body: bytes) -> Response:
-    return Response(body, media_type="application/json")
-
-
-def _answer(model: type[BaseModel], payload: dict[str, Any]) -> Response:
-    return _json(_dump(model, payload))
+    return Response(model.model_validate(payload).model_dump_json(), media_type="application/json")
 
 
 def _parts(state: dict[str, Any]) -> tuple[Any, ...]:
@@ -140,28 +132,9 @@ async def step(request: OptionalStateRequest = None) -> Response:
     )
 
 
-# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
-INLINE_EPOCHS = 1000
-long_runs = pool.Pool(preload=["app.api"])
-
-
-@router.post(
-    "/epoch",
-    response_model=EpochResponse,
-    tags=["training"],
-    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
-)
-async def epoch(http: Request, request: Annotated[EpochRequest | None, Body()] = None) -> Response:
+def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
     request = request or EpochRequest()
-    _state_of(request, advance=request.epochs)  # refused before it waits in the queue
-    if request.epochs <= INLINE_EPOCHS:
-        return _json(_run_epochs(request))
-    return await long_runs.respond(http, _run_epochs, request)
-
-
-def _run_epochs(request: EpochRequest) -> bytes:
-    """Return the JSON answer to an epoch request (run in a worker process when long)."""
     state = _state_of(request, advance=request.epochs)
     inputs, targets, learning_rate, options = _parts(state)
     run = training.train(
@@ -186,7 +159,7 @@ def _run_epochs(request: EpochRequest) -> bytes:
     }
     forward = network.forward(inputs, targets, run.weights, run.biases, options)
     path = [{"iteration": start + done, "weights": w, "biases": b} for done, w, b in run.path]
-    return _dump(
+    return _answer(
         EpochResponse,
         {
             "state": state,
@@ -197,6 +170,34 @@ def _run_epochs(request: EpochRequest) -> bytes:
             "path": path,
         },
     )
+
+
+# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
+INLINE_EPOCHS = 1000
+long_runs = pool.Pool(preload=["app.api"])
+
+
+def _epoch_json(request: EpochRequest) -> bytes:
+    """Return the answer to an epoch request as JSON (in a worker process)."""
+    return bytes(epoch(request).body)
+
+
+@router.post(
+    "/epoch",
+    name="epoch",
+    response_model=EpochResponse,
+    tags=["training"],
+    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
+)
+async def epoch_route(
+    http: Request, request: Annotated[EpochRequest | None, Body()] = None
+) -> Response:
+    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    request = request or EpochRequest()
+    _state_of(request, advance=request.epochs)  # refused before it waits in the queue
+    if request.epochs <= INLINE_EPOCHS:
+        return epoch(request)
+    return await long_runs.respond(http, _epoch_json, request)
 
 
 def relative_error(backprop: float, numerical: float) -> float:
