@@ -6,9 +6,10 @@ Stateless: each request carries its network, and each answer is computed from it
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Body, HTTPException, Request
+from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.requests import Request
 
 from app import network, pool, training
 from app.schemas import (
@@ -172,34 +173,6 @@ def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
     )
 
 
-# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
-INLINE_EPOCHS = 1000
-long_runs = pool.Pool(preload=["app.api"])
-
-
-def _epoch_json(request: EpochRequest) -> bytes:
-    """Return the answer to an epoch request as JSON (in a worker process)."""
-    return bytes(epoch(request).body)
-
-
-@router.post(
-    "/epoch",
-    name="epoch",
-    response_model=EpochResponse,
-    tags=["training"],
-    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
-)
-async def epoch_route(
-    http: Request, request: Annotated[EpochRequest | None, Body()] = None
-) -> Response:
-    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
-    request = request or EpochRequest()
-    _state_of(request, advance=request.epochs)  # refused before it waits in the queue
-    if request.epochs <= INLINE_EPOCHS:
-        return epoch(request)
-    return await long_runs.respond(http, _epoch_json, request)
-
-
 def relative_error(backprop: float, numerical: float) -> float:
     """Return |a - n| / max(|a|, |n|), or 0 when both are 0."""
     scale = max(abs(backprop), abs(numerical))
@@ -230,6 +203,34 @@ async def gradient_check(
         for name in network.PARAMETERS
     ]
     return _answer(GradientCheckResponse, {"parameters": parameters})
+
+
+# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
+INLINE_EPOCHS = 1000
+long_runs = pool.Pool(preload=["app.api"])
+
+
+def _epoch_json(request: EpochRequest) -> bytes:
+    """Return the answer to an epoch request as JSON (in a worker process)."""
+    return bytes(epoch(request).body)
+
+
+@router.post(
+    "/epoch",
+    name="epoch",
+    response_model=EpochResponse,
+    tags=["training"],
+    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
+)
+async def epoch_route(
+    http: Request, request: Annotated[EpochRequest | None, Body()] = None
+) -> Response:
+    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    request = request or EpochRequest()
+    _state_of(request, advance=request.epochs)  # refused before it waits in the queue
+    if request.epochs <= INLINE_EPOCHS:
+        return epoch(request)
+    return await long_runs.respond(http, _epoch_json, request)
 
 
 # sync: 40,000 networks take a few milliseconds, kept off the event loop
