@@ -6,7 +6,8 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test bench loadtest install install-app wheel browser axe wrk clean
+.PHONY: run test bench loadtest install browser axe wrk clean
+.PHONY: install-app wheel
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 

@@ -1,8 +1,4 @@
-"""Serve the app: ``python -m app`` or ``backprop-lab``, on $HOST:$PORT with $WORKERS workers.
-
-Every launch gets the same limits (see ``app.protocol``). ACCESS_LOG=1 logs one line per
-request; by default only warnings and errors are logged.
-"""
+"""Serve the app: ``python -m app`` or ``backprop-lab``, on $HOST:$PORT with $WORKERS workers."""
 
 import os
 from typing import Any
@@ -11,31 +7,24 @@ import uvicorn
 
 from app import protocol
 
-TRUE = ("1", "true", "yes", "on")
 
-
-def server_settings() -> dict[str, Any]:
-    """Return uvicorn's settings for the environment: address, workers, limits and logging."""
+def limits() -> dict[str, Any]:
+    """Return the uvicorn settings every launch gets: httptools with the server's limits (see
+    ``app.protocol``), the keep-alive timeout, and an access-log line per request only when
+    ACCESS_LOG=1 (warnings and errors are always logged)."""
     return {
-        "host": os.environ.get("HOST", "127.0.0.1"),
-        "port": int(os.environ.get("PORT", "8000")),
-        "workers": int(os.environ.get("WORKERS", "1")),
         "http": "app.protocol:LimitedHttpToolsProtocol",
         "timeout_keep_alive": protocol.KEEP_ALIVE_SECONDS,
-        "access_log": os.environ.get("ACCESS_LOG", "").strip().lower() in TRUE,
-        "log_level": "info",
+        "access_log": os.environ.get("ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
     }
 
 
-def serve(application: str = "app.main:app") -> None:
-    """Serve ``application`` with the app's settings and limits."""
-    settings = server_settings()
-    print(f"Backprop Lab: http://{settings['host']}:{settings['port']}/", flush=True)
-    uvicorn.run(application, **settings)
-
-
 def main() -> None:
-    serve()
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    workers = int(os.environ.get("WORKERS", "1"))
+    print(f"Backprop Lab: http://{host}:{port}/", flush=True)
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, **limits())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Security headers on every answer, and redirects that never name a host.
+"""Security headers on every answer, redirects that never name a host, and HEAD as GET.
 
 The Content-Security-Policy allows this origin only: no inline script, no other host, no
 framing (inline styles are allowed: plotly.js draws with them). A course site that embeds the
@@ -84,3 +84,24 @@ def relative_location(location: str) -> str:
     path = "/" + parts.path.lstrip("/\\")
     return path + ("?" + parts.query if parts.query else "")
 
+
+class HeadAsGet:
+    """Answer HEAD exactly as GET (status and headers, Content-Length included), without the
+    body: FastAPI's routes answer only the methods they declare, and HEAD would get 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)

@@ -1,25 +1,12 @@
 """Assemble the application: the API, the page, the static files and the error answers."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from app import api, compression, docs, head, headers, limits, pages
-
-
-@asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    """Start the worker processes for long runs with the server, and stop them with it."""
-    api.long_runs.start()
-    yield
-    api.long_runs.stop()
-
+from app import api, compression, docs, headers, limits, pages
 
 app = FastAPI(
-    lifespan=lifespan,
     title="Backprop Lab",
     summary="The classic 2-2-2 backpropagation worked example, computed exactly.",
     description=(
@@ -29,13 +16,14 @@ app = FastAPI(
     version="0.1.0",
     docs_url=None,
     redoc_url=None,
+    lifespan=api.long_runs.running,
 )
 app.add_exception_handler(RequestValidationError, limits.validation_error)
 app.add_exception_handler(HTTPException, limits.http_error)
 app.add_middleware(limits.BodySizeLimit)
 app.add_middleware(limits.JsonBodies)
 app.add_middleware(compression.CompressAssets)
-app.add_middleware(head.HeadAsGet)
+app.add_middleware(headers.HeadAsGet)
 app.add_middleware(headers.SecurityHeaders)
 app.include_router(api.router)
 app.include_router(pages.router)

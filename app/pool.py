@@ -15,8 +15,8 @@ import os
 import pickle
 import struct
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -73,6 +73,15 @@ class _Worker:
         self.process.start()
         child.close()
 
+    @asynccontextmanager
+    async def running(self, _: object) -> AsyncIterator[None]:
+        """Run the workers for the application's lifetime (its lifespan)."""
+        self.start()
+        try:
+            yield
+        finally:
+            self.stop()
+
     def stop(self) -> None:
         self.connection.close()
         if self.process.is_alive():
@@ -102,6 +111,15 @@ class Pool:
         while self._running < self.processes:
             self._idle.append(_Worker(self.preload))
             self._running += 1
+
+    @asynccontextmanager
+    async def running(self, _: object) -> AsyncIterator[None]:
+        """Run the workers for the application's lifetime (its lifespan)."""
+        self.start()
+        try:
+            yield
+        finally:
+            self.stop()
 
     def stop(self) -> None:
         for worker in self._idle:

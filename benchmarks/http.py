@@ -26,7 +26,11 @@ CONNECTIONS = 50
 SECONDS = 3
 ROUNDS = 5
 # The app as every launch serves it (python -m app: its limits included), with the echo endpoint
-LIMITED = ["-c", "from app.__main__ import serve; serve('benchmarks.echo:app')"]
+LIMITED = [
+    "-c",
+    "import os, uvicorn; from app.__main__ import limits; uvicorn.run("
+    "'benchmarks.echo:app', port=int(os.environ['PORT']), log_level='warning', **limits())",
+]
 
 
 def uvicorn_plain(http: str) -> list[str]:
