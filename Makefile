@@ -7,11 +7,12 @@ WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
 .PHONY: run test bench loadtest install browser axe wrk clean
-.PHONY: install-app wheel
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # The app alone (what `make run` needs), then the test tools on top of it.
+.PHONY: install-app wheel
+
 $(VENV)/.app: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet -e .
