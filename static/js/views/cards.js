@@ -2,46 +2,13 @@
 // weight or bias symbolically, then with the numbers of the last update, as the server sent them.
 
 import { exact, formatNumber } from "./format.js";
-import { language, t } from "./i18n.js";
+import { language, t } from "../i18n/index.js";
 import { setValue } from "./svg.js";
+import { bias, isBias, weight } from "../state/definition.js";
+import { d, DOT, EQ, line, mi, MINUS, name, PLUS, TIMES, updated } from "../math/mathml.js";
 
-// Where each weight sits: w5 joins h1 to o1, so ∂net_o1/∂w5 = out_h1.
-export const WEIGHTS = {
-  w1: { from: "i1", to: "h1" },
-  w2: { from: "i2", to: "h1" },
-  w3: { from: "i1", to: "h2" },
-  w4: { from: "i2", to: "h2" },
-  w5: { from: "h1", to: "o1" },
-  w6: { from: "h2", to: "o1" },
-  w7: { from: "h1", to: "o2" },
-  w8: { from: "h2", to: "o2" },
-};
-export const BIASES = { b1: ["h1", "h2"], b2: ["o1", "o2"] };
-export const PARAMETERS = [...Object.keys(WEIGHTS), ...Object.keys(BIASES)];
-
-// --- MathML pieces --------------------------------------------------------------------------
-
-const mi = (text) => `<mi>${text}</mi>`;
-const mo = (text) => `<mo>${text}</mo>`;
-const TIMES = mo("×");
-const DOT = mo("·");
-const EQ = mo("=");
-const PLUS = mo("+");
-const MINUS = mo("−");
-
-/** A name in the worked example's notation: "w5", "out_h1", "E_total", "δ_o1". */
-function name(text) {
-  const [base, sub] = text.split("_");
-  if (sub === undefined) {
-    const match = /^([a-zA-Zδη]+)(\d+)$/.exec(text);
-    return match ? `<msub>${mi(match[1])}<mn>${match[2]}</mn></msub>` : mi(text);
-  }
-  return `<msub>${base.length > 1 ? `<mi mathvariant="normal">${base}</mi>` : mi(base)}<mi mathvariant="normal">${sub}</mi></msub>`;
-}
-
-const updated = (text) => `<msup>${name(text)}<mo>+</mo></msup>`;
-const d = (top, bottom) => `<mfrac><mrow><mo rspace="0">∂</mo>${name(top)}</mrow><mrow><mo rspace="0">∂</mo>${name(bottom)}</mrow></mfrac>`;
-const paren = (content) => `<mrow><mo>(</mo>${content}<mo>)</mo></mrow>`;
+// Where each weight sits comes from the network's definition: w5 joins h1 to o1, so
+// ∂net_o1/∂w5 = out_h1.
 
 /** A slot for a number; `id` gives it a data-testid (only the first of a card's repeats). */
 function num(key, id = true) {
@@ -51,12 +18,11 @@ function num(key, id = true) {
 function signed(key, id = true) {
   return `<mrow data-signed="${key}"><mo data-paren-open hidden>(</mo>${num(key, id)}<mo data-paren-close hidden>)</mo></mrow>`;
 }
-const line = (...parts) => `<math display="block"><mrow>${parts.join("")}</mrow></math>`;
 
 // --- One card per parameter --------------------------------------------------------------------
 
 function outputWeightCard(w, softmax) {
-  const { from: h, to: o } = WEIGHTS[w];
+  const { from: h, to: o } = weight(w);
   const rows = [];
   if (softmax) {
     rows.push(line(d("E_total", w), EQ, d("E_total", `net_${o}`), DOT, d(`net_${o}`, w)));
@@ -70,7 +36,7 @@ function outputWeightCard(w, softmax) {
 }
 
 function hiddenWeightCard(w) {
-  const { from: i, to: h } = WEIGHTS[w];
+  const { from: i, to: h } = weight(w);
   return [
     line(d("E_total", w), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`), DOT, d(`net_${h}`, w)),
     `<p class="card-note">${t("cards.twoPaths", { h: `out<sub>${h}</sub>` })}</p>`,
@@ -88,7 +54,7 @@ function hiddenWeightCard(w) {
 }
 
 function biasCard(b) {
-  const [n1, n2] = BIASES[b];
+  const [n1, n2] = bias(b).to;
   return [
     `<p class="card-note">${t("cards.bias", { b, n1, n2 })}</p>`,
     line(d("E_total", b), EQ, d("E_total", `net_${n1}`), DOT, mn1(), PLUS, d("E_total", `net_${n2}`), DOT, mn1()),
@@ -108,14 +74,24 @@ function updateLines(p) {
 }
 
 
+/** "bias of h1 and h2", "joins h1 (hidden) to o1 (output)". */
+function where(p) {
+  if (isBias(p)) {
+    const [n1, n2] = bias(p).to;
+    return t("cards.biasOf", { n1, n2 });
+  }
+  const { from, to } = weight(p);
+  return t("cards.joins", { from, to, fromLayer: t(`layer.${from[0]}`), toLayer: t(`layer.${to[0]}`) });
+}
+
 function cardHtml(p, softmax) {
   let rows;
-  if (p in BIASES) rows = biasCard(p);
-  else if (WEIGHTS[p].to.startsWith("o")) rows = outputWeightCard(p, softmax);
+  if (isBias(p)) rows = biasCard(p);
+  else if (weight(p).to.startsWith("o")) rows = outputWeightCard(p, softmax);
   else rows = hiddenWeightCard(p);
   return `
     <header class="card-head">
-      <h3 class="card-title"><span class="card-param">${p}</span> <span class="card-where">${p in BIASES ? t("cards.biasOf", { n1: BIASES[p][0], n2: BIASES[p][1] }) : t("cards.joins", { from: WEIGHTS[p].from, to: WEIGHTS[p].to, fromLayer: t(`layer.${WEIGHTS[p].from[0]}`), toLayer: t(`layer.${WEIGHTS[p].to[0]}`) })}</span></h3>
+      <h3 class="card-title"><span class="card-param">${p}</span> <span class="card-where">${where(p)}</span></h3>
       <button type="button" class="card-close" data-close="${p}" aria-label="${t("cards.close", { p })}">×</button>
     </header>
     <p class="card-pending">${t("cards.pending")}</p>
@@ -192,7 +168,7 @@ export function createCards(container, { onClose }) {
         group.querySelector("[data-paren-open]").toggleAttribute("hidden", !bracket);
         group.querySelector("[data-paren-close]").toggleAttribute("hidden", !bracket);
       }
-      const fixed = p in BIASES && !last.sent.options.train_biases;
+      const fixed = isBias(p) && !last.sent.options.train_biases;
       const diverged = Boolean(last.diverged);
       element.querySelector(".card-fixed").hidden = !fixed;
       element.querySelector(".card-update").hidden = fixed || diverged;

@@ -3,7 +3,7 @@
 // Letter alike: the page's own margins, a column narrower than both.
 
 import { formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 
 const sub = (base, index) => `${base}<sub>${index}</sub>`;
 const N = (text) => {
@@ -56,10 +56,10 @@ export function createWorksheet(root, { onClose }) {
       ["×", "+"].includes(cells[i - 1]) && cell.includes(">−") ? `(${cell})` : cell)).join(" ")}</p>`;
 
     const setup = [
-      ...["i1", "i2"].map((i) => `${N(i)} = ${given(sent.inputs[i])}`),
-      ...["o1", "o2"].map((o) => `${t("print.target")} ${N(o)} = ${given(sent.targets[o])}`),
+      ...Object.keys(sent.inputs).map((i) => `${N(i)} = ${given(sent.inputs[i])}`),
+      ...Object.keys(sent.targets).map((o) => `${t("print.target")} ${N(o)} = ${given(sent.targets[o])}`),
       ...Object.keys(sent.weights).map((w) => `${N(w)} = ${given(sent.weights[w])}`),
-      ...["b1", "b2"].map((b) => `${N(b)} = ${given(sent.biases[b])}`),
+      ...Object.keys(sent.biases).map((b) => `${N(b)} = ${given(sent.biases[b])}`),
       `η = ${given(sent.learning_rate)}`,
     ];
     const forward = [];
@@ -91,7 +91,7 @@ export function createWorksheet(root, { onClose }) {
       row(`${frac("E_total", "out_h1")} =`, result(k.dE_o1_dout_h1), "+", result(k.dE_o2_dout_h1), "=", result(k.dE_dout_h1)),
       row(`${frac("E_total", "w1")} =`, result(k.dE_dout_h1), "×", result(k.dout_h1_dnet_h1), "×", given(k.dnet_h1_dw1), "=", result(trace.gradients.w1)),
     ];
-    const trained = [...Object.keys(sent.weights), ...(sent.options.train_biases ? ["b1", "b2"] : [])];
+    const trained = [...Object.keys(sent.weights), ...(sent.options.train_biases ? Object.keys(sent.biases) : [])];
     const updates = trained.map((p) => {
       const group = p in sent.weights ? "weights" : "biases";
       return `<tr><th scope="row">${N(p)}</th><td>${given(sent[group][p])}</td><td>${result(trace.gradients[p])}</td><td>${result(after[group][p])}</td></tr>`;

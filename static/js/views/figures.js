@@ -3,7 +3,7 @@
 // printed digits, and where not, why; a button sets the options and iteration that reproduce it.
 
 import { exact } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 
 // Where the app's values come from: one server answer each (the worked example, with the rule
 // for the hidden deltas named, after `iterations` updates).
@@ -84,7 +84,7 @@ export function createFigures(root, { fetchAll, reproduce }) {
 
   function build() {
     const rows = (list) => list.map((f) => `
-      <tr data-testid="figure-${f.id}">
+      <tr data-testid="figure-${f.id}" data-role="figure-${f.id}">
         <th scope="row">${nameHtml(f.quantity)}</th>
         <td class="published">${f.published}</td>
         <td class="app" data-testid="figure-${f.id}-app">…</td>
@@ -117,7 +117,7 @@ export function createFigures(root, { fetchAll, reproduce }) {
   function paint() {
     if (!answers) return;
     for (const f of FIGURES) {
-      const row = root.querySelector(`[data-testid=figure-${f.id}]`);
+      const row = root.querySelector(`[data-role=figure-${f.id}]`);
       if (!row) continue;
       const value = read(answers[f.at[0]], f.at[1]);
       const printed = atPrintedDigits(value, f.published);

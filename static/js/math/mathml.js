@@ -1,7 +1,7 @@
 // MathML in the worked example's notation, for the sub-step panel. Numbers are formatted, never
 // computed: every value handed in arrives from the server.
 
-import { exact, formatNumber } from "./format.js";
+import { exact, formatNumber } from "../views/format.js";
 
 export const mi = (text) => `<mi>${text}</mi>`;
 export const mo = (text) => `<mo>${text}</mo>`;

@@ -3,10 +3,10 @@
 // in a language falls back to English, and a key missing everywhere shows as itself.
 //
 // The first language comes from the browser (zh-TW, zh-HK, zh-MO and zh-Hant → 繁體中文; any
-// other zh → 简体中文); a choice made in the page is remembered and wins from then on.
+// other zh → 简体中文); a choice made in the page is kept in the page state and wins from then on.
 
-import core from "./i18n/core.js";
-import lessons from "./i18n/lessons.js";
+import core from "./core.js";
+import lessons from "./lessons.js";
 
 const AREAS = [core, lessons];
 
@@ -15,8 +15,7 @@ export const LANGUAGES = [
   { code: "zh-Hans", name: "简体中文" },
   { code: "zh-Hant", name: "繁體中文" },
 ];
-const CODES = LANGUAGES.map((entry) => entry.code);
-const KEY = "backprop-lab/language";
+export const CODES = LANGUAGES.map((entry) => entry.code);
 
 const dictionaries = Object.fromEntries(
   CODES.map((code) => [code, Object.assign({}, ...AREAS.map((area) => area[code] ?? {}))]),
@@ -33,17 +32,9 @@ export function match(tag) {
   return null;
 }
 
-function remembered() {
-  try {
-    const code = localStorage.getItem(KEY);
-    return CODES.includes(code) ? code : null;
-  } catch {
-    return null;
-  }
-}
-
-function fromBrowser() {
-  const tags = navigator.languages?.length ? navigator.languages : [navigator.language];
+/** The first of the browser's languages the page speaks, English when none. */
+export function browserLanguage() {
+  const tags = globalThis.navigator ? (navigator.languages?.length ? navigator.languages : [navigator.language]) : [];
   for (const tag of tags) {
     const code = match(tag);
     if (code) return code;
@@ -51,7 +42,7 @@ function fromBrowser() {
   return "en";
 }
 
-let current = remembered() ?? fromBrowser();
+let current = "en"; // the page state chooses; see the language setting
 const listeners = [];
 
 /** The language in use: "en", "zh-Hans" or "zh-Hant". */
@@ -73,14 +64,9 @@ export function problemText(problem) {
   return t(key, Object.fromEntries(Object.entries(problem.context ?? {}).map(([k, v]) => [k, v.toLocaleString("en-US")])));
 }
 
-/** Switch to `code`, remember it, translate the page and tell every listener. */
+/** Switch to `code`, translate the page and tell every listener. */
 export function setLanguage(code) {
   if (!CODES.includes(code)) throw new Error(`unknown language ${code}`);
-  try {
-    localStorage.setItem(KEY, code);
-  } catch {
-    // storage disabled: the choice lasts for this page only
-  }
   if (code === current) return;
   current = code;
   translatePage();

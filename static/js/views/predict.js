@@ -3,7 +3,7 @@
 // comparisons of the server's numbers), never computed here.
 
 import { formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 
 // question -> the sub-step where it is asked
 const WHERE = { "w5-direction": "gradient-w5", "h1-path": "paths-h1", "loss-falls": "updates" };

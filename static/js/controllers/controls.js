@@ -1,9 +1,9 @@
 // The header: Step, Run N, Play/Pause with its speed, Reset, the digits shown, and the two
 // readouts (iteration, E_total) that are always in view.
 
-import { exact, formatCount, formatNumber } from "./format.js";
-import { t } from "./i18n.js";
-import { setValue } from "./svg.js";
+import { exact, formatCount, formatNumber } from "../views/format.js";
+import { t } from "../i18n/index.js";
+import { setValue } from "../views/svg.js";
 
 export function createControls(root, handlers) {
   const $ = (id) => root.getElementById(id);

@@ -2,13 +2,9 @@
 // the hidden deltas use. They live in the state, so applying them resets the network (as the
 // editor does) and the server validates them: a refusal is shown beside the controls.
 
-import { problemText, t } from "./i18n.js";
+import { problemText, t } from "../i18n/index.js";
+import { definition } from "../state/definition.js";
 
-const CHOICES = {
-  activation: ["sigmoid", "tanh", "relu"],
-  loss: ["squared", "cross_entropy"],
-  hidden_deltas_use: ["original", "updated"],
-};
 
 export function createOptions(root, { onApply }) {
   let current = null;
@@ -18,7 +14,7 @@ export function createOptions(root, { onApply }) {
       <label class="option">
         <span class="option-label">${t(`lessons.options.${name}`)}</span>
         <select name="${name}" data-testid="${testid}">
-          ${CHOICES[name].map((value) => `<option value="${value}">${t(`lessons.options.${name}.${value}`)}</option>`).join("")}
+          ${definition().options[name].map((value) => `<option value="${value}">${t(`lessons.options.${name}.${value}`)}</option>`).join("")}
         </select>
       </label>`;
     root.innerHTML = `
@@ -33,7 +29,7 @@ export function createOptions(root, { onApply }) {
         ${select("hidden_deltas_use", "option-hidden-deltas")}
         <div class="options-actions">
           <button type="submit" class="button primary" data-testid="apply-options">${t("lessons.options.apply")}</button>
-          <span class="field-message" data-testid="options-message" role="alert"></span>
+          <span class="field-message" data-testid="options-message" data-role="options-message" role="alert"></span>
         </div>
       </form>
       <p class="lesson-note">${t("lessons.options.softmax")}</p>`;
@@ -65,7 +61,7 @@ export function createOptions(root, { onApply }) {
   }
 
   function say(text, kind = "error") {
-    const message = root.querySelector("[data-testid=options-message]");
+    const message = root.querySelector("[data-role=options-message]");
     message.textContent = text;
     message.dataset.kind = kind;
   }

@@ -3,7 +3,7 @@
 // Typeset in the browser's MathML; every number is the server's (trace of the last update).
 
 import { exact, formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 
 const mi = (x) => `<mi>${x}</mi>`;
 const mo = (x) => `<mo>${x}</mo>`;
@@ -110,7 +110,7 @@ export function createMatrix(root) {
   function build(options) {
     root.innerHTML = `
       <p class="lesson-note">${t("lessons.matrix.intro")}</p>
-      <p class="lesson-pending" data-testid="matrix-pending">${t("lessons.pending")}</p>
+      <p class="lesson-pending" data-testid="matrix-pending" data-role="matrix-pending">${t("lessons.pending")}</p>
       ${equations(options).map((eq) => `
         <section class="equation" data-testid="matrix-${eq.id}">
           <h3 class="equation-title">${eq.title}</h3>
@@ -132,7 +132,7 @@ export function createMatrix(root) {
       }
       const ready = Boolean(data.gradients);
       root.classList.toggle("pending", !ready);
-      root.querySelector("[data-testid=matrix-pending]").hidden = ready;
+      root.querySelector("[data-role=matrix-pending]").hidden = ready;
       for (const element of root.querySelectorAll("mn[data-m]")) {
         const value = ready ? read(data, element.dataset.m) : null;
         element.textContent = ready ? formatNumber(value, digits) : "…";

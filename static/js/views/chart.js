@@ -2,7 +2,7 @@
 // installed plotly package). Every point is plotted and hovering reads its exact iteration
 // and value; plotly simplifies the drawn line itself, so 100,000 points stay smooth.
 
-import { language, t } from "./i18n.js";
+import { language, t } from "../i18n/index.js";
 import { AS_PRINTED } from "./format.js";
 
 const COLOR = "#0a5fa8";
@@ -19,7 +19,7 @@ function plotlyReady(script) {
 export function createChart(element, { script }) {
   let log = false;
   let digits = 9;
-  let drawn = null; // {version, log, digits, marker, language}
+  let drawn = null; // {curve, log, digits, marker, language}
   let marker = null; // {x, y}: the iteration shown, when the timeline is not at the end
   let plotly = null;
   const ready = plotlyReady(script).then((library) => {
@@ -65,13 +65,13 @@ export function createChart(element, { script }) {
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
   };
 
-  /** Draw `curve` (a LossCurve); resolve when plotly has drawn it. */
+  /** Draw `curve` ({x, y}, see state/curve.js); resolve when plotly has drawn it. */
   async function draw(curve) {
     if (!plotly) await ready;
     const markerKey = marker ? `${marker.x}:${marker.y}` : "";
-    if (drawn && drawn.version === curve.version && drawn.log === log && drawn.digits === digits
+    if (drawn && drawn.curve === curve && drawn.log === log && drawn.digits === digits
       && drawn.marker === markerKey && drawn.language === language()) return;
-    const { x, y } = curve.points;
+    const { x, y } = curve;
     const trace = {
       type: "scatter",
       mode: x.length === 1 ? "markers" : "lines",
@@ -92,7 +92,7 @@ export function createChart(element, { script }) {
     await plotly.react(element, traces, layout(x.length ? x[x.length - 1] : 0), config);
     element.dataset.points = String(x.length);
     element.dataset.marker = marker ? String(marker.x) : "";
-    drawn = { version: curve.version, log, digits, marker: markerKey, language: language() };
+    drawn = { curve, log, digits, marker: markerKey, language: language() };
   }
 
   return {

@@ -4,7 +4,14 @@
 
 import { parseDecimal } from "./editor.js";
 import { exact, formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
+import { definition } from "../state/definition.js";
+
+/** Whether parameter `name` feeds the hidden layer (its gradient uses the hidden deltas). */
+function feedsHiddenLayer(name) {
+  const { weights, biases, hidden } = definition();
+  return [...weights, ...biases].some((p) => p.name === name && [p.to].flat().some((n) => hidden.includes(n)));
+}
 
 // A relative error above this is called a failure (central differences of a smooth E_total
 // with a sensible ε agree with backprop to about 1e-9 here).
@@ -27,7 +34,7 @@ export function createGradCheck(root, { check }) {
         <input id="check-epsilon" class="check-input" type="text" inputmode="decimal" spellcheck="false"
                data-testid="check-epsilon" value="${epsilonText}" aria-describedby="check-epsilon-message">
         <button type="submit" class="button primary" data-testid="check-run">${t("lessons.check.run")}</button>
-        <span class="field-message" id="check-epsilon-message" data-testid="check-message" role="alert"></span>
+        <span class="field-message" id="check-epsilon-message" data-testid="check-message" data-role="check-message" role="alert"></span>
       </form>
       <table class="lesson-table check-table" data-testid="check-table">
         <thead><tr>
@@ -39,7 +46,7 @@ export function createGradCheck(root, { check }) {
         </tr></thead>
         <tbody></tbody>
       </table>
-      <div class="check-why" data-testid="check-why" hidden></div>`;
+      <div class="check-why" data-testid="check-why" data-role="check-why" hidden></div>`;
     const form = root.querySelector("form");
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -50,7 +57,7 @@ export function createGradCheck(root, { check }) {
   }
 
   function say(text) {
-    root.querySelector("[data-testid=check-message]").textContent = text;
+    root.querySelector("[data-role=check-message]").textContent = text;
     root.querySelector("#check-epsilon").toggleAttribute("aria-invalid", Boolean(text));
   }
 
@@ -93,7 +100,6 @@ export function createGradCheck(root, { check }) {
       if (fail) failed.push(p.name);
       const tr = document.createElement("tr");
       tr.className = fail ? "fail" : "pass";
-      tr.dataset.testid = `check-${p.name}`;
       tr.setAttribute("data-testid", `check-${p.name}`);
       tr.innerHTML = `<th scope="row">${p.name}</th>
         <td data-testid="check-${p.name}-backprop" data-value="${exact(p.backprop)}">${formatNumber(p.backprop, digits)}</td>
@@ -102,12 +108,12 @@ export function createGradCheck(root, { check }) {
         <td>${fail ? `✗ ${t("lessons.check.fail")}` : `✓ ${t("lessons.check.pass")}`}</td>`;
       body.appendChild(tr);
     }
-    const why = root.querySelector("[data-testid=check-why]");
+    const why = root.querySelector("[data-role=check-why]");
     why.hidden = failed.length === 0;
     if (!failed.length) return;
     const reasons = [];
     const { options, epsilon } = shown;
-    if (options.hidden_deltas_use === "updated" && failed.some((n) => ["w1", "w2", "w3", "w4", "b1"].includes(n))) reasons.push("updated");
+    if (options.hidden_deltas_use === "updated" && failed.some(feedsHiddenLayer)) reasons.push("updated");
     if (options.activation === "relu") reasons.push("relu");
     if (epsilon >= LARGE_EPSILON) reasons.push("large");
     if (epsilon <= SMALL_EPSILON) reasons.push("small");

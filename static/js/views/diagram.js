@@ -2,8 +2,9 @@
 // o1, o2 on the right, b1 and b2 below. A view: it shows the numbers it is given and computes none.
 
 import { exact, formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 import { setValue, svg } from "./svg.js";
+import { definition } from "../state/definition.js";
 
 const WIDTH = 1464;
 const HEIGHT = 700;
@@ -24,23 +25,20 @@ const BOXES = {
   b2: { x: 1308, y: MIDDLE, w: 260, h: 136 },
 };
 
-// Edges: parameter, from, to, where along the edge its label sits, and above/below/on the line.
-const EDGES = [
-  { name: "w1", from: "i1", to: "h1", t: 0.5, side: "above" },
-  { name: "w2", from: "i2", to: "h1", t: 0.34, side: "on" },
-  { name: "w3", from: "i1", to: "h2", t: 0.34, side: "on" },
-  { name: "w4", from: "i2", to: "h2", t: 0.5, side: "below" },
-  { name: "w5", from: "h1", to: "o1", t: 0.5, side: "above" },
-  { name: "w6", from: "h2", to: "o1", t: 0.35, side: "on" },
-  { name: "w7", from: "h1", to: "o2", t: 0.35, side: "on" },
-  { name: "w8", from: "h2", to: "o2", t: 0.5, side: "below" },
-];
-const BIAS_EDGES = [
-  { name: "b1", to: "h1" },
-  { name: "b1", to: "h2" },
-  { name: "b2", to: "o1" },
-  { name: "b2", to: "o2" },
-];
+// Where each weight's label sits along its edge, and above/below/on the line; what the edges
+// join comes from the network's definition.
+const LABELS = {
+  w1: { t: 0.5, side: "above" },
+  w2: { t: 0.34, side: "on" },
+  w3: { t: 0.34, side: "on" },
+  w4: { t: 0.5, side: "below" },
+  w5: { t: 0.5, side: "above" },
+  w6: { t: 0.35, side: "on" },
+  w7: { t: 0.35, side: "on" },
+  w8: { t: 0.5, side: "below" },
+};
+const edgesOf = () => definition().weights.map((w) => ({ ...w, ...LABELS[w.name] }));
+const biasEdgesOf = () => definition().biases.flatMap((b) => b.to.map((to) => ({ name: b.name, to })));
 
 // Rows inside each neuron box: [label, where the number comes from].
 const HIDDEN_ROWS = (n) => [
@@ -108,13 +106,18 @@ export function createDiagram(root, { onSelect }) {
 
   function valueText(parent, key, attributes, testid) {
     const element = svg("text", { class: "value", ...attributes }, parent);
-    if (testid) element.setAttribute("data-testid", testid);
+    if (testid) {
+      element.setAttribute("data-testid", testid);
+      element.setAttribute("data-cell", testid); // what the sub-steps reveal
+    }
     values.set(key, element);
     return element;
   }
 
   // --- edges -----------------------------------------------------------------------------
-  for (const bias of BIAS_EDGES) {
+  const d = definition();
+  const weightEdges = edgesOf();
+  for (const bias of biasEdgesOf()) {
     const from = BOXES[bias.name];
     const to = BOXES[bias.to];
     const up = to.y < from.y;
@@ -128,7 +131,7 @@ export function createDiagram(root, { onSelect }) {
     edges.set(bias.name, { lines: list });
   }
 
-  for (const edge of EDGES) {
+  for (const edge of weightEdges) {
     const a = rightSide(BOXES[edge.from]);
     const b = leftSide(BOXES[edge.to]);
     const group = svg("g", { class: "edge" }, edgeLayer);
@@ -173,12 +176,12 @@ export function createDiagram(root, { onSelect }) {
     return row;
   }
 
-  for (const name of ["i1", "i2"]) {
+  for (const name of d.inputs) {
     const { group, title, b } = box(name, "input");
     title.textContent = name;
     valueText(group, `input-${name}`, { x: b.w - PAD, y: b.h - 18, "text-anchor": "end" }, `value-${name}`);
   }
-  for (const name of ["h1", "h2"]) {
+  for (const name of d.hidden) {
     const { group, title, b } = box(name, "hidden");
     title.textContent = name;
     HIDDEN_ROWS(name).forEach(([label], index) => {
@@ -186,10 +189,10 @@ export function createDiagram(root, { onSelect }) {
       if (label === "δ") backwardOnly.push(r);
     });
   }
-  for (const [name, k] of [["o1", 1], ["o2", 2]]) {
+  for (const [k, name] of d.outputs.entries()) {
     const { group, title, b } = box(name, "output");
     title.textContent = name;
-    OUTPUT_ROWS(name, k).forEach(([label], index) => {
+    OUTPUT_ROWS(name, k + 1).forEach(([label], index) => {
       const id = label === "δ" ? "delta" : label.startsWith("E_") ? "error" : label;
       const r = row(group, b, index, label.startsWith("E_") ? `E${name}` : label, `${name}-${label}`, `${id}-${name}`);
       if (label.startsWith("E_")) {
@@ -201,7 +204,7 @@ export function createDiagram(root, { onSelect }) {
       if (label === "δ") backwardOnly.push(r);
     });
   }
-  for (const name of ["b1", "b2"]) {
+  for (const { name } of d.biases) {
     const { group, title, b } = box(name, "bias");
     makeSelectable(group, name, null);
     title.textContent = name;
@@ -245,7 +248,7 @@ export function createDiagram(root, { onSelect }) {
 
     const all = [...Object.values(state.weights)];
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
-    for (const edge of EDGES) {
+    for (const edge of weightEdges) {
       const value = state.weights[edge.name];
       show(edge.name, value);
       show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null);
@@ -258,7 +261,7 @@ export function createDiagram(root, { onSelect }) {
       }
       item.label.setAttribute("data-sign", sign);
     }
-    for (const name of ["b1", "b2"]) {
+    for (const { name } of d.biases) {
       const value = state.biases[name];
       show(name, value);
       show(`grad-${name}`, trace ? trace.gradients[name] : null);
@@ -269,18 +272,17 @@ export function createDiagram(root, { onSelect }) {
         line.setAttribute("data-sign", sign);
       }
     }
-    show("input-i1", state.inputs.i1);
-    show("input-i2", state.inputs.i2);
-    for (const n of ["h1", "h2", "o1", "o2"]) {
+    for (const i of d.inputs) show(`input-${i}`, state.inputs[i]);
+    for (const n of [...d.hidden, ...d.outputs]) {
       show(`${n}-net`, forward[`net_${n}`]);
       show(`${n}-out`, forward[`out_${n}`]);
       show(`${n}-δ`, trace ? trace.deltas[n] : null);
     }
-    show("o1-target", state.targets.o1);
-    show("o2-target", state.targets.o2);
-    show("o1-E_o1", forward.E_o1);
-    show("o2-E_o2", forward.E_o2);
-    for (const edge of EDGES) placeLabel(edges.get(edge.name));
+    for (const o of d.outputs) {
+      show(`${o}-target`, state.targets[o]);
+      show(`${o}-E_${o}`, forward[`E_${o}`]);
+    }
+    for (const edge of weightEdges) placeLabel(edges.get(edge.name));
   }
 
   function setSelected(names) {

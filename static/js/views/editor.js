@@ -3,26 +3,20 @@
 // it, and nothing changes until every field is accepted.
 
 import { exact } from "./format.js";
-import { problemText, t } from "./i18n.js";
+import { problemText, t } from "../i18n/index.js";
+import { definition } from "../state/definition.js";
 
-// [test id suffix, label, path in the state, hint]
-export const FIELDS = [
-  ["w1", "w1", ["weights", "w1"]],
-  ["w2", "w2", ["weights", "w2"]],
-  ["w3", "w3", ["weights", "w3"]],
-  ["w4", "w4", ["weights", "w4"]],
-  ["w5", "w5", ["weights", "w5"]],
-  ["w6", "w6", ["weights", "w6"]],
-  ["w7", "w7", ["weights", "w7"]],
-  ["w8", "w8", ["weights", "w8"]],
-  ["b1", "b1", ["biases", "b1"]],
-  ["b2", "b2", ["biases", "b2"]],
-  ["i1", "input i1", ["inputs", "i1"]],
-  ["i2", "input i2", ["inputs", "i2"]],
-  ["t1", "target o1", ["targets", "o1"]],
-  ["t2", "target o2", ["targets", "o2"]],
-  ["learning-rate", "learning rate η", ["learning_rate"]],
-];
+/** The fields, from the network's definition: [test id suffix, path in the state]. */
+export function fields() {
+  const d = definition();
+  return [
+    ...d.weights.map((w) => [w.name, ["weights", w.name]]),
+    ...d.biases.map((b) => [b.name, ["biases", b.name]]),
+    ...d.inputs.map((i) => [i, ["inputs", i]]),
+    ...d.outputs.map((o, k) => [`t${k + 1}`, ["targets", o]]),
+    ["learning-rate", ["learning_rate"]],
+  ];
+}
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -52,7 +46,7 @@ export function createEditor(form, { onApply, onRestore }) {
   form.innerHTML = "";
   const grid = document.createElement("div");
   grid.className = "fields";
-  for (const [id, , path] of FIELDS) {
+  for (const [id, path] of fields()) {
     const wrapper = document.createElement("div");
     wrapper.className = "field";
     const inputId = `edit-${id}`;
@@ -68,7 +62,7 @@ export function createEditor(form, { onApply, onRestore }) {
   actions.className = "editor-actions";
   actions.innerHTML = `
     <button type="submit" class="button primary" data-testid="apply-inputs" data-i18n="editor.apply">${t("editor.apply")}</button>
-    <button type="button" class="button" data-testid="restore-example" data-i18n="editor.restore">${t("editor.restore")}</button>
+    <button type="button" class="button" data-testid="restore-example" data-role="restore-example" data-i18n="editor.restore">${t("editor.restore")}</button>
     <span class="form-message" data-testid="editor-message" role="status"></span>`;
   form.append(grid, actions);
   const formMessage = actions.querySelector(".form-message");
@@ -137,7 +131,7 @@ export function createEditor(form, { onApply, onRestore }) {
     event.preventDefault();
     onApply();
   });
-  actions.querySelector("[data-testid=restore-example]").addEventListener("click", () => onRestore());
+  actions.querySelector("[data-role=restore-example]").addEventListener("click", () => onRestore());
 
   return {
     show,

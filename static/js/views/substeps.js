@@ -3,19 +3,16 @@
 // hidden output, hidden deltas, ∂E/∂w1…w4, the updates. Each sub-step names what it reads and
 // what it writes, shows its formula with the server's numbers, and hides what is not reached yet.
 
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 import {
   activation, d, DOT, EQ, half, line, MINUS, mo, name, num, PLUS, squared, TIMES, updated,
-} from "./mathml.js";
+} from "../math/mathml.js";
 import { askedAt, createPredict } from "./predict.js";
+import { definition, weight, weightNames } from "../state/definition.js";
 
-const HIDDEN = { h1: ["w1", "w2"], h2: ["w3", "w4"] };
-const OUTPUT = { o1: ["w5", "w6"], o2: ["w7", "w8"] };
-const WEIGHT = {
-  w1: ["i1", "h1"], w2: ["i2", "h1"], w3: ["i1", "h2"], w4: ["i2", "h2"],
-  w5: ["h1", "o1"], w6: ["h2", "o1"], w7: ["h1", "o2"], w8: ["h2", "o2"],
-};
-const WEIGHTS = Object.keys(WEIGHT);
+// The edges come from the network's definition: the two weights into a neuron, and what a
+// weight joins.
+const into = (n) => definition().weights.filter((w) => w.to === n).map((w) => w.name);
 
 /** The sub-steps of an iteration made under `options` (the sent state's). Each has an id, a
  * title, what it reads and writes (neurons and weights), the diagram values it reveals, and its
@@ -24,7 +21,7 @@ export function buildSubsteps(options) {
   const softmax = options.loss === "cross_entropy";
   const steps = [];
   for (const h of ["h1", "h2"]) {
-    const [wa, wb] = HIDDEN[h];
+    const [wa, wb] = into(h);
     steps.push({
       id: `forward-${h}`, stage: "forward", title: ["substep.forward", { n: h }],
       reads: ["i1", "i2", wa, wb, "b1"], writes: [h], reveals: [`net-${h}`, `out-${h}`],
@@ -38,7 +35,7 @@ export function buildSubsteps(options) {
     });
   }
   for (const o of ["o1", "o2"]) {
-    const [wa, wb] = OUTPUT[o];
+    const [wa, wb] = into(o);
     const outLine = ({ trace }, g) => softmax
       ? line(name(`out_${o}`), EQ, `<mfrac><msup><mi>e</mi>${name(`net_${o}`)}</msup><mrow><msup><mi>e</mi>${name("net_o1")}</msup><mo>+</mo><msup><mi>e</mi>${name("net_o2")}</msup></mrow></mfrac>`,
         EQ, g(trace.forward[`out_${o}`], `out_${o}`, false))
@@ -100,7 +97,7 @@ export function buildSubsteps(options) {
   for (const w of ["w5", "w6", "w7", "w8"]) steps.push(gradientStep(w, softmax));
   if (options.train_biases) steps.push(biasStep("b2", ["o1", "o2"]));
   for (const h of ["h1", "h2"]) {
-    const via = h === "h1" ? ["w5", "w7"] : ["w6", "w8"];
+    const via = definition().weights.filter((w) => w.from === h).map((w) => w.name);
     steps.push({
       id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
       reads: ["o1", "o2", ...via], writes: [h], reveals: [],
@@ -131,10 +128,11 @@ export function buildSubsteps(options) {
   }
   for (const w of ["w1", "w2", "w3", "w4"]) steps.push(gradientStep(w, softmax));
   if (options.train_biases) steps.push(biasStep("b1", ["h1", "h2"]));
-  const trained = options.train_biases ? [...WEIGHTS, "b1", "b2"] : WEIGHTS;
+  const weights = weightNames();
+  const trained = options.train_biases ? definition().parameters : weights;
   steps.push({
     id: "updates", stage: "update", title: ["substep.updates", {}],
-    reads: WEIGHTS, writes: WEIGHTS,
+    reads: weights, writes: weights,
     reveals: [...trained.map((p) => `change-${p}`), ...(options.train_biases ? [] : ["grad-b1", "grad-b2", "change-b1", "change-b2"])],
     showsAfter: true,
     lines: ({ sent, trace, after }, g) => [
@@ -152,7 +150,7 @@ export function buildSubsteps(options) {
 const mi_w = () => "<mi>w</mi>";
 
 function gradientStep(w, softmax) {
-  const [from, to] = WEIGHT[w];
+  const { from, to } = weight(w);
   const output = to.startsWith("o");
   const source = from.startsWith("i") ? from : `out_${from}`;
   return {
@@ -216,13 +214,13 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
     clearDiagram();
     const step = walk.steps[walk.index];
     const question = walk.asking ? askedAt(step.id) : null;
-    const pending = question && !walk.answers.has(question);
+    const pending = question && !(question in walk.answers);
     // before the class answers, this sub-step's values stay hidden too
     const reached = walk.steps.slice(0, pending ? walk.index : walk.index + 1);
     const shown = new Set(allReveals(reached));
-    for (const testid of allReveals(walk.steps)) {
-      if (shown.has(testid)) continue;
-      diagramRoot.querySelector(`[data-testid="${testid}"]`)?.classList.add("unreached");
+    for (const cell of allReveals(walk.steps)) {
+      if (shown.has(cell)) continue;
+      diagramRoot.querySelector(`[data-cell="${cell}"]`)?.classList.add("unreached");
     }
     diagramRoot.classList.add("walking");
     mark(step.reads.filter((r) => !step.writes.includes(r)), "reads");
@@ -243,7 +241,7 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
       <div class="substep-body"${pending ? " hidden" : ""} data-testid="substep-formula">${step.lines(ctx, g).join("")}</div>
       <div class="substep-predict"></div>`;
     const predictBox = panel.querySelector(".substep-predict");
-    if (question) predict.render(predictBox, question, ctx, walk.answers.get(question), digits);
+    if (question) predict.render(predictBox, question, ctx, walk.answers[question], digits);
   }
 
   function hide() {

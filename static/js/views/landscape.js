@@ -4,18 +4,16 @@
 
 import { parseDecimal } from "./editor.js";
 import { exact, formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
+import { definition, parameterNames } from "../state/definition.js";
 
-export const PARAMETERS = ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"];
-const RESOLUTIONS = [25, 51, 101, 201];
-const KEY = "backprop-lab/path/v1";
-const MAX_POINTS = 20000; // beyond this, every other point is dropped
+const RESOLUTIONS = [25, 51, 101, 201]; // up to the definition's landscape_resolution_max
 
 const valueOf = (point, name) => (name in point.weights ? point.weights[name] : point.biases[name]);
 
 export function createLandscape(root, { request, plotlyReady }) {
   const settings = { x: "w5", y: "w1", span: 2, resolution: 51 };
-  let path = load();
+  let path = []; // the training path, as the page state holds it
   let state = null;
   let digits = 0;
   let busy = false;
@@ -23,41 +21,24 @@ export function createLandscape(root, { request, plotlyReady }) {
   let drawnKey = null;
   let surface = null; // {key, answer}
 
-  function load() {
-    try {
-      const saved = JSON.parse(localStorage.getItem(KEY) ?? "null");
-      return Array.isArray(saved) ? saved : [];
-    } catch {
-      return [];
-    }
-  }
-
-  function save() {
-    try {
-      localStorage.setItem(KEY, JSON.stringify(path));
-    } catch {
-      // storage full or disabled: the path lasts for this page only
-    }
-  }
-
   function build() {
     const options = (values, selected) => values.map((v) => `<option value="${v}"${v === selected ? " selected" : ""}>${v}</option>`).join("");
     root.innerHTML = `
       <p class="lesson-note">${t("lessons.landscape.intro")}</p>
       <form class="landscape-form" novalidate autocomplete="off">
         <label class="option"><span class="option-label">${t("lessons.landscape.x")}</span>
-          <select name="x" data-testid="landscape-x">${options(PARAMETERS, settings.x)}</select></label>
+          <select name="x" data-testid="landscape-x">${options(parameterNames(), settings.x)}</select></label>
         <label class="option"><span class="option-label">${t("lessons.landscape.y")}</span>
-          <select name="y" data-testid="landscape-y">${options(PARAMETERS, settings.y)}</select></label>
+          <select name="y" data-testid="landscape-y">${options(parameterNames(), settings.y)}</select></label>
         <label class="option"><span class="option-label">${t("lessons.landscape.span")}</span>
           <input name="span" class="check-input" type="text" inputmode="decimal" data-testid="landscape-span" value="${settings.span}"></label>
         <label class="option"><span class="option-label">${t("lessons.landscape.resolution")}</span>
-          <select name="resolution" data-testid="landscape-resolution">${options(RESOLUTIONS, settings.resolution)}</select></label>
+          <select name="resolution" data-testid="landscape-resolution">${options(RESOLUTIONS.filter((r) => r <= definition().bounds.landscape_resolution_max), settings.resolution)}</select></label>
         <button type="submit" class="button primary" data-testid="landscape-draw">${t("lessons.landscape.draw")}</button>
-        <span class="field-message" data-testid="landscape-message" role="alert"></span>
+        <span class="field-message" data-testid="landscape-message" data-role="landscape-message" role="alert"></span>
       </form>
       <div class="landscape-plot" data-testid="landscape-plot"></div>
-      <p class="lesson-note" data-testid="landscape-caption"></p>`;
+      <p class="lesson-note" data-testid="landscape-caption" data-role="landscape-caption"></p>`;
     const form = root.querySelector("form");
     const apply = () => {
       const span = parseDecimal(form.elements.span.value);
@@ -79,7 +60,7 @@ export function createLandscape(root, { request, plotlyReady }) {
   }
 
   function say(text) {
-    root.querySelector("[data-testid=landscape-message]").textContent = text;
+    root.querySelector("[data-role=landscape-message]").textContent = text;
   }
 
   async function draw() {
@@ -171,7 +152,7 @@ export function createLandscape(root, { request, plotlyReady }) {
     await plotly.react(element, traces, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] });
     element.dataset.points = String(path.length);
     element.dataset.resolution = String(answer.x.values.length);
-    root.querySelector("[data-testid=landscape-caption]").textContent = t("lessons.landscape.caption", {
+    root.querySelector("[data-role=landscape-caption]").textContent = t("lessons.landscape.caption", {
       x: settings.x, y: settings.y, span: formatNumber(settings.span, 0),
       points: path.length.toLocaleString("en-US"), iteration: state.iteration.toLocaleString("en-US"),
     });
@@ -181,25 +162,11 @@ export function createLandscape(root, { request, plotlyReady }) {
 
   build();
   return {
-    /** Start the path again at `start` (a state at iteration 0). */
-    restart(start) {
-      path = [{ iteration: start.iteration, weights: { ...start.weights }, biases: { ...start.biases } }];
-      save();
-    },
-    /** Add points [{iteration, weights, biases}] past the path's last iteration. */
-    extend(points) {
-      for (const p of points) {
-        if (p.iteration > (path.at(-1)?.iteration ?? -1)) path.push({ iteration: p.iteration, weights: p.weights, biases: p.biases });
-      }
-      if (path.length > MAX_POINTS) path = path.filter((_, i) => i % 2 === 0 || i === path.length - 1);
-    },
-    save,
-    path: () => path,
-    /** Draw for `current`, the network now (only while the view is shown). */
-    update(current, options) {
+    /** Draw for `current`, the network now, with the training path `trained` (only while the view is shown). */
+    update(current, options, trained) {
       state = current;
       digits = options.digits;
-      if (!path.length) path = [{ iteration: current.iteration, weights: current.weights, biases: current.biases }];
+      path = trained;
       return draw();
     },
     rebuild: build,

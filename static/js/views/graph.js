@@ -4,7 +4,7 @@
 // comes from the server's trace.
 
 import { exact, formatNumber } from "./format.js";
-import { t } from "./i18n.js";
+import { t } from "../i18n/index.js";
 import { svg } from "./svg.js";
 
 const WIDTH = 2120;
