@@ -26,7 +26,7 @@ def test_copy_link_restores_exactly_that_network(browser: Any, app_page: Page) -
     app.page.wait_for_function("() => document.querySelector('#message').textContent"
                                ".includes('clipboard')")
     link = app.page.evaluate("() => navigator.clipboard.readText()")
-    assert "#v=1&" in link and "now.w5=" in link and "eta=0.7" in link
+    assert "#v=2&" in link and "now.w5=" in link and "eta=0.7" in link
 
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
@@ -83,7 +83,8 @@ def test_json_and_csv_hold_the_trace_and_the_history(app_page: Page) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     by = {(r["section"], r["quantity"]): r["value"] for r in rows if r["iteration"] == "21"}
     assert float(by[("gradient", "w5")]) == expected["trace"]["gradients"]["w5"]
-    assert float(by[("factor", "dE_o2_dout_h1")]) == expected["trace"]["factors"]["dE_o2_dout_h1"]
+    factors = expected["trace"]["factors"]
+    assert float(by[("factor", "dE_dout_h1_via_o2")]) == factors["dE_dout_h1_via_o2"]
     assert float(by[("after", "w1")]) == expected["state"]["weights"]["w1"]
     history = [r for r in rows if r["section"] == "history"]
     assert len(history) == 22 and float(history[0]["value"]) == 0.2983711087600027

@@ -68,9 +68,9 @@ def test_substeps_unfold_one_step_in_the_worked_examples_order(app_page: Page) -
             assert abs(float(value) - 0.082167041) < 5e-10
             assert visible(app, "grad-w5") and not visible(app, "grad-w6")
         if expected == "paths-h1":
-            assert abs(float(formula.get_by_test_id("substep-value-dE_o1_dout_h1")
+            assert abs(float(formula.get_by_test_id("substep-value-dE_dout_h1_via_o1")
                              .get_attribute("data-value")) - 0.055399425) < 5e-10
-            assert abs(float(formula.get_by_test_id("substep-value-dE_o2_dout_h1")
+            assert abs(float(formula.get_by_test_id("substep-value-dE_dout_h1_via_o2")
                              .get_attribute("data-value")) + 0.019049119) < 1e-9
     assert app.text("iteration") == "0"  # the iteration is not done until the walk ends
     assert abs(float(formula.get_by_test_id("substep-value-new_w5").get_attribute("data-value"))
@@ -113,7 +113,7 @@ def test_shift_right_finishes_the_iteration_at_once(app_page: Page) -> None:
 def answer(app: Page, at: str, choice: str) -> Any:
     while substep(app) != at:
         app.click("substep-next")
-        app.page.wait_for_timeout(30)
+        app.wait_idle()
     predict = app.page.get_by_test_id("predict")
     assert app.page.get_by_test_id("substep-formula").is_hidden()  # not before the answer
     app.click(f"predict-{choice}")
@@ -151,7 +151,7 @@ def test_next_reveals_an_unanswered_question_without_an_answer(app_page: Page) -
     next_substep(app, "forward-h1")
     while substep(app) != "gradient-w5":
         app.click("substep-next")
-        app.page.wait_for_timeout(30)
+        app.wait_idle()
     app.page.get_by_test_id("predict-up").wait_for()
     app.click("substep-next")
     skipped = app.page.get_by_test_id("predict-answer")
@@ -176,7 +176,8 @@ def test_the_timeline_goes_back_and_forth_and_discards_the_future(app_page: Page
     # ← goes back one iteration: every number, the card and the curve's marker follow
     app.click("substep-back")
     app.wait_iteration("102")
-    api_state_102 = app.page.evaluate("() => JSON.parse(localStorage['backprop-lab/v1']).state")
+    api_state_102 = app.page.evaluate(
+        "() => JSON.parse(localStorage['backprop-lab/page']).network.state")
     assert api_state_102["iteration"] == 102
     # drag to iteration 50 (inside the Run): recomputed by the server, not by the page
     slider.fill("50")

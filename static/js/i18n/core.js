@@ -28,6 +28,8 @@ const en = {
   "message.serverBack": "The server is back; carrying on.",
   "message.wrong": "Something went wrong: {message}",
   "message.diverged": "Training stopped. {message}.",
+  "message.setAside": "The network kept in this browser could not be used ({message}); it was set aside and the worked example is loaded.",
+  "message.notKept": "This browser would not keep the page's state (storage full or disabled): a reload will start again.",
 
   "network.heading": "The network",
   "network.label": "The 2-2-2 network: inputs i1, i2; hidden h1, h2; outputs o1, o2; biases b1, b2",
@@ -83,7 +85,7 @@ const en = {
   "server.greater_than_equal": "At least {ge}.",
   "server.greater_than": "More than {gt}.",
   "server.less_than": "Less than {lt}.",
-  "server.targets_not_a_distribution": "With softmax and cross-entropy the targets must be non-negative and sum to 1.",
+  "server.targets_not_a_distribution": "With softmax and cross-entropy the targets must be non-negative and not both 0 (they are then scaled to sum to 1).",
   "editor.refusedBecause": "Nothing was changed. {message}",
 
   "lesson.label": "Lesson",
@@ -196,6 +198,8 @@ const hans = {
   "message.serverBack": "服务器已恢复，继续。",
   "message.wrong": "出错了：{message}",
   "message.diverged": "训练已停止。{message}。",
+  "message.setAside": "此浏览器中保存的网络无法使用（{message}），已另行保存，并载入了示例。",
+  "message.notKept": "此浏览器无法保存页面状态（存储已满或被禁用）：重新加载将从头开始。",
 
   "network.heading": "网络",
   "network.label": "2-2-2 网络：输入 i1、i2；隐藏层 h1、h2；输出 o1、o2；偏置 b1、b2",
@@ -248,7 +252,7 @@ const hans = {
   "server.greater_than_equal": "不能小于 {ge}。",
   "server.greater_than": "必须大于 {gt}。",
   "server.less_than": "必须小于 {lt}。",
-  "server.targets_not_a_distribution": "使用 softmax 与交叉熵时，目标值必须非负且和为 1。",
+  "server.targets_not_a_distribution": "使用 softmax 与交叉熵时，目标值必须非负且不能同时为 0（随后按比例缩放为和为 1）。",
   "editor.refusedBecause": "没有任何改动。{message}",
 
   "lesson.label": "课堂",
@@ -361,6 +365,8 @@ const hant = {
   "message.serverBack": "伺服器已恢復，繼續。",
   "message.wrong": "出錯了：{message}",
   "message.diverged": "訓練已停止。{message}。",
+  "message.setAside": "此瀏覽器中保存的網路無法使用（{message}），已另行保存，並載入了範例。",
+  "message.notKept": "此瀏覽器無法保存頁面狀態（儲存空間已滿或被停用）：重新載入將從頭開始。",
 
   "network.heading": "網路",
   "network.label": "2-2-2 網路：輸入 i1、i2；隱藏層 h1、h2；輸出 o1、o2；偏置 b1、b2",
@@ -413,7 +419,7 @@ const hant = {
   "server.greater_than_equal": "不能小於 {ge}。",
   "server.greater_than": "必須大於 {gt}。",
   "server.less_than": "必須小於 {lt}。",
-  "server.targets_not_a_distribution": "使用 softmax 與交叉熵時，目標值必須非負且和為 1。",
+  "server.targets_not_a_distribution": "使用 softmax 與交叉熵時，目標值必須非負且不能同時為 0（隨後按比例縮放為和為 1）。",
   "editor.refusedBecause": "沒有任何改動。{message}",
 
   "lesson.label": "課堂",
