@@ -208,6 +208,9 @@ async def gradient_check(
 # Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
 INLINE_EPOCHS = 1000
 long_runs = pool.Pool(preload=["app.api"])
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {"model": Refused, "description": "Every worker is busy; retry later"}
+}
 
 
 def _epoch_json(request: EpochRequest) -> bytes:
@@ -220,7 +223,7 @@ def _epoch_json(request: EpochRequest) -> bytes:
     name="epoch",
     response_model=EpochResponse,
     tags=["training"],
-    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
+    responses=BUSY,
 )
 async def epoch_route(
     http: Request, request: Annotated[EpochRequest | None, Body()] = None
@@ -233,8 +236,32 @@ async def epoch_route(
     return await long_runs.respond(http, _epoch_json, request)
 
 
-# sync: 40,000 networks take a few milliseconds, kept off the event loop
-@router.post("/landscape", response_model=LandscapeResponse, tags=["analysis"])
+# Grids finer than this go to the worker processes (201 x 201 costs tens of milliseconds).
+INLINE_RESOLUTION = 101
+
+
+def _landscape_json(request: LandscapeRequest) -> bytes:
+    """Return the answer to a landscape request as JSON (in a worker process)."""
+    return bytes(landscape(request).body)
+
+
+@router.post(
+    "/landscape",
+    name="landscape",
+    response_model=LandscapeResponse,
+    tags=["analysis"],
+    responses=BUSY,
+)
+async def landscape_route(
+    http: Request, request: Annotated[LandscapeRequest | None, Body()] = None
+) -> Response:
+    """E_total over a grid of two parameters centred on their current values, the rest held."""
+    request = request or LandscapeRequest()
+    if request.resolution <= INLINE_RESOLUTION:
+        return landscape(request)
+    return await long_runs.respond(http, _landscape_json, request)
+
+
 def landscape(request: Annotated[LandscapeRequest | None, Body()] = None) -> Response:
     """E_total over a grid of two parameters centred on their current values, the rest held."""
     request = request or LandscapeRequest()
