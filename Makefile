@@ -6,7 +6,7 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test bench loadtest install browser axe wrk clean
+.PHONY: run test bench loadtest install browser axe wrk redis clean
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -24,6 +24,11 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# The live-class tests and benchmark start Debian's redis-server themselves, on a free port.
+redis:
+	@command -v redis-server >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
 # axe-core checks the page's accessibility in the browser tests: installed from npm into
 # node_modules/ (not committed), with Debian's npm when the machine lacks one.
 axe:
@@ -40,11 +45,11 @@ wrk:
 run: install
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PYTHON) -m app
 
-test: install browser axe
+test: install browser axe redis
 	$(PYTHON) -m ruff check app tests benchmarks
 	$(PYTHON) -m pytest
 
-bench: install browser wrk
+bench: install browser wrk redis
 	$(PYTHON) -m benchmarks
 
 # 100 classroom clients against one server on 127.0.0.1 for 20 s (WORKERS=4 for several).
