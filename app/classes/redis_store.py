@@ -37,7 +37,11 @@ class RedisStore(ClassStore):
         idle_seconds: float,
         presence_seconds: float = 60.0,
     ) -> None:
-        self.redis = redis.from_url(url, decode_responses=True)
+        # a class's 500 students may leave at once: wait for a free connection, don't fail
+        pool = redis.BlockingConnectionPool.from_url(
+            url, decode_responses=True, max_connections=50, timeout=20
+        )
+        self.redis = redis.Redis(connection_pool=pool)
         self.idle_ms = int(idle_seconds * 1000)
         self.presence_seconds = presence_seconds
         self.subscribers: dict[str, Deliver] = {}
