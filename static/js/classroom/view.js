@@ -80,8 +80,15 @@ export function createClassPanel(panel, bar, handlers) {
         class: "class-qr", "data-testid": "class-qr", src: `/api/classes/${encodeURIComponent(classroom.code)}/qr.svg`,
         alt: t("class.qr", { url: classroom.joinUrl }), width: "150", height: "150",
       });
+      // on a projector the QR code is small until it is clicked: then it fills the screen
+      parts.qrButton = element("button", { type: "button", class: "class-qr-button", "aria-expanded": "false", title: t("class.qr.enlarge") });
+      parts.qrButton.append(parts.qr);
+      parts.qrButton.addEventListener("click", () => {
+        const enlarged = parts.qrButton.classList.toggle("enlarged");
+        parts.qrButton.setAttribute("aria-expanded", String(enlarged));
+      });
       head.append(codeBox, parts.link, parts.count, parts.end);
-      panel.append(parts.qr);
+      panel.append(parts.qrButton);
     } else {
       head.append(element("span", { class: "class-label" }, t("class.heading")),
         parts.code = element("strong", { class: "class-code", "data-testid": "class-code" }, classroom.code));
@@ -126,7 +133,7 @@ export function createClassPanel(panel, bar, handlers) {
     if (classroom.role === "teacher") {
       parts.count.dataset.value = String(classroom.students);
       parts.count.textContent = t(classroom.students === 1 ? "class.student" : "class.students", { n: classroom.students });
-      parts.end.hidden = parts.qr.hidden = parts.link.hidden = closed;
+      parts.end.hidden = parts.qrButton.hidden = parts.link.hidden = closed;
       parts.leave.hidden = !closed;
     } else {
       parts.follow.checked = classroom.follow;
