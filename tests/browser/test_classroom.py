@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import ROOT, Page, Server, browsing
-from tests.helpers import RunningApp, free_port, redis_server, serving, start_app
+from tests.helpers import RunningApp, free_port, redis_server, start_app
 
 SCREENSHOTS = ROOT / "static" / "screenshots"
 # Chromium logs each refused attempt to reach a stopped server, the page's own retries included
@@ -211,36 +211,48 @@ def clean_but_outages(app: Page) -> None:
 
 def test_two_instances_on_one_redis_and_their_restarts(browser: Any, redis_url: str) -> None:
     env = {"REDIS_URL": redis_url}
-    first_port = free_port()
-    apps: list[RunningApp] = [start_app(first_port, env=env)]
+    ports = [free_port(), free_port()]
+    apps: list[RunningApp] = [start_app(port, env=env) for port in ports]
     try:
-        with serving(env=env) as other:
-            one, two = Server(apps[0].origin), Server(other.origin)
-            with browsing(browser, one) as teacher, browsing(browser, two) as a, \
-                    browsing(browser, two) as b:  # fmt: skip
-                teacher.open()
-                code, _ = start_class(teacher)
-                for student in (a, b):
-                    join_by_link(student, f"{two.origin}/?class={code}")
-                wait_count(teacher, 2)
-                teacher.click("step")
-                for student in (a, b):
-                    student.wait_iteration("1")
-                    wait_same(student, teacher)
+        one, two = Server(apps[0].origin), Server(apps[1].origin)
+        with browsing(browser, one) as teacher, browsing(browser, two) as a, \
+                browsing(browser, two) as b:  # fmt: skip
+            teacher.open()
+            code, _ = start_class(teacher)
+            for student in (a, b):
+                join_by_link(student, f"{two.origin}/?class={code}")
+            wait_count(teacher, 2)
+            teacher.click("step")
+            for student in (a, b):
+                student.wait_iteration("1")
+                wait_same(student, teacher)
 
-                # the teacher's server restarts: the class lives on in Redis
-                apps[0].stop()
-                wait_status(teacher, "reconnecting")
-                apps.append(start_app(first_port, env=env))
-                wait_status(teacher, "open")
-                assert teacher.text("class-code") == code
-                wait_count(teacher, 2)
-                teacher.click("step")
-                for student in (a, b):
-                    student.wait_iteration("2")
-                    wait_same(student, teacher)
-                for app in (teacher, a, b):
-                    clean_but_outages(app)
+            # the teacher's server restarts: the class lives on in Redis
+            apps[0].stop()
+            wait_status(teacher, "reconnecting")
+            apps[0] = start_app(ports[0], env=env)
+            wait_status(teacher, "open")
+            assert teacher.text("class-code") == code
+            wait_count(teacher, 2)
+            teacher.click("step")
+            for student in (a, b):
+                student.wait_iteration("2")
+                wait_same(student, teacher)
+
+            # the students' server restarts while the teacher goes on: they catch up
+            apps[1].stop()
+            for student in (a, b):
+                wait_status(student, "reconnecting")
+            teacher.click("step")
+            teacher.wait_iteration("3")
+            apps[1] = start_app(ports[1], env=env)
+            for student in (a, b):
+                wait_status(student, "open")
+                student.wait_iteration("3")
+                wait_same(student, teacher)
+            wait_count(teacher, 2)
+            for app in (teacher, a, b):
+                clean_but_outages(app)
     finally:
         for app in apps:
             app.stop()
