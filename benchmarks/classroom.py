@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import uvloop
 from websockets.asyncio.client import ClientConnection, connect
@@ -43,8 +44,19 @@ async def join(app: RunningApp, code: str, hello: dict) -> ClientConnection:
     return socket
 
 
-async def fan_out(teacher_app: RunningApp, student_apps: list[RunningApp]) -> list[float]:
-    """Return the fan-out time of each step, in seconds."""
+def cpu_seconds(apps: list[RunningApp]) -> float:
+    """CPU time (user + system) the servers have used so far."""
+    total = 0.0
+    for app in apps:
+        fields = Path(f"/proc/{app.process.pid}/stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def fan_out(
+    teacher_app: RunningApp, student_apps: list[RunningApp]
+) -> tuple[list[float], float]:
+    """Return the fan-out time of each step and the servers' CPU time per step, in seconds."""
     code, token = create(teacher_app)
     teacher = await join(teacher_app, code, {"role": "teacher", "token": token})
     students = []
@@ -72,7 +84,10 @@ async def fan_out(teacher_app: RunningApp, student_apps: list[RunningApp]) -> li
     state = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5",
              "history": [EXAMPLE_STATE["weights"]] * 8}  # fmt: skip
     durations = []
+    servers = list({app.port: app for app in [teacher_app, *student_apps]}.values())
     for seq in range(1, WARM_UP + STEPS + 1):
+        if seq == WARM_UP + 1:
+            cpu_before = cpu_seconds(servers)
         arrivals[seq], complete[seq] = [], asyncio.Event()
         state["substep"] = seq
         sent = time.perf_counter()
@@ -81,20 +96,23 @@ async def fan_out(teacher_app: RunningApp, student_apps: list[RunningApp]) -> li
         if seq > WARM_UP:
             durations.append(max(arrivals[seq]) - sent)
         await asyncio.sleep(max(0.0, INTERVAL - (time.perf_counter() - sent)))
+    cpu_per_step = (cpu_seconds(servers) - cpu_before) / STEPS
     for task in listeners:
         task.cancel()
     await asyncio.gather(*(socket.close() for socket in [teacher, *students]))
-    return durations
+    return durations, cpu_per_step
 
 
-def report(name: str, durations: list[float]) -> None:
+def report(name: str, measured: tuple[list[float], float]) -> None:
+    durations, cpu_per_step = measured
     p50 = statistics.median(durations) * 1e3
     p99 = statistics.quantiles(durations, n=100, method="inclusive")[98] * 1e3
     verdict = "meets" if p99 <= TARGET_P99_MS else "MISSES"
     load = os.getloadavg()[0]
     print(f"fan-out of a Step to {STUDENTS} students, {name}: p50 {p50:.1f} ms, "
           f"p99 {p99:.1f} ms ({verdict} the target p99 <= {TARGET_P99_MS:.0f} ms; "
-          f"load average {load:.1f} on {os.cpu_count()} cores)")  # fmt: skip
+          f"load average {load:.1f} on {os.cpu_count()} cores); "
+          f"server CPU {cpu_per_step * 1e3:.1f} ms a Step")  # fmt: skip
 
 
 @contextmanager
