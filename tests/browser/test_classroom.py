@@ -53,6 +53,15 @@ def wait_same(student: Page, teacher: Page, testid: str = "weight-w5") -> None:
     )
 
 
+def step_and_follow(teacher: Page, students: tuple[Page, ...], iteration: int) -> None:
+    """The teacher presses Step; every student shows the same network, exactly."""
+    teacher.click("step")
+    teacher.wait_iteration(str(iteration))
+    for student in students:
+        student.wait_iteration(str(iteration))
+        wait_same(student, teacher)
+
+
 def wait_substep(student: Page, teacher: Page) -> None:
     expected = teacher.page.locator("#substeps").get_attribute("data-substep")
     student.page.wait_for_function(
@@ -196,9 +205,7 @@ def test_the_teacher_survives_a_reload(browser: Any, server: Server) -> None:
         wait_status(teacher, "open")
         assert teacher.text("class-code") == code
         wait_count(teacher, 1)
-        teacher.click("step")
-        student.wait_iteration("1")
-        wait_same(student, teacher)
+        step_and_follow(teacher, (student,), 1)
         teacher.watch.assert_clean()
         student.watch.assert_clean()
 
@@ -222,10 +229,7 @@ def test_two_instances_on_one_redis_and_their_restarts(browser: Any, redis_url: 
             for student in (a, b):
                 join_by_link(student, f"{two.origin}/?class={code}")
             wait_count(teacher, 2)
-            teacher.click("step")
-            for student in (a, b):
-                student.wait_iteration("1")
-                wait_same(student, teacher)
+            step_and_follow(teacher, (a, b), 1)
 
             # the teacher's server restarts: the class lives on in Redis
             apps[0].stop()
@@ -234,10 +238,7 @@ def test_two_instances_on_one_redis_and_their_restarts(browser: Any, redis_url: 
             wait_status(teacher, "open")
             assert teacher.text("class-code") == code
             wait_count(teacher, 2)
-            teacher.click("step")
-            for student in (a, b):
-                student.wait_iteration("2")
-                wait_same(student, teacher)
+            step_and_follow(teacher, (a, b), 2)
 
             # the students' server restarts while the teacher goes on: they catch up
             apps[1].stop()

@@ -297,3 +297,13 @@ def test_ping_answers_pong(classroom: Classroom):
     student, _ = classroom.join(code)
     student.send_json({"type": "ping"})
     assert student.receive_json() == {"type": "pong"}
+
+
+def test_the_size_limit_counts_bytes_not_characters(classroom: Classroom):
+    code, token = classroom.create()
+    teacher, _ = classroom.join(code, "teacher", token=token)
+    student, _ = classroom.join(code)
+    teacher.send_json({"type": "state", "state": {"text": "ü" * 7000}})  # 14,000 bytes
+    assert until(student, "state")["state"]["text"] == "ü" * 7000
+    teacher.send_json({"type": "state", "state": {"text": "ü" * 9000}})  # 9,000 characters
+    assert closed_with(teacher)[0] == protocol.TOO_BIG
