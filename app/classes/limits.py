@@ -28,7 +28,7 @@ class ClassLimits:
     misses_per_second: float = 0.2
     creations_burst: int = 20
     creations_per_second: float = 1 / 30
-    max_classes: int = 10_000
+    max_classes: int = 10_000  # in one worker's memory (Redis holds what its memory allows)
     outbox_messages: int = 500
     heartbeat_seconds: float = 15.0
     presence_seconds: float = 60.0

@@ -16,7 +16,7 @@ from app.classes import codes
 from app.classes.hosts import host_allowed, origin_allowed
 from app.classes.hub import Hub
 from app.classes.limits import limits_from_environment
-from app.classes.store import ClassStore, MemoryStore
+from app.classes.store import ClassStore, FullError, MemoryStore
 
 
 @asynccontextmanager
@@ -42,7 +42,7 @@ def hub_of(app: Any) -> Hub:
 
             store = RedisStore(url, limits.idle_seconds, limits.presence_seconds)
         else:
-            store = MemoryStore(limits.idle_seconds)
+            store = MemoryStore(limits.idle_seconds, max_classes=limits.max_classes)
         hub = app.state.classroom = Hub(store, limits)
     return hub
 
@@ -73,7 +73,11 @@ async def create_class(request: Request) -> ClassCreated:
     _check_host(request)
     hub = hub_of(request.app)
     address = request.client.host if request.client else ""
-    created = await hub.create(address)
+    try:
+        created = await hub.create(address)
+    except FullError as full:
+        raise HTTPException(status_code=503, detail=f"{full}; try again later",
+                            headers={"Retry-After": "600"}) from None  # fmt: skip
     if created is None:
         raise HTTPException(
             status_code=429,

@@ -31,6 +31,10 @@ class Ended:
     reason: str
 
 
+class FullError(RuntimeError):
+    """The store holds as many classes as it may."""
+
+
 class ClassStore(ABC):
     """Storage and fan-out of live classes, shared by every worker that can reach it."""
 
@@ -113,8 +117,13 @@ class _Class:
 class MemoryStore(ClassStore):
     """Classes in this process's memory: one worker only, gone when the process stops."""
 
-    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.idle_seconds, self.clock = idle_seconds, clock
+    def __init__(
+        self,
+        idle_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_classes: int = 10_000,
+    ) -> None:
+        self.idle_seconds, self.clock, self.max_classes = idle_seconds, clock, max_classes
         self.classes: dict[str, _Class] = {}
         self.ended: dict[str, tuple[str, float]] = {}
         self.subscribers: dict[str, Deliver] = {}
@@ -135,6 +144,8 @@ class MemoryStore(ClassStore):
 
     async def create(self, code: str, token_hash: str) -> bool:
         self._expire()
+        if len(self.classes) >= self.max_classes:
+            raise FullError(f"this server holds {self.max_classes} classes, its most")
         if code in self.classes or code in self.ended:
             return False
         self.classes[code] = _Class(token_hash, self.clock())

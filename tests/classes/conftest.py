@@ -87,7 +87,7 @@ def closed_with(socket: Any) -> tuple[int, str]:
 
 def make_store(kind: str, limits: ClassLimits, clock: FakeClock, redis_url: str) -> ClassStore:
     if kind == "memory":
-        return MemoryStore(limits.idle_seconds, clock)
+        return MemoryStore(limits.idle_seconds, clock, limits.max_classes)
     from app.classes.redis_store import RedisStore
 
     return RedisStore(redis_url, limits.idle_seconds, limits.presence_seconds)

@@ -63,6 +63,14 @@ def test_starting_classes_is_limited_per_address(classroom: Classroom):
     assert answer.status_code == 429 and answer.headers["retry-after"] == "60"
 
 
+@pytest.mark.parametrize("limits", [ClassLimits(max_classes=2)])
+def test_a_worker_holds_a_bounded_number_of_classes(classroom: Classroom):
+    classroom.create()
+    classroom.create()
+    answer = classroom.client.post("/api/classes")
+    assert answer.status_code == 503 and "2 classes" in answer.json()["detail"]
+
+
 @pytest.mark.parametrize("host", ["evil.example", "testserver:8080", "", "a@testserver"])
 def test_a_host_that_is_not_this_server_gets_no_join_url(classroom: Classroom, host: str):
     answer = classroom.client.post("/api/classes", headers={"host": host})

@@ -33,7 +33,8 @@ function element(tag, attributes = {}, text = null) {
 export function statusOf(classroom) {
   const { code, status, closed, role, follow } = classroom;
   if (status === "closed") {
-    const known = { 4404: "noClass", 4410: "ended", 4413: "full", 4401: "badToken" }[closed?.code];
+    let known = { 4404: "noClass", 4410: "ended", 4413: "full", 4401: "badToken" }[closed?.code];
+    if (known === "ended" && /expired/.test(closed.reason)) known = "expired";
     return { kind: "error", text: t(`class.closed.${known ?? "other"}`, { code, reason: closed?.reason || closed?.code }) };
   }
   if (status === "reconnecting") {
