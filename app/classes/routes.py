@@ -17,6 +17,7 @@ from app.classes.hosts import host_allowed, origin_allowed
 from app.classes.hub import Hub
 from app.classes.limits import limits_from_environment
 from app.classes.store import ClassStore, FullError, MemoryStore
+from app.schemas import Refused
 
 
 @asynccontextmanager
@@ -27,6 +28,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.close()
 
 
+HOST_REFUSED = {400: {"model": Refused, "description": "The Host is not this server's address"}}
 router = APIRouter(tags=["classes"], lifespan=lifespan)
 
 
@@ -65,7 +67,16 @@ def _check_host(connection: HTTPConnection) -> None:
         raise HTTPException(status_code=400, detail=detail)
 
 
-@router.post("/api/classes", status_code=201)
+@router.post(
+    "/api/classes",
+    status_code=201,
+    responses={
+        **HOST_REFUSED,
+        413: {"model": Refused, "description": "The body is larger than 64 KiB"},
+        429: {"model": Refused, "description": "Too many classes started from one address"},
+        503: {"model": Refused, "description": "This worker holds as many classes as it may"},
+    },
+)
 async def create_class(request: Request) -> ClassCreated:
     """Start a live class (no body needed): its join code, the teacher's token and the join
     URL on the host this request used. The class ends when the teacher ends it or after
@@ -94,7 +105,11 @@ async def create_class(request: Request) -> ClassCreated:
     "/api/classes/{code}/qr.svg",
     name="class_qr",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
+    responses={
+        200: {"content": {"image/svg+xml": {}}},
+        **HOST_REFUSED,
+        404: {"model": Refused, "description": "No live class has this code"},
+    },
 )
 async def class_qr(code: str, request: Request) -> Response:
     """The join URL as a QR code, in SVG."""

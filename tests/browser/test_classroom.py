@@ -168,7 +168,8 @@ def test_a_teacher_and_two_students(browser: Any, server: Server) -> None:
         teacher.click("class-end")
         for student in (first, second):
             wait_status(student, "closed")
-            assert "ended" in student.text("class-status")
+        assert first.text("class-status") == "老师已结束课堂。"  # in the student's language
+        assert second.text("class-status") == "The teacher ended the class."
         late = stack.enter_context(browsing(browser, server))
         late.page.goto(url)
         late.wait_ready()
