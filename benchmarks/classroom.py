@@ -1,4 +1,6 @@
-"""A live class's fan-out: one teacher's Step to 300 connected students, on 127.0.0.1.
+"""A live class's fan-out: one teacher's Step to 300 connected students, on 127.0.0.1; and in
+Chromium, the time from the teacher's page showing a Step to a student's page showing it
+(target: within 200 ms).
 
 For each of STEPS state messages, the time from the teacher's send to the moment the last of
 the 300 students has it (p50 and p99; target p99 <= 100 ms): with the class in process (one
@@ -16,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvloop
 from websockets.asyncio.client import ClientConnection, connect
@@ -122,7 +125,64 @@ def apps(count: int, redis_url: str | None) -> Iterator[list[RunningApp]]:
         yield [stack.enter_context(serving(env=env)) for _ in range(count)]
 
 
+FOLLOW_STEPS = 20
+# the wall-clock time at which this page's iteration readout shows each text
+WATCH_ITERATION = """() => {
+  window.shownAt = {};
+  const readout = document.querySelector('[data-testid=iteration]');
+  new MutationObserver(() => { window.shownAt[readout.textContent] ??= Date.now(); })
+    .observe(readout, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def follow_latency() -> tuple[list[float], list[float]]:
+    """Milliseconds from the teacher's click on Step to the teacher's page showing it, and to a
+    student's page showing it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import launch
+
+    def ready(page: Any) -> None:
+        page.wait_for_function("() => document.querySelector('[data-testid=loss]').dataset.value")
+
+    def live(page: Any) -> None:
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=class-panel]').dataset.status === 'open'"
+        )
+
+    with serving() as app, sync_playwright() as playwright:
+        browser = launch(playwright)
+        teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        teacher.goto(app.origin + "/")
+        ready(teacher)
+        teacher.get_by_test_id("class-start").click()
+        live(teacher)
+        student = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        student.goto(teacher.get_by_test_id("class-link").get_attribute("data-url"))
+        ready(student)
+        live(student)
+        for page in (teacher, student):
+            page.evaluate(WATCH_ITERATION)
+        on_teacher, on_student = [], []
+        for k in range(1, FOLLOW_STEPS + 1):
+            clicked = teacher.evaluate(
+                "() => { document.querySelector('[data-testid=step]').click(); return Date.now(); }"
+            )
+            for page in (teacher, student):
+                page.wait_for_function("k => window.shownAt[k]", arg=str(k))
+            on_teacher.append(teacher.evaluate("k => window.shownAt[k]", str(k)) - clicked)
+            on_student.append(student.evaluate("k => window.shownAt[k]", str(k)) - clicked)
+        browser.close()
+    return on_teacher, on_student
+
+
 def main() -> None:
+    on_teacher, on_student = follow_latency()
+    behind = max(s - t for s, t in zip(on_student, on_teacher, strict=True))
+    print(f"click Step on the teacher's page (Chromium, {FOLLOW_STEPS} Steps) -> the teacher's "
+          f"page shows it: median {statistics.median(on_teacher):.0f} ms; a student's page: "
+          f"median {statistics.median(on_student):.0f} ms, at most {max(on_student):.0f} ms, "
+          f"at most {max(behind, 0):.0f} ms after the teacher's (target <= 200 ms)")  # fmt: skip
     with apps(1, None) as (app,):
         report("in process", uvloop.run(fan_out(app, [app])))
     with redis_server() as url:
