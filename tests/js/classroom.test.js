@@ -63,10 +63,19 @@ test("a hidden weight's poll adds the missed second path and the updated weight"
 
 test("polls are offered at the backward sub-steps and not where no single number is computed", () => {
   const ctx = context();
-  for (const id of ["delta-o1", "delta-h2", "paths-h1", "gradient-w8", "gradient-w3"]) {
+  for (const id of ["delta-o1", "delta-h2", "paths-h1", "gradient-w8", "gradient-w3", "updates"]) {
     assert.ok(candidatesAt(id, ctx), id);
   }
-  for (const id of ["forward-h1", "errors", "updates", "gradient-b1"]) assert.equal(candidatesAt(id, ctx), null, id);
+  for (const id of ["forward-h1", "errors", "gradient-b1"]) assert.equal(candidatesAt(id, ctx), null, id);
+});
+
+test("at the updates, the poll asks for the new w5: w5 − η·∂E/∂w5, not w5 + η·∂E/∂w5", () => {
+  const ctx = context();
+  const { quantity, choices } = candidatesAt("updates", ctx);
+  assert.equal(quantity, "new_w5");
+  assert.equal(choices[0].value.toFixed(8), "0.35891648"); // the worked example's w5⁺
+  const g = ctx.trace.gradients.w5;
+  assert.deepEqual(choices.find((c) => c.mistake === "sign"), { value: 0.4 + 0.5 * g, mistake: "sign" });
 });
 
 test("pollFor shuffles the choices and still points at the right one", () => {

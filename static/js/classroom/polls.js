@@ -59,11 +59,19 @@ export function candidatesAt(id, { sent, trace, after }) {
       if (known(h.one, h.act, source)) add(h.one * h.act * source, "second_path");
       if (known(h.act, source)) add(h.updated * h.act * source, "updated_weight");
     }
+  } else if (id === "updates") {
+    // the update of w5, asked where the page predicts whether E_total falls
+    quantity = "new_w5";
+    const eta = sent.learning_rate;
+    const g = trace.gradients.w5;
+    add(after.weights.w5, null);
+    if (known(f.dE_dout_o1, f.dnet_o1_dw5)) add(sent.weights.w5 - eta * f.dE_dout_o1 * f.dnet_o1_dw5, "activation_derivative");
+    add(sent.weights.w5 + eta * g, "sign");
   } else {
     return null;
   }
   if (!list.length) return null;
-  add(-list[0].value, "sign");
+  if (quantity !== "new_w5") add(-list[0].value, "sign");
   // two mistakes may land on the same number (or on the right one): keep each value once
   const seen = new Set();
   const choices = list.filter(({ value }) => {
