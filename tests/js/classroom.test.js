@@ -52,7 +52,7 @@ test("a hidden weight's poll adds the missed second path and the updated weight"
   const { choices } = candidatesAt("gradient-w1", ctx);
   const byMistake = Object.fromEntries(choices.map((c) => [c.mistake, c.value]));
   assert.equal(byMistake.null.toFixed(9), "0.000438568");
-  assert.equal(byMistake.second_path, f.dE_o1_dout_h1 * f.dout_h1_dnet_h1 * f.dnet_h1_dw1);
+  assert.equal(byMistake.second_path, f.dE_dout_h1_via_o1 * f.dout_h1_dnet_h1 * f.dnet_h1_dw1);
   const w = ctx.after.weights;
   const updated = (ctx.trace.deltas.o1 * w.w5 + ctx.trace.deltas.o2 * w.w7) * f.dout_h1_dnet_h1 * f.dnet_h1_dw1;
   assert.equal(byMistake.updated_weight, updated);

@@ -24,7 +24,7 @@ export function candidatesAt(id, { sent, trace, after }) {
   // a hidden neuron's ∂E/∂out: both paths, with the original w5…w8
   const hiddenDerivatives = (h) => {
     const paths = leaving(h).map((w) => ({ w: w.name, to: w.to }));
-    const one = f[`dE_${paths[0].to}_dout_${h}`];
+    const one = f[`dE_dout_${h}_via_${paths[0].to}`];
     const updated = paths.reduce((sum, p) => sum + trace.deltas[p.to] * after.weights[p.w], 0);
     return { all: f[`dE_dout_${h}`], one, updated, act: f[`dout_${h}_dnet_${h}`] };
   };

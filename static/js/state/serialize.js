@@ -10,7 +10,6 @@
 // Loss curves are stored as the base64 of their float64 bytes (exact, and compact). A link is
 // a URL fragment, each number the shortest text that reads back as the same float64:
 //   v=2&i1=…&i2=…&t1=…&t2=…&w1=…&…&b2=…&eta=…&activation=…&…&iteration=…&now.w1=…&…&now.b2=…
-// A message (a live class) reads back as {network, walk, settings: {open, tab, digits}}.
 // Version 1 (the unversioned snapshots and v=1 links written before) is read as well.
 
 import { definition } from "./definition.js";
@@ -117,7 +116,7 @@ export function deserialize(text, purpose = "storage") {
       fail("the text is not JSON");
     }
     if (!isObject(data)) fail("the snapshot is not an object");
-    return { ok: true, value: purpose === "message" ? readMessage(data) : readSnapshot(data) };
+    return { ok: true, value: readSnapshot(data) };
   } catch (error) {
     if (error instanceof Invalid) return { ok: false, error: error.message };
     throw error;
@@ -319,37 +318,6 @@ function readPath(value) {
     weights: numbers(p?.weights, d.weights.map((w) => w.name), `path[${k}].weights`),
     biases: numbers(p?.biases, d.biases.map((b) => b.name), `path[${k}].biases`),
   }));
-}
-
-/** A live class's message: the teacher's network, walk and the settings it shares. */
-function readMessage(data) {
-  if (data.version !== VERSION) fail(`version ${JSON.stringify(data.version)} is not one this page reads`);
-  const network = readNetwork(field(data, "network"));
-  return { network, walk: readWalk(data.walk), settings: isObject(data.settings) ? pickSettings(data.settings) : {} };
-}
-
-/** A walk: the state sent, the /api/step answer, the sub-step shown and the answers given. */
-function readWalk(value) {
-  if (value === null || value === undefined) return null;
-  if (!isObject(value) || !isObject(value.result)) fail("walk is not an object");
-  const { result } = value;
-  const answers = field(value, "answers", "walk.answers");
-  if (!isObject(answers) || Object.keys(answers).length > 20) fail("walk.answers is not an object");
-  for (const [question, choice] of Object.entries(answers)) {
-    if (choice !== null && (typeof choice !== "string" || choice.length > 40)) fail(`walk.answers.${question} is not a choice`);
-  }
-  return {
-    sent: readState(value.sent, "walk.sent"),
-    result: {
-      state: readState(result.state, "walk.result.state"),
-      trace: readTrace(result.trace, "walk.result.trace"),
-      forward: readForward(result.forward, "walk.result.forward"),
-      loss: finite(result.loss, "walk.result.loss"),
-      diverged: result.diverged ? numberTree(result.diverged, "walk.result.diverged") : null,
-    },
-    index: count(value.index, "walk.index", 100),
-    answers,
-  };
 }
 
 const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab"];
