@@ -3,6 +3,7 @@ either store (the same tests run against both)."""
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,17 +104,15 @@ def limits() -> ClassLimits:
     return ClassLimits()
 
 
-@pytest.fixture
-def classroom(
-    store_kind: str, limits: ClassLimits, request: pytest.FixtureRequest
+@contextmanager
+def app_with(
+    store: ClassStore, limits: ClassLimits, clock: FakeClock | None
 ) -> Iterator[Classroom]:
-    url = request.getfixturevalue("redis_url") if store_kind == "redis" else ""
-    clock = FakeClock()
+    """The real app with a hub of its own on `store` (driven by `clock` if given)."""
     with TestClient(app) as client:
-        store = make_store(store_kind, limits, clock, url)
-        hub = Hub(store, limits, clock if store_kind == "memory" else time.monotonic)
+        hub = Hub(store, limits, clock or time.monotonic)
         app.state.classroom = hub
-        room = Classroom(client, hub, clock)
+        room = Classroom(client, hub, clock or FakeClock())
         try:
             yield room
         finally:
@@ -121,6 +120,17 @@ def classroom(
                 try:
                     socket.__exit__(None, None, None)
                 except Exception:
-                    pass
+                    pass  # already closed by the server
             del app.state.classroom
             client.portal.call(hub.close)
+
+
+@pytest.fixture
+def classroom(
+    store_kind: str, limits: ClassLimits, request: pytest.FixtureRequest
+) -> Iterator[Classroom]:
+    url = request.getfixturevalue("redis_url") if store_kind == "redis" else ""
+    clock = FakeClock()
+    store = make_store(store_kind, limits, clock, url)
+    with app_with(store, limits, clock if store_kind == "memory" else None) as room:
+        yield room

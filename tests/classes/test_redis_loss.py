@@ -4,34 +4,19 @@ and new ones are refused the same way, never left hanging."""
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.classes import protocol
-from app.classes.hub import Hub
 from app.classes.limits import ClassLimits
 from app.classes.redis_store import RedisStore
-from app.main import app
-from tests.classes.conftest import Classroom, FakeClock, closed_with
+from tests.classes.conftest import Classroom, app_with, closed_with
 from tests.helpers import redis_server
 
 
 @pytest.fixture
 def lonely_redis() -> Iterator[tuple[Classroom, object]]:
     """The app on a Redis of this test's own, which the test may stop."""
-    with redis_server() as url, TestClient(app) as client:
-        hub = Hub(RedisStore(url, 3600.0), ClassLimits())
-        app.state.classroom = hub
-        room = Classroom(client, hub, FakeClock())
-        try:
-            yield room, url
-        finally:
-            for socket in room.sockets:
-                try:
-                    socket.__exit__(None, None, None)
-                except Exception:
-                    pass
-            del app.state.classroom
-            client.portal.call(hub.close)
+    with redis_server() as url, app_with(RedisStore(url, 3600.0), ClassLimits(), None) as room:
+        yield room, url
 
 
 def test_losing_redis_closes_connections_with_a_code_to_reconnect(lonely_redis):
