@@ -12,6 +12,7 @@
 //   settings: see settings.js,
 // }
 
+import { classReducers } from "./classroom.js";
 import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
@@ -26,6 +27,7 @@ export function initialState() {
     path: [],
     walk: null,
     settings: { ...DEFAULT_SETTINGS },
+    classroom: null, // a live class: see classroom.js
   };
 }
 
@@ -139,6 +141,8 @@ const reducers = {
   cardClosed(page, { name }) {
     return reducers.settingsChanged(page, { settings: { open: page.settings.open.filter((p) => p !== name) } });
   },
+
+  ...classReducers,
 
   /** A snapshot read back by the serializer (`value`, already validated). */
   restored(page, { value }) {
