@@ -7,15 +7,18 @@ from typing import Any
 import uvicorn
 
 from app import protocol
+from app.classes.limits import ClassLimits
 
 
 def limits() -> dict[str, Any]:
     """Return the uvicorn settings every launch gets: httptools with the server's limits (see
     ``app.protocol``), the keep-alive timeout, and an access-log line per request only when
-    ACCESS_LOG=1 (warnings and errors are always logged)."""
+    ACCESS_LOG=1 (warnings and errors are always logged). A WebSocket message over a live
+    class's size limit is refused by the server as it arrives (close code 1009), not read whole."""
     return {
         "http": "app.protocol:LimitedHttpToolsProtocol",
         "timeout_keep_alive": protocol.KEEP_ALIVE_SECONDS,
+        "ws_max_size": ClassLimits().max_message_bytes,
         "access_log": os.environ.get("ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
     }
 

@@ -152,3 +152,11 @@ def test_several_workers_without_redis_refuse_to_start():
                               capture_output=True, text=True, timeout=30)  # fmt: skip
     assert finished.returncode != 0
     assert "WORKERS > 1 needs REDIS_URL" in finished.stderr
+
+
+def test_the_server_refuses_an_oversized_message_as_it_arrives():
+    with serving() as app:
+        code, token = create(app)
+        teacher = Client(app, code, "teacher", token=token)
+        teacher.socket.send("x" * (64 * 1024))
+        assert teacher.closed()[0] == protocol.TOO_BIG
