@@ -47,6 +47,7 @@ class CheckRequest(BaseModel):
     answers: dict[str, Value] = Field(
         min_length=1,
         description="the student's numbers by ask id; any of the exercise's asks, at least one",
+        json_schema_extra={"propertyNames": {"enum": list(practice.ANSWER_IDS)}},
     )
     language: Language = "en"
 
@@ -82,6 +83,7 @@ router = APIRouter(
     prefix="/api/practice",
     tags=["practice"],
     responses={
+        400: {"model": Refused, "description": "The body is not UTF-8 text"},
         413: {"model": Refused, "description": "The body is larger than 64 KiB"},
         422: {
             "model": InvalidRequest,

@@ -27,8 +27,8 @@ def map_body(ctx, body):
     targets = state.get("targets", {})
     if state["options"].get("loss") != "cross_entropy" or not isinstance(targets, dict):
         return body
-    o1 = targets.get("o1", 0.01)
-    if _number(o1) and _number(targets.get("o2", 0.99)) and abs(o1) <= PARAMETER_LIMIT:
+    o1, o2 = targets.get("o1", 0.01), targets.get("o2", 0.99)
+    if _number(o1) and _number(o2) and max(abs(o1), abs(o2)) <= PARAMETER_LIMIT:
         o1 = min(max(float(o1), 0.0), 1.0)
         state["targets"] = {**targets, "o1": o1, "o2": 1.0 - o1}
     return body
@@ -47,6 +47,11 @@ def test_generated_requests_keep_to_the_schema(case):
         response = case.call()
         case.validate_response(response, excluded_checks=[positive_data_acceptance])
         assert response.status_code == 422
+    elif (case.method, case.path) == ("POST", "/api/practice/check"):
+        # Which ids may be answered depends on the level and the seed, beyond JSON Schema.
+        response = case.call()
+        case.validate_response(response, excluded_checks=[positive_data_acceptance])
+        assert response.status_code < 500
     else:
         case.call_and_validate()
 
