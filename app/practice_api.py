@@ -24,7 +24,7 @@ Language = Literal["en", "zh-Hans", "zh-Hant"]
 
 class Ask(BaseModel):
     id: str = Field(description="the key of its answer in a check, e.g. dE_dw5 or w5_new")
-    label: str = Field(description="the quantity in the worked example's notation, e.g. ∂E_total/∂w5")
+    label: str = Field(description="the quantity in the worked example's notation: ∂E_total/∂w5")
 
 
 class ExerciseResponse(BaseModel):

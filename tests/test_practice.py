@@ -237,9 +237,7 @@ def test_every_named_mistake_is_named_as_the_rules_say(client, level, seed):
 
 @FAST
 @given(level=LEVELS, seed=SEEDS, factor=st.sampled_from([0.996, 1.004, 0.99, 1.01, 1.5, -3.0]))
-def test_the_tolerance_is_half_a_percent_of_the_value_or_of_the_change(
-    client, level, seed, factor
-):
+def test_the_tolerance_is_half_a_percent_of_the_value_or_of_the_change(client, level, seed, factor):
     exercise = get_exercise(client, level, seed)
     state = exercise["state"]
     correct, _ = reference(state)
@@ -288,7 +286,7 @@ def _verdicts(seeds):
 def test_correct_wins_where_a_mistake_gives_the_right_value(client):
     # With eta = 1, forgetting the learning rate changes nothing: the answer is right.
     found = 0
-    for level, seed, name, state, correct, wrong in _verdicts(range(40)):
+    for level, seed, name, state, _, wrong in _verdicts(range(40)):
         if name.endswith("_new") and state["learning_rate"] == 1.0:
             [result] = check(client, level, seed, {name: wrong["forgot_learning_rate"]})
             assert result["correct"] is True and result["misconception"] is None
@@ -443,7 +441,7 @@ def test_an_unasked_id_is_named_in_the_message(client):
 
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
 def test_a_non_finite_answer_is_refused(client, token):
-    text = '{"level": 2, "seed": 123, "answers": {"dE_dw5": %s}}' % token
+    text = '{"level": 2, "seed": 123, "answers": {"dE_dw5": TOKEN}}'.replace("TOKEN", token)
     answer = client.post(
         "/api/practice/check", content=text, headers={"Content-Type": "application/json"}
     )
