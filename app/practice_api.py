@@ -1,15 +1,18 @@
-"""The practice API: an exercise for a level and a seed, and the check of a student's answers.
+"""Practice over HTTP: an exercise for a level and a seed, the check of a student's answers,
+and the practice page (``/practice?seed=123&level=3``).
 
 Stateless like the rest: the seed alone names the exercise, so a check carries level and seed.
 """
 
 from typing import Annotated, Literal, Self
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from app import practice
+from app import pages, practice
+from app.headers import content_security_policy, script_hash
 from app.schemas import Count, InvalidRequest, Refused, State, Value
 
 # --- Requests and answers -----------------------------------------------------------------
@@ -79,7 +82,7 @@ class CheckResponse(BaseModel):
 
 # --- Routes -------------------------------------------------------------------------------
 
-router = APIRouter(
+api = APIRouter(
     prefix="/api/practice",
     tags=["practice"],
     responses={
@@ -93,7 +96,7 @@ router = APIRouter(
 )
 
 
-@router.get("/{level}/{seed}", response_model=ExerciseResponse)
+@api.get("/{level}/{seed}", response_model=ExerciseResponse)
 async def exercise(
     level: Annotated[int, Path(ge=1, le=4, description="the rung of the ladder, 1 to 4")],
     seed: Annotated[
@@ -106,7 +109,7 @@ async def exercise(
     return ExerciseResponse(state=State.model_validate(drawn.state), asks=asks)
 
 
-@router.post("/check", response_model=CheckResponse)
+@api.post("/check", response_model=CheckResponse)
 async def check(request: CheckRequest) -> CheckResponse:
     """Judge each answer: correct, a named mistake, or wrong with the factor to check next."""
     verdicts = practice.check(request.level, request.seed, request.answers, request.language)
@@ -116,3 +119,37 @@ async def check(request: CheckRequest) -> CheckResponse:
             for v in verdicts
         ]
     )
+
+
+page = APIRouter(include_in_schema=False)
+
+
+@page.get("/practice", response_class=HTMLResponse)
+def practice_page(request: Request) -> HTMLResponse:
+    """The practice page; the exercise itself is read from the query by the page's script."""
+
+    def versioned(relative: str) -> str:
+        return f"{request.url_for('static', path=relative).path}?v={pages.asset_version(relative)}"
+
+    import_map = pages._import_map(request)
+    seed = request.query_params.get("seed", "")
+    if not (seed.isdigit() and int(seed) < practice.SEED_LIMIT):
+        seed = "0"  # the page draws a seed of its own and mends the links
+    response = pages.templates.TemplateResponse(
+        request,
+        "practice.html",
+        {
+            "versioned": versioned,
+            "import_map": import_map,
+            "levels": practice.LEVELS,
+            "seed": int(seed),
+        },
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = content_security_policy([script_hash(import_map)])
+    return response
+
+
+router = APIRouter()
+router.include_router(api)
+router.include_router(page)
