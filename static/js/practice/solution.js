@@ -9,7 +9,9 @@ const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 /** Return notation such as "∂E_total/∂out_o1" as HTML, the part after "_" as a subscript. */
 export function notation(text) {
   const safe = String(text).replace(/[&<>"]/g, (c) => ESCAPES[c]);
-  return safe.replace(/([A-Za-zδ]+)_([A-Za-z0-9]+)/g, "$1<sub>$2</sub>");
+  return safe
+    .replace(/e\^(−?\w+)/g, "e<sup>$1</sup>")
+    .replace(/([A-Za-zδ]+)_([A-Za-z0-9]+)/g, "$1<sub>$2</sub>");
 }
 
 /** A number as the solution prints it; bracketed when negative, for a place after an operator. */
@@ -44,12 +46,12 @@ export function solutionLines(level, asks, state, step) {
   const hidden = (h, wa, wb) => {
     add(`net_${h}`, `net_${h} = ${wa}·i1 + ${wb}·i2 + b1`,
       `${n(w[wa])} × ${n(x.i1)} + ${n(w[wb], true)} × ${n(x.i2)} + ${n(b.b1, true)}`, f[`net_${h}`]);
-    add(`out_${h}`, `out_${h} = 1/(1 + e^−net_${h})`, `1/(1 + e^−${n(f[`net_${h}`], true)})`, f[`out_${h}`]);
+    add(`out_${h}`, `out_${h} = 1/(1 + e^−net_${h})`, `1/(1 + e<sup>${n(-f[`net_${h}`])}</sup>)`, f[`out_${h}`]);
   };
   const output = (o, wa, wb) => {
     add(`net_${o}`, `net_${o} = ${wa}·out_h1 + ${wb}·out_h2 + b2`,
       `${n(w[wa])} × ${n(f.out_h1)} + ${n(w[wb], true)} × ${n(f.out_h2)} + ${n(b.b2, true)}`, f[`net_${o}`]);
-    add(`out_${o}`, `out_${o} = 1/(1 + e^−net_${o})`, `1/(1 + e^−${n(f[`net_${o}`], true)})`, f[`out_${o}`]);
+    add(`out_${o}`, `out_${o} = 1/(1 + e^−net_${o})`, `1/(1 + e<sup>${n(-f[`net_${o}`])}</sup>)`, f[`out_${o}`]);
   };
   const outputFactors = (o) => {
     add(`dE_dout_${o}`, `∂E_total/∂out_${o} = out_${o} − target_${o}`,

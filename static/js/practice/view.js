@@ -77,11 +77,11 @@ export function renderVerdicts(practice) {
     output.dataset.correct = String(verdict.correct);
     output.dataset.misconception = verdict.misconception ?? "";
     input.setAttribute("aria-invalid", String(!verdict.correct));
-    const head = verdict.correct ? `✓ ${text("correct")}` : `✗ ${text("wrong")}`;
+    const head = verdict.correct ? `✓ ${text("correct")}` : "✗";
     const named = verdict.misconception
       ? ` <span class="mistake">${text(`mistake.${verdict.misconception}`)}</span>`
       : "";
-    const message = verdict.correct ? "" : `<span class="verdict-message">${notation(verdict.message)}</span>`;
+    const message = verdict.correct ? "" : ` <span class="verdict-message">${notation(verdict.message)}</span>`;
     output.innerHTML = `<span class="verdict-head">${head}</span>${named}${message}`;
   }
   byId("solved").hidden = !solved(practice);
