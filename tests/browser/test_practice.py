@@ -366,3 +366,20 @@ def test_a_chinese_worksheet(practice_page: Page) -> None:
     pages = pdf_pages(app.page.pdf(format="A4"))
     assert len(pages) == 2
     assert "反向傳播練習紙" in pages[0] and "答案" in pages[1]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
+def test_no_serious_accessibility_violation(browser: Any, server: Server, locale: str) -> None:
+    from tests.browser.test_a11y import AXE, violations
+
+    assert AXE.is_file(), "axe-core is missing: `make axe` installs it from npm"
+    # the page allows no inline script: only this test's context may inject axe-core
+    with browsing(browser, server, locale=locale, bypass_csp=True) as app:
+        drawn = exercise(server, 2)
+        open_practice(app, 2)
+        assert violations(app.page) == []
+        answer(app, "dE_dw5", mistake_of(2, drawn)[1])
+        answer(app, "dE_dout_o1", correct_values(drawn)["dE_dout_o1"])
+        app.click("solution-all")
+        assert violations(app.page) == []
+        app.watch.assert_clean()
