@@ -465,3 +465,27 @@ def test_the_engine_helpers_refuse_what_the_api_refuses():
         practice.exercise(1, 2**31)
     with pytest.raises(ValueError):
         practice.check(2, 123, {"dE_dw1": 0.1})
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def test_the_practice_page_is_served_with_the_site_headers_and_versioned_assets(client):
+    answer = client.get("/practice?seed=123&level=3")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["cache-control"] == "no-cache"
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in policy.split(";")[1]
+    html = answer.text
+    assert 'data-testid="practice"' in html
+    assert "/static/js/practice/main.js?v=" in html and "/static/css/practice.css?v=" in html
+    assert '"/static/js/practice/state.js": "/static/js/practice/state.js?v=' in html
+    assert 'href="?seed=123&level=4"' in html
+
+
+@pytest.mark.parametrize("query", ["", "?seed=abc&level=9", "?seed=99999999999"])
+def test_the_practice_page_takes_any_query_and_leaves_it_to_the_page(client, query):
+    answer = client.get(f"/practice{query}")
+    assert answer.status_code == 200
+    assert 'href="?seed=0&level=1"' in answer.text
