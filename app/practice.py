@@ -86,11 +86,8 @@ NOTATION = {
     "dnet_h2_dw4": "∂net_h2/∂w4 = i2",
 }
 
-# Which neuron each weight feeds, and what it multiplies there.
-FEEDS = {
-    "w1": ("h1", "i1"), "w2": ("h1", "i2"), "w3": ("h2", "i1"), "w4": ("h2", "i2"),
-    "w5": ("o1", "h1"), "w6": ("o1", "h2"), "w7": ("o2", "h1"), "w8": ("o2", "h2"),
-}  # fmt: skip
+# Which neuron each weight feeds, and what it multiplies there, from the network's definition.
+FEEDS = {name: (target, source) for name, source, target in network.NETWORK.weights}
 
 
 def chain_of(weight: str) -> tuple[str, str, str]:
@@ -184,11 +181,10 @@ def exercise(level: int, seed: int) -> Exercise:
 
 
 def _iteration(state: dict[str, Any], hidden_deltas_use: str = "original") -> dict[str, Any]:
-    options = network.Options(**{**state["options"], "hidden_deltas_use": hidden_deltas_use})
-    _, _, trace = network.step(
-        state["inputs"], state["targets"], state["weights"], state["biases"],
-        state["learning_rate"], options,
-    )  # fmt: skip
+    """Return the trace of one step of ``state`` by the engine, with the hidden deltas'
+    w5..w8 as ``hidden_deltas_use`` says."""
+    options = {**state["options"], "hidden_deltas_use": hidden_deltas_use}
+    _, trace = network.step(network.State.of({**state, "options": options}))
     return trace
 
 
@@ -227,8 +223,8 @@ def mistakes(state: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
     add("net_for_out", "dnet_o1_dw5", fwd["net_h1"])
     add("net_for_out", "dE_dw5", trace["deltas"]["o1"] * fwd["net_h1"])
     hidden_tail = factors["dout_h1_dnet_h1"] * factors["dnet_h1_dw1"]
-    add("missed_second_path", "dE_dout_h1", factors["dE_o1_dout_h1"])
-    add("missed_second_path", "dE_dw1", factors["dE_o1_dout_h1"] * hidden_tail)
+    add("missed_second_path", "dE_dout_h1", factors["dE_dout_h1_via_o1"])
+    add("missed_second_path", "dE_dw1", factors["dE_dout_h1_via_o1"] * hidden_tail)
     add("used_updated_weight", "dE_dout_h1", updated["factors"]["dE_dout_h1"])
     add("used_updated_weight", "dE_dw1", updated["gradients"]["w1"])
     for weight in network.WEIGHTS:

@@ -21,10 +21,7 @@ def test_gradient_check_of_the_worked_example_agrees_everywhere(client):
     step = client.post("/api/step").json()["trace"]["gradients"]
     for name, row in rows.items():
         assert row["backprop"] == step[name]
-        independent = numerical_gradient(
-            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, network.EXAMPLE_WEIGHTS,
-            network.EXAMPLE_BIASES, network.Options(), name, epsilon=1e-5,
-        )  # fmt: skip
+        independent = numerical_gradient(network.EXAMPLE, name, epsilon=1e-5)
         assert math.isclose(row["numerical"], independent, rel_tol=1e-9, abs_tol=1e-15)
         expected = abs(row["backprop"] - row["numerical"]) / max(
             abs(row["backprop"]), abs(row["numerical"])
@@ -70,11 +67,8 @@ def test_landscape_is_centred_and_matches_direct_evaluation(client):
     centre = client.post("/api/reset").json()["trace"]["forward"]["E_total"]
     assert surface[10][10] == pytest.approx(centre, rel=1e-15)
     for row, column in [(0, 0), (3, 17), (20, 5), (20, 20)]:
-        weights = {**network.EXAMPLE_WEIGHTS, "w5": xs[column]}
-        biases = {**network.EXAMPLE_BIASES, "b1": ys[row]}
-        direct = network.forward(
-            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, weights, biases, network.Options()
-        )["E_total"]
+        moved = network.EXAMPLE.with_parameters({"w5": xs[column], "b1": ys[row]})
+        direct = network.forward(moved)["E_total"]
         assert surface[row][column] == pytest.approx(direct, rel=1e-14)
 
 

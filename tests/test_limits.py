@@ -24,7 +24,7 @@ BAD_STATES = [
     ({"options": {"loss": "hinge"}}, "state.options.loss"),
     ({"options": {"train_biases": "yes"}}, "state.options.train_biases"),
     ({"options": {"hidden_deltas_use": "newest"}}, "state.options.hidden_deltas_use"),
-    ({"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.5, "o2": 0.6}}, "state.targets"),
+    ({"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.0, "o2": 0.0}}, "state.targets"),
     ({"options": {"loss": "cross_entropy"}, "targets": {"o1": -0.5, "o2": 1.5}}, "state.targets"),
 ]
 

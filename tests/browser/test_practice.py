@@ -96,7 +96,8 @@ def mistake_of(level: int, drawn: dict[str, Any]) -> tuple[str, float, str]:
             ("missing_activation_derivative"),
         )
     if level == 3:
-        through_o1 = factors["dE_o1_dout_h1"] * factors["dout_h1_dnet_h1"] * factors["dnet_h1_dw1"]
+        tail = factors["dout_h1_dnet_h1"] * factors["dnet_h1_dw1"]
+        through_o1 = factors["dE_dout_h1_via_o1"] * tail
         return "dE_dw1", through_o1, "missed_second_path"
     eta, w3 = drawn["state"]["learning_rate"], drawn["state"]["weights"]["w3"]
     assert forward  # the trace is complete
