@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from app import pages, practice
+from app import network, pages, practice
 from app.headers import content_security_policy, script_hash
 from app.schemas import Count, InvalidRequest, Refused, State, Value
 
@@ -143,6 +143,8 @@ def practice_page(request: Request) -> HTMLResponse:
             "import_map": import_map,
             "levels": practice.LEVELS,
             "seed": int(seed),
+            # the page's modules read the network's names and bounds from it (not executed)
+            "network_definition": network.definition(),
         },
     )
     response.headers["Cache-Control"] = "no-cache"

@@ -480,7 +480,8 @@ def test_the_practice_page_is_served_with_the_site_headers_and_versioned_assets(
     html = answer.text
     assert 'data-testid="practice"' in html
     assert "/static/js/practice/main.js?v=" in html and "/static/css/practice.css?v=" in html
-    assert '"/static/js/practice/state.js": "/static/js/practice/state.js?v=' in html
+    assert '"/static/js/state/practice.js": "/static/js/state/practice.js?v=' in html
+    assert '<script type="application/json" id="network-definition">' in html
     assert 'href="?seed=123&level=4"' in html
 
 

@@ -1,13 +1,16 @@
 // The practice view's controller: reads the exercise from the link, loads it (its state and
 // asks from the practice API, its numbers from one step of the ordinary API), sends each answer
-// to be checked on Enter, and changes the slice only through the store.
+// to be checked on Enter, and changes the page state only through the one store; what is kept
+// between visits goes through the one serializer.
 
-import { step } from "../api.js";
-import { LANGUAGES, language, onLanguageChange, setLanguage } from "../i18n.js";
+import { step } from "../controllers/api.js";
+import { LANGUAGES, browserLanguage, language, setLanguage } from "../i18n/index.js";
+import { fromQuery, isLevel, parseAnswer, randomSeed, toQuery } from "../state/practice.js";
+import { deserialize, serialize } from "../state/serialize.js";
+import * as storage from "../state/storage.js";
+import { change, state, subscribe } from "../state/store.js";
 import { checkAnswers, fetchExercise } from "./api.js";
 import { givenFactors, solutionLines } from "./solution.js";
-import { fromQuery, isLevel, parseAnswer, randomSeed, toQuery } from "./state.js";
-import { change, restored, state, subscribe } from "./store.js";
 import { text } from "./text.js";
 import {
   forgetInvalid,
@@ -40,15 +43,15 @@ async function open(level, seed, { push = false } = {}) {
   const url = `${location.pathname}${toQuery({ level, seed })}`;
   if (push) history.pushState(null, "", url);
   else history.replaceState(null, "", url);
-  change({ type: "practice/open", level, seed });
-  renderLadder(state());
+  change({ type: "practiceOpened", level, seed });
+  renderLadder(state().practice);
   view.setAttribute("aria-busy", "true");
   renderStatus(text("loading"));
   try {
     const exercise = await load(level, seed);
-    if (state().level !== level || state().seed !== seed) return; // another was opened meanwhile
+    if (state().practice.level !== level || state().practice.seed !== seed) return; // another was opened meanwhile
     loaded = exercise;
-    change({ type: "practice/loaded", level, seed, asks: exercise.asks });
+    change({ type: "practiceLoaded", level, seed, asks: exercise.asks });
     draw();
     renderStatus("");
     view.setAttribute("aria-busy", "false");
@@ -58,7 +61,7 @@ async function open(level, seed, { push = false } = {}) {
 }
 
 function draw() {
-  const practice = state();
+  const { practice } = state();
   renderExercise({ practice, exercise: loaded, given: givenFactors(loaded.level, loaded.asks, loaded.step) });
   renderVerdicts(practice);
   renderLadder(practice);
@@ -74,8 +77,8 @@ async function check(id) {
     renderInvalid(id);
     return;
   }
-  change({ type: "practice/type", id, text: input.value });
-  const { level, seed, verdicts, answers } = state();
+  change({ type: "answerTyped", id, text: input.value });
+  const { level, seed, verdicts, answers } = state().practice;
   const sent = { [id]: value };
   const texts = { [id]: input.value };
   for (const [other, verdict] of Object.entries(verdicts)) {
@@ -85,20 +88,20 @@ async function check(id) {
     }
   }
   await sendCheck(level, seed, sent, texts);
-  if (state().verdicts[id]?.correct) focusNextOpen(id);
+  if (state().practice.verdicts[id]?.correct) focusNextOpen(id);
 }
 
 async function sendCheck(level, seed, sent, texts) {
   try {
     const { results } = await checkAnswers(level, seed, sent, language());
-    change({ type: "practice/verdict", level, seed, results, texts });
+    change({ type: "answersChecked", level, seed, results, texts });
   } catch (error) {
     renderStatus(text("checkFailed", { message: error.message }), "error");
   }
 }
 
 function focusNextOpen(id) {
-  const { asks, verdicts } = state();
+  const { asks, verdicts } = state().practice;
   const after = asks.findIndex((ask) => ask.id === id);
   const next = [...asks.slice(after + 1), ...asks.slice(0, after)].find((ask) => !verdicts[ask.id]?.correct);
   if (next) byId(`answer-${next.id}`)?.focus();
@@ -106,7 +109,7 @@ function focusNextOpen(id) {
 
 /** Ask again for every verdict on screen, so that its words follow the language. */
 function recheck() {
-  const { level, seed, verdicts, answers } = state();
+  const { level, seed, verdicts, answers } = state().practice;
   const ids = Object.keys(verdicts);
   if (!ids.length) return;
   const sent = Object.fromEntries(ids.map((id) => [id, parseAnswer(answers[id])]));
@@ -114,7 +117,7 @@ function recheck() {
 }
 
 async function printWorksheets() {
-  const { level, seed } = state();
+  const { level, seed } = state().practice;
   const count = Math.min(MAX_SHEETS, Math.max(1, Math.floor(Number(byId("sheets").value)) || 1));
   byId("sheets").value = String(count);
   const seeds = Array.from({ length: count }, (_, k) => (seed + k) % 2 ** 31);
@@ -143,24 +146,24 @@ function wire() {
   questions.addEventListener("input", (event) => {
     if (!event.target.matches("input.answer")) return;
     forgetInvalid(event.target.dataset.id);
-    change({ type: "practice/type", id: event.target.dataset.id, text: event.target.value });
+    change({ type: "answerTyped", id: event.target.dataset.id, text: event.target.value });
   });
   byId("ladder").addEventListener("click", (event) => {
     const rung = event.target.closest(".rung");
     if (!rung || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    open(Number(rung.dataset.level), state().seed, { push: true });
+    open(Number(rung.dataset.level), state().practice.seed, { push: true });
   });
-  const fresh = () => open(state().level, randomSeed(), { push: true });
+  const fresh = () => open(state().practice.level, randomSeed(), { push: true });
   byId("new-exercise").addEventListener("click", fresh);
   byId("next-exercise").addEventListener("click", fresh);
   byId("next-level").addEventListener("click", () => {
-    if (isLevel(state().level + 1)) open(state().level + 1, state().seed, { push: true });
+    if (isLevel(state().practice.level + 1)) open(state().practice.level + 1, state().practice.seed, { push: true });
   });
   const total = () => loaded?.lines.length ?? 0;
-  byId("solution-next").addEventListener("click", () => change({ type: "practice/reveal", total: total() }));
-  byId("solution-all").addEventListener("click", () => change({ type: "practice/reveal", all: true, total: total() }));
-  byId("solution-hide").addEventListener("click", () => change({ type: "practice/hide" }));
+  byId("solution-next").addEventListener("click", () => change({ type: "solutionRevealed", total: total() }));
+  byId("solution-all").addEventListener("click", () => change({ type: "solutionRevealed", all: true, total: total() }));
+  byId("solution-hide").addEventListener("click", () => change({ type: "solutionHidden" }));
   byId("print").addEventListener("click", printWorksheets);
   window.addEventListener("popstate", () => {
     const { level, seed } = fromQuery(location.search);
@@ -169,28 +172,63 @@ function wire() {
 
   const select = byId("language");
   select.innerHTML = LANGUAGES.map(({ code, name }) => `<option value="${code}" lang="${code}">${name}</option>`).join("");
-  select.value = language();
-  select.addEventListener("change", () => setLanguage(select.value));
-  onLanguageChange(() => {
-    select.value = language();
-    document.documentElement.lang = language();
-    translate();
-    if (loaded) draw();
-    recheck();
-  });
+  select.addEventListener("change", () => change({ type: "settingsChanged", settings: { language: select.value } }));
 }
 
-subscribe((practice, previous, action) => {
-  if (!loaded || action.type === "practice/open") return;
+/** Show the page in the language of the settings, asking again for the verdicts' words. */
+function speak(code) {
+  byId("language").value = code;
+  if (code === language()) return;
+  setLanguage(code);
+  document.documentElement.lang = code;
+  translate();
+  if (loaded) draw();
+  recheck();
+}
+
+/** Keep the practice view's text, and the page's when a network is kept with it. */
+function keep(page, previous) {
+  if (page.practice !== previous.practice || page.settings.language !== previous.settings.language) {
+    storage.savePractice(serialize(page, "practice"));
+  }
+  if (page.network && page.settings.language !== previous.settings.language) {
+    storage.save(serialize(page, "storage"));
+  }
+}
+
+/** What this browser kept: the page's network and settings, then the practice view's own. */
+function restore() {
+  const kept = storage.load();
+  const read = kept === null ? { ok: false } : deserialize(kept, "storage");
+  if (read.ok) change({ type: "restored", value: read.value });
+  const practiceText = storage.loadPractice();
+  const practice = practiceText === null ? { ok: false } : deserialize(practiceText, "practice");
+  if (practice.ok) {
+    change({ type: "practiceRestored", value: practice.value.practice });
+    if (!state().settings.language && practice.value.language) {
+      change({ type: "settingsChanged", settings: { language: practice.value.language } });
+    }
+  }
+  if (!state().settings.language) change({ type: "settingsChanged", settings: { language: browserLanguage() } });
+  return practice.ok;
+}
+
+subscribe((page, action, previous) => {
+  keep(page, previous);
+  if (page.settings.language !== previous.settings.language) speak(page.settings.language);
+  if (!loaded || action.type === "practiceOpened") return;
+  const { practice } = page;
+  if (practice === previous.practice) return;
   renderVerdicts(practice);
   renderLadder(practice);
   renderSolution(loaded.lines, practice.solutionShown, `${loaded.level}/${loaded.seed}`);
 });
 
+const practiceKept = restore();
 wire();
-document.documentElement.lang = language();
+speak(state().settings.language);
 translate();
-const asked = fromQuery(location.search);
 // A link names its exercise; without one, carry on where this browser left off, or draw one.
-const kept = state();
-open(asked.level ?? kept.level, asked.seed ?? (restored() ? kept.seed : randomSeed()));
+const asked = fromQuery(location.search);
+const kept = state().practice;
+open(asked.level ?? kept.level, asked.seed ?? (practiceKept ? kept.seed : randomSeed()));

@@ -2,7 +2,7 @@
 // the formula, the formula with the numbers put in, the result. Every number comes from the
 // server's step of the exercise's state (its trace); this module only writes them out.
 
-import { AS_PRINTED, formatNumber } from "../format.js";
+import { AS_PRINTED, formatNumber } from "../views/format.js";
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 

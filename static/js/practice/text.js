@@ -2,7 +2,7 @@
 // (i18n.js: chosen once, remembered, shared with the classroom page); a key missing here falls
 // back to English, then to the page's own dictionaries.
 
-import { language, t } from "../i18n.js";
+import { language, t } from "../i18n/index.js";
 
 const en = {
   "title": "Practice",

@@ -1,9 +1,9 @@
 // The practice view: renders the slice and the loaded exercise; never changes either. The
 // controller (main.js) wires its inputs and buttons to the store.
 
-import { formatNumber } from "../format.js";
+import { formatNumber } from "../views/format.js";
 import { number, notation } from "./solution.js";
-import { solved } from "./state.js";
+import { solved } from "../state/practice.js";
 import { text } from "./text.js";
 
 const byId = (id) => document.getElementById(id);

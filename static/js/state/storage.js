@@ -3,6 +3,8 @@
 // the page can start from the example.
 
 const KEY = "backprop-lab/page";
+// The practice view's own text (it may be used before any network is).
+const PRACTICE_KEY = "backprop-lab/practice";
 const SET_ASIDE = "backprop-lab/page/set-aside";
 // Written by earlier versions of the page; read once, then removed.
 const LEGACY = "backprop-lab/v1";
@@ -52,4 +54,23 @@ export function setAside(text) {
   }
 }
 
-export const KEYS = { current: KEY, setAside: SET_ASIDE };
+/** The practice view's text, or null. */
+export function loadPractice() {
+  try {
+    return storage()?.getItem(PRACTICE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keep the practice view's `text`; false when the browser refuses. */
+export function savePractice(text) {
+  try {
+    storage().setItem(PRACTICE_KEY, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const KEYS = { current: KEY, setAside: SET_ASIDE, practice: PRACTICE_KEY };

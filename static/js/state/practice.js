@@ -1,13 +1,15 @@
 // The practice slice of the page state: which exercise (level, seed), what was typed, what the
 // server said, how much of the worked solution is shown, and the exercises solved per level.
-// Pure functions only (no DOM, no storage), so that node can test them and the page's one store
-// can take `practiceReducer` as the reducer of its `practice` slice.
+// Pure functions only; reducers.js hands every practice action to `practiceReducer`.
 
 export const LEVELS = [1, 2, 3, 4];
 export const SEED_LIMIT = 2 ** 31;
-export const VERSION = 1;
 // What a level's progress keeps: the seeds solved, the latest last, at most this many.
-const SOLVED_KEPT = 200;
+export const SOLVED_KEPT = 200;
+export const PRACTICE_ACTIONS = [
+  "practiceOpened", "practiceLoaded", "answerTyped", "answersChecked", "solutionRevealed", "solutionHidden",
+  "practiceRestored",
+];
 
 export function isLevel(value) {
   return LEVELS.includes(value);
@@ -17,13 +19,13 @@ export function isSeed(value) {
   return Number.isInteger(value) && value >= 0 && value < SEED_LIMIT;
 }
 
-function emptyProgress() {
+export function emptyProgress() {
   return Object.fromEntries(LEVELS.map((level) => [level, []]));
 }
 
 /** The slice before any exercise is loaded. */
 export function initialPractice({ level = 1, seed = 0, progress = emptyProgress() } = {}) {
-  return Object.freeze({
+  return {
     level,
     seed,
     asks: [], // [{id, label}] as the server lists them
@@ -31,7 +33,7 @@ export function initialPractice({ level = 1, seed = 0, progress = emptyProgress(
     verdicts: {}, // id -> {correct, misconception, message, answer}
     solutionShown: 0,
     progress,
-  });
+  };
 }
 
 /** Whether every quantity of the exercise has a correct verdict. */
@@ -50,20 +52,18 @@ function withProgress(practice) {
 /** Return the slice after `action`; unknown actions leave it as it is. */
 export function practiceReducer(practice = initialPractice(), action = {}) {
   switch (action.type) {
-    case "practice/open":
+    case "practiceOpened":
       if (!isLevel(action.level) || !isSeed(action.seed)) return practice;
-      return Object.freeze({
-        ...initialPractice({ level: action.level, seed: action.seed, progress: practice.progress }),
-      });
-    case "practice/loaded":
+      return initialPractice({ level: action.level, seed: action.seed, progress: practice.progress });
+    case "practiceLoaded":
       if (action.level !== practice.level || action.seed !== practice.seed) return practice;
-      return Object.freeze({ ...practice, asks: action.asks.map(({ id, label }) => ({ id, label })) });
-    case "practice/type": {
+      return { ...practice, asks: action.asks.map(({ id, label }) => ({ id, label })) };
+    case "answerTyped": {
       const verdicts = { ...practice.verdicts };
       if (verdicts[action.id]?.answer !== action.text) delete verdicts[action.id];
-      return Object.freeze({ ...practice, answers: { ...practice.answers, [action.id]: action.text }, verdicts });
+      return { ...practice, answers: { ...practice.answers, [action.id]: action.text }, verdicts };
     }
-    case "practice/verdict": {
+    case "answersChecked": {
       if (action.level !== practice.level || action.seed !== practice.seed) return practice;
       const verdicts = { ...practice.verdicts };
       for (const result of action.results) {
@@ -74,14 +74,16 @@ export function practiceReducer(practice = initialPractice(), action = {}) {
           answer: action.texts[result.id],
         };
       }
-      return Object.freeze(withProgress({ ...practice, verdicts }));
+      return withProgress({ ...practice, verdicts });
     }
-    case "practice/reveal": {
+    case "solutionRevealed": {
       const shown = action.all ? action.total : practice.solutionShown + 1;
-      return Object.freeze({ ...practice, solutionShown: Math.max(0, Math.min(action.total, shown)) });
+      return { ...practice, solutionShown: Math.max(0, Math.min(action.total, shown)) };
     }
-    case "practice/hide":
-      return Object.freeze({ ...practice, solutionShown: 0 });
+    case "solutionHidden":
+      return { ...practice, solutionShown: 0 };
+    case "practiceRestored": // {level, seed, progress} read back by the serializer
+      return initialPractice(action.value);
     default:
       return practice;
   }
@@ -116,37 +118,6 @@ export function fromQuery(search) {
 /** The query string of an exercise, the link a teacher hands out. */
 export function toQuery({ level, seed }) {
   return `?seed=${seed}&level=${level}`;
-}
-
-/** What is kept between visits: the exercise and the progress (typed answers are not). */
-export function serializePractice(practice) {
-  return JSON.stringify({
-    version: VERSION,
-    level: practice.level,
-    seed: practice.seed,
-    progress: practice.progress,
-  });
-}
-
-/** Read what `serializePractice` wrote: {ok: true, value} or {ok: false, error}. */
-export function deserializePractice(text) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { ok: false, error: "not JSON" };
-  }
-  if (!data || typeof data !== "object") return { ok: false, error: "not an object" };
-  if (data.version !== VERSION) return { ok: false, error: `version ${data.version} is not ${VERSION}` };
-  if (!isLevel(data.level)) return { ok: false, error: "level" };
-  if (!isSeed(data.seed)) return { ok: false, error: "seed" };
-  const progress = emptyProgress();
-  for (const level of LEVELS) {
-    const seeds = data.progress?.[level] ?? [];
-    if (!Array.isArray(seeds) || !seeds.every(isSeed)) return { ok: false, error: `progress.${level}` };
-    progress[level] = seeds.slice(-SOLVED_KEPT);
-  }
-  return { ok: true, value: initialPractice({ level: data.level, seed: data.seed, progress }) };
 }
 
 /** A seed drawn at random, for "new exercise". */
