@@ -384,3 +384,22 @@ def test_no_serious_accessibility_violation(browser: Any, server: Server, locale
         app.click("solution-all")
         assert violations(app.page) == []
         app.watch.assert_clean()
+
+
+def test_the_language_is_one_setting_for_the_classroom_page_and_practice(
+    practice_page: Page,
+) -> None:
+    app = practice_page
+    app.open()
+    app.page.get_by_test_id("language-select").select_option("zh-Hans")
+    app.page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'")
+    app.page.get_by_test_id("practice-link").click()
+    wait_loaded(app)
+    assert app.page.locator("#questions-heading").inner_text() == "请计算"
+    app.page.get_by_test_id("language").select_option("zh-Hant")
+    app.page.wait_for_function("() => document.documentElement.lang === 'zh-Hant'")
+    app.page.go_back()
+    app.wait_ready()
+    app.page.wait_for_function("() => document.documentElement.lang === 'zh-Hant'")
+    assert app.page.get_by_test_id("practice-link").inner_text() == "練習"
+    assert app.page.locator("[data-kind=error]:visible").count() == 0
