@@ -19,6 +19,7 @@ SEEDS = st.integers(min_value=0, max_value=2**31 - 1)
 LEVELS = st.sampled_from([1, 2, 3, 4])
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+# The table of named mistakes in its order of precedence, as the rules state it.
 TABLE = [
     "sign_error",
     "missing_activation_derivative",

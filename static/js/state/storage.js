@@ -33,14 +33,19 @@ export function load() {
   }
 }
 
-/** Keep `text`; return false when the browser refuses (storage full or disabled). */
-export function save(text) {
+/** Keep `text` under `key`; return false when the browser refuses (storage full or disabled). */
+function write(key, text) {
   try {
-    storage().setItem(KEY, text);
+    storage().setItem(key, text);
     return true;
   } catch {
     return false;
   }
+}
+
+/** Keep `text`; return false when the browser refuses (storage full or disabled). */
+export function save(text) {
+  return write(KEY, text);
 }
 
 /** Move the kept text to another key (the last one set aside is kept) and forget it. */
@@ -65,12 +70,7 @@ export function loadPractice() {
 
 /** Keep the practice view's `text`; false when the browser refuses. */
 export function savePractice(text) {
-  try {
-    storage().setItem(PRACTICE_KEY, text);
-    return true;
-  } catch {
-    return false;
-  }
+  return write(PRACTICE_KEY, text);
 }
 
 export const KEYS = { current: KEY, setAside: SET_ASIDE, practice: PRACTICE_KEY };
