@@ -43,6 +43,7 @@ export function renderExercise({ practice, exercise, given }) {
         .map(({ id, label, value }) => `<span class="pair" data-testid="given-${id}"><span class="name">${notation(label)}</span> = ${number(value)}</span>`)
         .join(" ")}</p>`
     : "";
+  byId("questions").classList.toggle("many", exercise.asks.length > 8);
   byId("questions").innerHTML = exercise.asks
     .map(({ id, label }) => `
       <li class="question" data-id="${id}">
