@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.requests import Request
 
-from app import network, training
+from app import network, pool, training
 from app.schemas import (
     MAX_ITERATION,
     EpochRequest,
@@ -33,6 +34,7 @@ router = APIRouter(
         400: {"model": Refused, "description": "The body is not UTF-8 text"},
         409: {"model": Refused, "description": "The iteration count would pass its limit"},
         413: {"model": Refused, "description": "The body is larger than 64 KiB"},
+        415: {"model": Refused, "description": "The body is not declared as JSON"},
         422: {
             "model": InvalidRequest,
             "description": "The request is malformed; each problem names its field",
@@ -135,8 +137,6 @@ async def step(request: OptionalStateRequest = None) -> Response:
     )
 
 
-# sync: a long run must not hold up the event loop, so it goes to the thread pool
-@router.post("/epoch", response_model=EpochResponse, tags=["training"])
 def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
     request = request or EpochRequest()
@@ -178,6 +178,34 @@ async def gradient_check(
     request = request or GradientCheckRequest()
     parameters = network.gradient_check(network.State.of(_state_of(request)), request.epsilon)
     return _answer(GradientCheckResponse, {"parameters": parameters})
+
+
+# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
+INLINE_EPOCHS = 1000
+long_runs = pool.Pool(preload=["app.api"])
+
+
+def _epoch_json(request: EpochRequest) -> bytes:
+    """Return the answer to an epoch request as JSON (in a worker process)."""
+    return bytes(epoch(request).body)
+
+
+@router.post(
+    "/epoch",
+    name="epoch",
+    response_model=EpochResponse,
+    tags=["training"],
+    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
+)
+async def epoch_route(
+    http: Request, request: Annotated[EpochRequest | None, Body()] = None
+) -> Response:
+    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    request = request or EpochRequest()
+    _state_of(request, advance=request.epochs)  # refused before it waits in the queue
+    if request.epochs <= INLINE_EPOCHS:
+        return epoch(request)
+    return await long_runs.respond(http, _epoch_json, request)
 
 
 # sync: 40,000 networks take a few milliseconds, kept off the event loop

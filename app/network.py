@@ -18,7 +18,7 @@ sech^2(net), and a log-softmax shifted by the larger net (see ``activation_deriv
 
 import copy
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -63,9 +63,9 @@ class Options:
 class Bounds:
     """What a valid request may hold; the schemas, the training loop and the page read these.
 
-    target_sum_tolerance: with cross_entropy the targets are scaled to sum to 1 (see
-    ``distribution``); a typed pair off by more than this is more than rounding, and the page
-    says that it was rescaled.
+    target_sum_tolerance: with cross_entropy the server scales any non-negative targets to sum
+    to exactly 1 (see ``distribution``); a typed pair whose sum is further than this from 1 is
+    more than rounding, and the page refuses it beside the control rather than send it.
     """
 
     value: float = 1e6  # |input|, |target|, |weight|, |bias|
@@ -148,14 +148,6 @@ NETWORK = Network(
 WEIGHTS = tuple(name for name, _, _ in NETWORK.weights)
 BIASES = tuple(name for name, _ in NETWORK.biases)
 PARAMETERS = NETWORK.parameters
-INPUTS = NETWORK.inputs
-TARGETS = NETWORK.outputs
-
-EXAMPLE_INPUTS = NETWORK.example["inputs"]
-EXAMPLE_TARGETS = NETWORK.example["targets"]
-EXAMPLE_WEIGHTS = NETWORK.example["weights"]
-EXAMPLE_BIASES = NETWORK.example["biases"]
-EXAMPLE_LEARNING_RATE = NETWORK.example["learning_rate"]
 
 
 def definition() -> dict[str, Any]:
@@ -189,7 +181,7 @@ class State:
         """Return this state with the given weights and biases changed."""
         weights = {name: parameters.get(name, value) for name, value in self.weights.items()}
         biases = {name: parameters.get(name, value) for name, value in self.biases.items()}
-        return replace(self, weights=weights, biases=biases)
+        return State(self.inputs, self.targets, weights, biases, self.learning_rate, self.options)
 
 
 EXAMPLE = State.of(NETWORK.example)
@@ -210,48 +202,44 @@ def distribution(o1: float, o2: float) -> tuple[float, float]:
 # --- One neuron ---------------------------------------------------------------------------
 
 
-@np.errstate(over="ignore", under="ignore")
 def activate(activation: str, net: Number) -> Number:
     """Return out = f(net) for the hidden and (with squared error) output neurons."""
     if activation == "sigmoid":
-        # 1 / (1 + e^-net), written with e^-|net| <= 1 so that it never overflows and a tiny
-        # out keeps its relative precision: e^net / (1 + e^net) for negative nets
-        z = np.exp(-np.abs(net))
-        return np.where(net >= 0, 1.0, z) / (1 + z)
+        # 1 / (1 + e^-net) for net >= 0 and e^net / (1 + e^net) below: e^-|net| <= 1 never
+        # overflows, and a tiny out keeps its relative precision
+        return np.exp(np.minimum(net, 0.0)) / (1 + np.exp(-np.abs(net)))
     if activation == "tanh":
         return np.tanh(net)
     return np.maximum(net, 0.0)
 
 
-@np.errstate(under="ignore")
 def activation_derivative(activation: str, net: Number, out: Number) -> Number:
-    """Return d out / d net. The worked example writes out (1 - out) and 1 - out^2; near
-    saturation 1 - out cancels to nothing, so this computes the same values as
-    sigma(net) sigma(-net) and sech^2(net) = 4 e^-2|net| / (1 + e^-2|net|)^2."""
+    """Return d out / d net. The worked example writes out (1 - out) and 1 - out^2, but near
+    saturation 1 - out cancels to nothing; these are the same numbers in forms that keep
+    their digits: sigma(net) sigma(-net) = e^-|net| / (1 + e^-|net|)^2 and
+    sech^2(net) = 4 e^-2|net| / (1 + e^-2|net|)^2."""
     if activation == "sigmoid":
-        return out * activate("sigmoid", -net)
+        z = np.exp(-np.abs(net))
+        return z / ((1 + z) * (1 + z))
     if activation == "tanh":
         z = np.exp(-2 * np.abs(net))
         return 4 * z / ((1 + z) * (1 + z))
     return (net > 0) * 1.0  # relu'(0) = 0
 
 
-@np.errstate(under="ignore")
 def softmax(net_o1: Number, net_o2: Number) -> tuple[Number, ...]:
     """Return out_o1, out_o2 and -ln out_o1, -ln out_o2 of the softmax over net_o1, net_o2.
 
-    Shifted by the larger net, the other's e^(net - top) = e^-|net_o1 - net_o2| is at most 1,
-    so nothing overflows, ln(1 + e) is log1p(e), and each -ln out is a sum of two non-negative
-    numbers: never -0.0, and exact to the last digits even when the nets are huge."""
-    gap = np.abs(net_o1 - net_o2)
-    smaller = np.exp(-gap)
-    log_sum = np.log1p(smaller)  # ln(1 + e^-gap) = ln(sum of e^(net - top))
-    first_larger = net_o1 >= net_o2
-    out_o1 = np.where(first_larger, 1.0, smaller) / (1 + smaller)
-    out_o2 = np.where(first_larger, smaller, 1.0) / (1 + smaller)
-    minus_ln_out_o1 = np.where(first_larger, 0.0, gap) + log_sum
-    minus_ln_out_o2 = np.where(first_larger, gap, 0.0) + log_sum
-    return out_o1, out_o2, minus_ln_out_o1, minus_ln_out_o2
+    Shifted by the larger net (top), e^(net - top) is 1 or e^-|net_o1 - net_o2|, so nothing
+    overflows, ln of the sum is log1p of the smaller exponential, and each -ln out is a sum of
+    two non-negative numbers: never -0.0, and exact to the last digits when the nets are huge.
+    """
+    top = np.maximum(net_o1, net_o2)
+    smaller = np.exp(-np.abs(net_o1 - net_o2))
+    log_sum = np.log1p(smaller)  # ln(e^(net_o1 - top) + e^(net_o2 - top))
+    out_o1 = np.exp(net_o1 - top) / (1 + smaller)
+    out_o2 = np.exp(net_o2 - top) / (1 + smaller)
+    return out_o1, out_o2, (top - net_o1) + log_sum, (top - net_o2) + log_sum
 
 
 # --- One iteration ------------------------------------------------------------------------
@@ -331,8 +319,12 @@ def backward(state: State, fwd: dict[str, Number]) -> dict[str, dict[str, Number
         delta_o2 = dE_dout_o2 * dout_o2_dnet_o2
     else:
         dE_dout_o1 = dE_dout_o2 = dout_o1_dnet_o1 = dout_o2_dnet_o2 = None
-        delta_o1 = out_o1 - target_o1  # targets sum to 1 (see ``distribution``)
-        delta_o2 = out_o2 - target_o2
+        # delta_o = out_o - target_o. Outputs and targets each sum to 1 (see ``distribution``),
+        # so delta_o2 = -delta_o1 exactly: both are taken from the smaller output, whose
+        # rounding is the smaller, and dE/db2 = delta_o1 + delta_o2 comes out exactly 0.
+        first_larger = fwd["net_o1"] >= fwd["net_o2"]
+        delta_o1 = np.where(first_larger, target_o2 - out_o2, out_o1 - target_o1)[()]
+        delta_o2 = -delta_o1
 
     dnet_o1_dw5, dnet_o1_dw6 = out_h1, out_h2
     dnet_o2_dw7, dnet_o2_dw8 = out_h1, out_h2
@@ -391,14 +383,17 @@ def backward(state: State, fwd: dict[str, Number]) -> dict[str, dict[str, Number
 
 def update(state: State, gradients: dict[str, Number]) -> tuple[State, dict[str, Number]]:
     """Return the state after the update w+ = w - eta dE/dw, and each parameter's change."""
-    trained = PARAMETERS if state.options.train_biases else WEIGHTS
+    eta, train_biases = state.learning_rate, state.options.train_biases
     changes = {
-        name: -state.learning_rate * gradients[name] if name in trained else 0.0
+        name: -eta * gradients[name] if train_biases or name in WEIGHTS else 0.0
         for name in PARAMETERS
     }
-    parameters = state.parameters()
-    updated = {name: parameters[name] - state.learning_rate * gradients[name] for name in trained}
-    return state.with_parameters(updated), changes
+    weights = {name: w - eta * gradients[name] for name, w in state.weights.items()}
+    biases = state.biases
+    if train_biases:
+        biases = {name: b - eta * gradients[name] for name, b in biases.items()}
+    new_state = State(state.inputs, state.targets, weights, biases, eta, state.options)
+    return new_state, changes
 
 
 def step(state: State) -> tuple[State, dict[str, Any]]:

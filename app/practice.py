@@ -156,8 +156,8 @@ def exercise(level: int, seed: int) -> Exercise:
         raise ValueError(f"seed must be 0 <= seed < {SEED_LIMIT}")
     rng = random.Random(seed)
     state = {
-        "inputs": {name: _two_decimals(rng, 1, 99) for name in network.INPUTS},
-        "targets": {name: _two_decimals(rng, 1, 99) for name in network.TARGETS},
+        "inputs": {name: _two_decimals(rng, 1, 99) for name in network.NETWORK.inputs},
+        "targets": {name: _two_decimals(rng, 1, 99) for name in network.NETWORK.outputs},
         "weights": {name: _signed_two_decimals(rng) for name in network.WEIGHTS},
         "biases": {name: _signed_two_decimals(rng) for name in network.BIASES},
         "learning_rate": rng.choice(LEARNING_RATES),

@@ -39,16 +39,17 @@ class Run:
 def _sigmoid(net: float) -> tuple[float, float]:
     if net >= 0:
         z = exp(-net)
-        out = 1 / (1 + z)
-        return out, out * (z / (1 + z))
+        one_plus_z = 1 + z
+        return 1 / one_plus_z, z / (one_plus_z * one_plus_z)
     z = exp(net)
-    out = z / (1 + z)
-    return out, out * (1 / (1 + z))
+    one_plus_z = 1 + z
+    return z / one_plus_z, z / (one_plus_z * one_plus_z)
 
 
 def _tanh(net: float) -> tuple[float, float]:
     z = exp(-2 * abs(net))
-    return math.tanh(net), 4 * z / ((1 + z) * (1 + z))
+    one_plus_z = 1 + z
+    return math.tanh(net), 4 * z / (one_plus_z * one_plus_z)
 
 
 def _relu(net: float) -> tuple[float, float]:
@@ -71,7 +72,8 @@ def out_of_bounds(parameters: Mapping[str, float]) -> str | None:
 
 
 def _fast(state: State, epochs: int) -> Run:
-    """Return ``epochs`` iterations, or those before the first update that leaves the bounds."""
+    """Return ``epochs`` iterations, or those before the first update that leaves the bounds
+    (found again by a second run, which costs at most as much as the first)."""
     options = state.options
     f = _ACTIVATIONS[options.activation]
     squared = options.loss == "squared"
@@ -84,7 +86,6 @@ def _fast(state: State, epochs: int) -> Run:
     w1, w2, w3, w4, w5, w6, w7, w8 = (state.weights[f"w{k}"] for k in range(1, 9))
     b1, b2 = state.biases["b1"], state.biases["b2"]
     losses = [0.0] * epochs
-    diverged_at = None
     for k in range(epochs):
         net_h1 = w1 * i1 + w2 * i2 + b1
         out_h1, slope_h1 = f(net_h1)
@@ -103,67 +104,46 @@ def _fast(state: State, epochs: int) -> Run:
             smaller = exp(-gap)
             log_sum = log1p(smaller)
             if net_o1 >= net_o2:
-                out_o1, out_o2 = 1 / (1 + smaller), smaller / (1 + smaller)
                 losses[k] = t1 * log_sum + t2 * (gap + log_sum)
+                delta_o1 = t2 - smaller / (1 + smaller)
             else:
-                out_o1, out_o2 = smaller / (1 + smaller), 1 / (1 + smaller)
                 losses[k] = t1 * (gap + log_sum) + t2 * log_sum
-            delta_o1 = out_o1 - t1
-            delta_o2 = out_o2 - t2
+                delta_o1 = smaller / (1 + smaller) - t1
+            delta_o2 = -delta_o1
         new_w5 = w5 - eta * (delta_o1 * out_h1)
         new_w6 = w6 - eta * (delta_o1 * out_h2)
         new_w7 = w7 - eta * (delta_o2 * out_h1)
         new_w8 = w8 - eta * (delta_o2 * out_h2)
         if updated_rule:
-            dE_dout_h1 = delta_o1 * new_w5 + delta_o2 * new_w7
-            dE_dout_h2 = delta_o1 * new_w6 + delta_o2 * new_w8
-        else:
-            dE_dout_h1 = delta_o1 * w5 + delta_o2 * w7
-            dE_dout_h2 = delta_o1 * w6 + delta_o2 * w8
-        delta_h1 = dE_dout_h1 * slope_h1
-        delta_h2 = dE_dout_h2 * slope_h2
-        new_w1 = w1 - eta * (delta_h1 * i1)
-        new_w2 = w2 - eta * (delta_h1 * i2)
-        new_w3 = w3 - eta * (delta_h2 * i1)
-        new_w4 = w4 - eta * (delta_h2 * i2)
+            w5, w6, w7, w8 = new_w5, new_w6, new_w7, new_w8
+        delta_h1 = (delta_o1 * w5 + delta_o2 * w7) * slope_h1
+        delta_h2 = (delta_o1 * w6 + delta_o2 * w8) * slope_h2
+        w1 = w1 - eta * (delta_h1 * i1)
+        w2 = w2 - eta * (delta_h1 * i2)
+        w3 = w3 - eta * (delta_h2 * i1)
+        w4 = w4 - eta * (delta_h2 * i2)
+        w5, w6, w7, w8 = new_w5, new_w6, new_w7, new_w8
         if train_biases:
-            new_b1 = b1 - eta * (delta_h1 + delta_h2)
-            new_b2 = b2 - eta * (delta_o1 + delta_o2)
-        else:
-            new_b1, new_b2 = b1, b2
+            b1 = b1 - eta * (delta_h1 + delta_h2)
+            b2 = b2 - eta * (delta_o1 + delta_o2)
         if not (  # also false for NaN
-            -limit <= new_w1 <= limit
-            and -limit <= new_w2 <= limit
-            and -limit <= new_w3 <= limit
-            and -limit <= new_w4 <= limit
-            and -limit <= new_w5 <= limit
-            and -limit <= new_w6 <= limit
-            and -limit <= new_w7 <= limit
-            and -limit <= new_w8 <= limit
-            and -limit <= new_b1 <= limit
-            and -limit <= new_b2 <= limit
+            -limit <= w1 <= limit
+            and -limit <= w2 <= limit
+            and -limit <= w3 <= limit
+            and -limit <= w4 <= limit
+            and -limit <= w5 <= limit
+            and -limit <= w6 <= limit
+            and -limit <= w7 <= limit
+            and -limit <= w8 <= limit
+            and -limit <= b1 <= limit
+            and -limit <= b2 <= limit
         ):
-            diverged_at = k + 1
-            del losses[k:]
-            break
-        w1, w2, w3, w4, w5, w6, w7, w8 = (
-            new_w1,
-            new_w2,
-            new_w3,
-            new_w4,
-            new_w5,
-            new_w6,
-            new_w7,
-            new_w8,
-        )
-        b1, b2 = new_b1, new_b2
+            # the same k iterations again give the state before the refused update
+            refused = dict(zip(PARAMETERS, (w1, w2, w3, w4, w5, w6, w7, w8, b1, b2), strict=True))
+            before = _fast(state, k)
+            return Run(before.state, before.losses, k + 1, out_of_bounds(refused))
     reached = dict(zip(PARAMETERS, (w1, w2, w3, w4, w5, w6, w7, w8, b1, b2), strict=True))
-    run = Run(state.with_parameters(reached), losses)
-    if diverged_at is not None:
-        refused = (new_w1, new_w2, new_w3, new_w4, new_w5, new_w6, new_w7, new_w8, new_b1, new_b2)
-        run.diverged_at = diverged_at
-        run.diverged_parameter = out_of_bounds(dict(zip(PARAMETERS, refused, strict=True)))
-    return run
+    return Run(state.with_parameters(reached), losses)
 
 
 def train(state: State, epochs: int, samples: int = 0) -> Run:

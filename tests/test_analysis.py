@@ -93,3 +93,29 @@ def test_landscape_refuses_bad_axes(client, body, field):
     answer = client.post("/api/landscape", json=body)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == field
+
+
+def test_gradient_check_says_which_rows_are_the_gradient(client):
+    rows = by_name(client.post("/api/gradient-check"))
+    assert all(row["is_gradient"] for row in rows.values())
+    state = {"options": {"hidden_deltas_use": "updated"}}
+    rows = by_name(client.post("/api/gradient-check", json={"state": state}))
+    not_gradient = {name for name, row in rows.items() if not row["is_gradient"]}
+    assert not_gradient == {"w1", "w2", "w3", "w4", "b1"}
+    # the rows said to be dE_total/dp agree with the central difference
+    assert all(row["relative_error"] < 1e-6 for row in rows.values() if row["is_gradient"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"x": "b2", "y": "b2"}, {"x": "w1"}, {"y": "w5"}],
+)
+def test_landscape_axes_rule_is_in_the_schema_and_kept(client, body):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["LandscapeRequest"]
+    forbidden = schema["not"]["anyOf"]
+    assert any(
+        all(body.get(axis) == rule["properties"][axis]["const"] for axis in rule["required"])
+        and not any(axis in body for axis in rule.get("not", {}).get("required", []))
+        for rule in forbidden
+    )
+    assert client.post("/api/landscape", json=body).status_code == 422

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from app import network
 from app.network import (
     EXAMPLE,
-    EXAMPLE_BIASES,
     PARAMETERS,
     WEIGHTS,
     Options,
@@ -90,12 +89,12 @@ def test_updated_rule_moves_w1_to_the_figure_the_worked_example_gives():
 
 def test_biases_stay_fixed_unless_trained():
     new_state, trace = example_step()
-    assert new_state.biases == EXAMPLE_BIASES
+    assert new_state.biases == EXAMPLE.biases
     assert trace["changes"]["b1"] == trace["changes"]["b2"] == 0.0
     new_state, trace = example_step(Options(train_biases=True))
     deltas, biases = trace["deltas"], new_state.biases
-    assert biases["b1"] == EXAMPLE_BIASES["b1"] - 0.5 * (deltas["h1"] + deltas["h2"])
-    assert biases["b2"] == EXAMPLE_BIASES["b2"] - 0.5 * (deltas["o1"] + deltas["o2"])
+    assert biases["b1"] == EXAMPLE.biases["b1"] - 0.5 * (deltas["h1"] + deltas["h2"])
+    assert biases["b2"] == EXAMPLE.biases["b2"] - 0.5 * (deltas["o1"] + deltas["o2"])
 
 
 def test_relu_derivative_at_zero_is_zero():
@@ -236,7 +235,10 @@ def test_factors_multiply_to_the_gradients(state):
         assert d["o2"] == f["dE_dout_o2"] * f["dout_o2_dnet_o2"]
     else:
         assert f["dE_dout_o1"] is None and f["dout_o1_dnet_o1"] is None
-        assert d["o1"] == trace["forward"]["out_o1"] - state.targets["o1"]
+        # out_o - target_o, from the smaller output: both sum to 1, so delta_o2 = -delta_o1
+        out_o1 = trace["forward"]["out_o1"]
+        assert abs(d["o1"] - (out_o1 - state.targets["o1"])) <= 2**-52  # out_o1 rounded once
+        assert d["o2"] == -d["o1"] and g["b2"] == 0.0
     assert g["w5"] == d["o1"] * f["dnet_o1_dw5"]
     assert g["w8"] == d["o2"] * f["dnet_o2_dw8"]
     assert f["dE_dout_h1"] == f["dE_dout_h1_via_o1"] + f["dE_dout_h1_via_o2"]

@@ -108,10 +108,10 @@ export function buildSubsteps(options) {
         return [
           line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`)),
           line(d("E_o1", `out_${h}`), EQ, name("δ_o1"), DOT, name(via[0]), EQ, g(trace.deltas.o1), TIMES,
-            g(f[`dnet_o1_dout_${h}`]), EQ, g(f[`dE_o1_dout_${h}`], `dE_o1_dout_${h}`, false)),
+            g(f[`dnet_o1_dout_${h}`]), EQ, g(f[`dE_dout_${h}_via_o1`], `dE_dout_${h}_via_o1`, false)),
           line(d("E_o2", `out_${h}`), EQ, name("δ_o2"), DOT, name(via[1]), EQ, g(trace.deltas.o2), TIMES,
-            g(f[`dnet_o2_dout_${h}`]), EQ, g(f[`dE_o2_dout_${h}`], `dE_o2_dout_${h}`, false)),
-          line(d("E_total", `out_${h}`), EQ, g(f[`dE_o1_dout_${h}`]), PLUS, g(f[`dE_o2_dout_${h}`]), EQ,
+            g(f[`dnet_o2_dout_${h}`]), EQ, g(f[`dE_dout_${h}_via_o2`], `dE_dout_${h}_via_o2`, false)),
+          line(d("E_total", `out_${h}`), EQ, g(f[`dE_dout_${h}_via_o1`]), PLUS, g(f[`dE_dout_${h}_via_o2`]), EQ,
             g(f[`dE_dout_${h}`], `dE_dout_${h}`, false)),
         ];
       },
