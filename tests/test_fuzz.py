@@ -3,6 +3,8 @@ must never produce a 500, a non-JSON answer or an answer outside the documented 
 request the schema allows is answered 2xx (the cross-field rules are stated in the schema
 itself), and every request it forbids is refused."""
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
@@ -14,7 +16,8 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 @schema.parametrize()
 @settings(
-    max_examples=200,
+    # make test-fast asks for fewer cases through FUZZ_EXAMPLES
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")),
     derandomize=True,  # a fixed seed: the same cases on every run
     deadline=None,
     suppress_health_check=list(HealthCheck),

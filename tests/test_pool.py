@@ -108,3 +108,22 @@ def test_steps_are_answered_while_long_runs_fill_the_workers():
             thread.join(120)
     assert finished.count("run") == 6
     assert finished[-1] == "run"  # the steps did not wait for every run to finish
+
+
+@pytest.mark.parametrize(
+    ("path", "request_model", "body"),
+    [
+        ("/api/epoch", "EpochRequest", {"epochs": 5000, "path": 7}),
+        ("/api/landscape", "LandscapeRequest", {"resolution": 151, "x": "b2", "y": "w8"}),
+    ],
+)
+def test_an_answer_from_a_worker_process_is_the_one_computed_in_place(
+    client, path, request_model, body
+):
+    from app import api, schemas
+
+    request = getattr(schemas, request_model).model_validate(body)
+    in_place = {"/api/epoch": api.epoch, "/api/landscape": api.landscape}[path](request)
+    answer = client.post(path, json=body)
+    assert answer.status_code == 200
+    assert answer.content == bytes(in_place.body)

@@ -13,6 +13,7 @@
 //   practice: see practice.js (the exercise on the practice view, and the exercises solved),
 // }
 
+import { classReducers } from "./classroom.js";
 import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
@@ -28,6 +29,7 @@ export function initialState() {
     path: [],
     walk: null,
     settings: { ...DEFAULT_SETTINGS },
+    classroom: null, // a live class: see classroom.js
     practice: initialPractice(),
   };
 }
@@ -142,6 +144,8 @@ const reducers = {
   cardClosed(page, { name }) {
     return reducers.settingsChanged(page, { settings: { open: page.settings.open.filter((p) => p !== name) } });
   },
+
+  ...classReducers,
 
   /** A snapshot read back by the serializer (`value`, already validated). */
   restored(page, { value }) {
