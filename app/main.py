@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from app import api, compression, docs, headers, limits, pages
+from app import api, compression, docs, headers, limits, pages, practice_api
 from app.classes import routes as classes
 
 app = FastAPI(
@@ -29,5 +29,6 @@ app.add_middleware(headers.SecurityHeaders)
 app.include_router(api.router)
 app.include_router(classes.router)
 app.include_router(pages.router)
+app.include_router(practice_api.router)
 docs.mount(app)
 app.mount("/static", pages.VersionedStaticFiles(directory=pages.STATIC_DIR), name="static")

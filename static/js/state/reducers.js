@@ -10,12 +10,14 @@
 //   path: [{iteration, weights, biases}] (for the landscape),
 //   walk: null | {sent, result, index, answers} (an iteration unfolded sub-step by sub-step),
 //   settings: see settings.js,
+//   practice: see practice.js (the exercise on the practice view, and the exercises solved),
 // }
 
 import { classReducers } from "./classroom.js";
 import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
+import { PRACTICE_ACTIONS, initialPractice, practiceReducer } from "./practice.js";
 import { DEFAULT_SETTINGS, MAX_OPEN_CARDS, validSettings } from "./settings.js";
 
 /** The state before the first answer of the server. */
@@ -28,6 +30,7 @@ export function initialState() {
     walk: null,
     settings: { ...DEFAULT_SETTINGS },
     classroom: null, // a live class: see classroom.js
+    practice: initialPractice(),
   };
 }
 
@@ -149,6 +152,14 @@ const reducers = {
     return { ...page, ...value, walk: null, settings: validSettings(value.settings, page.settings) };
   },
 };
+
+// The practice view's actions change its slice only.
+for (const type of PRACTICE_ACTIONS) {
+  reducers[type] = (page, action) => {
+    const practice = practiceReducer(page.practice, action);
+    return practice === page.practice ? page : { ...page, practice };
+  };
+}
 
 export const ACTIONS = Object.keys(reducers);
 
