@@ -26,10 +26,16 @@ export function createChart(element, { script }) {
     plotly = library;
     return library;
   });
+  // The curve's box changes with the layout (presentation mode, the column beside the
+  // diagram), not only with the window: follow the box itself.
+  new ResizeObserver(() => {
+    if (drawn && element.clientWidth && element.clientHeight) plotly.Plots.resize(element);
+  }).observe(element);
 
   function layout(last) {
+    const narrow = element.clientWidth < 480;
     return {
-      margin: { l: 92, r: 24, t: 12, b: 64 },
+      margin: narrow ? { l: 70, r: 12, t: 8, b: 56 } : { l: 92, r: 24, t: 12, b: 64 },
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
       font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size: 17, color: "#111" },

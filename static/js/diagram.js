@@ -6,7 +6,10 @@ import { t } from "./i18n.js";
 import { setValue, svg } from "./svg.js";
 
 const WIDTH = 1464;
-const HEIGHT = 700;
+// The drawing spans y = 70…630: the view is cropped to it, so no blank band costs the room
+// the explanation below needs on a 768 px projector.
+const VIEW_TOP = 60;
+const VIEW_HEIGHT = 580;
 const TOP = 175;
 const BOTTOM = 525;
 const MIDDLE = (TOP + BOTTOM) / 2;
@@ -16,8 +19,8 @@ const MIDDLE = (TOP + BOTTOM) / 2;
 const BOXES = {
   i1: { x: 60, y: TOP, w: 110, h: 84 },
   i2: { x: 60, y: BOTTOM, w: 110, h: 84 },
-  h1: { x: 636, y: TOP, w: 262, h: 140 },
-  h2: { x: 636, y: BOTTOM, w: 262, h: 140 },
+  h1: { x: 636, y: TOP, w: 292, h: 140 },
+  h2: { x: 636, y: BOTTOM, w: 292, h: 140 },
   o1: { x: 1308, y: TOP, w: 306, h: 196 },
   o2: { x: 1308, y: BOTTOM, w: 306, h: 196 },
   b1: { x: 598, y: MIDDLE, w: 250, h: 136 },
@@ -73,7 +76,7 @@ function edgeStyle(value, scale) {
 }
 
 export function createDiagram(root, { onSelect }) {
-  root.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
+  root.setAttribute("viewBox", `0 ${VIEW_TOP} ${WIDTH} ${VIEW_HEIGHT}`);
   root.replaceChildren();
   const edgeLayer = svg("g", { class: "edges" }, root);
   const nodeLayer = svg("g", { class: "nodes" }, root);
