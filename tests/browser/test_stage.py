@@ -16,12 +16,12 @@ SUBSTEPS = 20  # sigmoid, squared error, biases fixed: the worked example's iter
 # The smallest font of the numbers the class reads, by projector width.
 SMALLEST = {1024: 18, 1280: 18, 1920: 24}
 
-# Every element reaching past the window's right edge, outside the scrolling
-# boxes that are meant to scroll sideways (the phone's diagram, a long formula).
+# Every element reaching past the window's right edge, outside the boxes that scroll or clip
+# sideways (the phone's diagram, a long formula, the curve while it follows its box).
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
-      const s = getComputedStyle(p); if (['auto', 'scroll'].includes(s.overflowX)) return true; }
+      const s = getComputedStyle(p); if (s.overflowX !== 'visible') return true; }
     return false; };
   const wide = [...document.querySelectorAll('body *')].filter(el => {
     if (!el.getClientRects().length) return false;
@@ -97,6 +97,12 @@ def present(app: Page) -> None:
     app.page.get_by_test_id("presentation-toggle").click()
     app.page.wait_for_function("() => document.body.classList.contains('presenting')")
     app.page.evaluate("() => document.activeElement.blur()")
+    # the curve redraws itself for its new box
+    app.page.wait_for_function(
+        "() => { const box = document.querySelector('[data-testid=loss-chart]');"
+        " const svg = box.querySelector('.main-svg');"
+        " return svg && Math.abs(svg.getBoundingClientRect().height - box.clientHeight) < 1.5"
+        " && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) < 1.5; }")
 
 
 def step_once(app: Page) -> None:
