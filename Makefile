@@ -6,7 +6,7 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test bench loadtest install browser axe wrk clean
+.PHONY: run test test-fast bench loadtest install browser axe wrk clean
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -40,8 +40,16 @@ wrk:
 run: install
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PYTHON) -m app
 
+# Everything but the browser, in well under a minute: lint, the Python tests, the page's
+# JavaScript units under Node's own test runner.
+test-fast: install
+	$(PYTHON) -m ruff check app tests benchmarks
+	$(PYTHON) -m pytest --ignore=tests/browser -q
+	node --test tests/js/
+
 test: install browser axe
 	$(PYTHON) -m ruff check app tests benchmarks
+	node --test tests/js/
 	$(PYTHON) -m pytest
 
 bench: install browser wrk

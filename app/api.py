@@ -3,6 +3,7 @@
 Stateless: each request carries its network, and each answer is computed from it alone.
 """
 
+import json
 from typing import Annotated, Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from app.schemas import (
     InvalidRequest,
     LandscapeRequest,
     LandscapeResponse,
+    NetworkDefinition,
     Refused,
     ResetResponse,
     StateRequest,
@@ -98,6 +100,16 @@ async def reset(request: OptionalStateRequest = None) -> Response:
     forward = network.forward(inputs, targets, state["weights"], state["biases"], options)
     trace = {"forward": forward, "terms": network.products(inputs, state["weights"], forward)}
     return _answer(ResetResponse, {"state": state, "trace": trace})
+
+
+_DEFINITION = json.dumps(network.definition(), separators=(",", ":"))
+
+
+@router.get("/network", response_model=NetworkDefinition, tags=["network"])
+async def definition() -> Response:
+    """The network declared once: its neurons, weights and biases with their edges, the options,
+    the worked example's state and every bound a request must keep to."""
+    return Response(_DEFINITION, media_type="application/json")
 
 
 # async: one step is far cheaper than a hop to the thread pool

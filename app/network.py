@@ -11,30 +11,119 @@ One iteration is three separate steps, so that every intermediate value is there
 every gradient, ``update`` applies them.
 """
 
-from dataclasses import dataclass
+import copy
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-
-WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
-BIASES = ("b1", "b2")
-PARAMETERS = WEIGHTS + BIASES
-INPUTS = ("i1", "i2")
-TARGETS = ("o1", "o2")
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("squared", "cross_entropy")
 HIDDEN_DELTAS_USE = ("original", "updated")
 
-# The worked example as published.
-EXAMPLE_INPUTS = {"i1": 0.05, "i2": 0.10}
-EXAMPLE_TARGETS = {"o1": 0.01, "o2": 0.99}
-EXAMPLE_WEIGHTS = {
-    "w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30,
-    "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55,
-}  # fmt: skip
-EXAMPLE_BIASES = {"b1": 0.35, "b2": 0.60}
-EXAMPLE_LEARNING_RATE = 0.5
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a valid request may hold; the schemas, the training loop and the page read these."""
+
+    value: float = 1e6  # |input|, |target|, |weight|, |bias|
+    learning_rate_max: float = 1000.0
+    iteration_max: int = 10**12
+    epochs_max: int = 100_000
+    path_max: int = 1000
+    landscape_resolution_max: int = 201
+    landscape_span_max: float = 1000.0
+    # Softmax targets must sum to 1; this much rounding in a typed sum is forgiven (and removed).
+    target_sum_tolerance: float = 1e-9
+
+
+@dataclass(frozen=True)
+class Network:
+    """The network, declared once: its neurons, its edges, its choices, its example, its bounds.
+
+    ``weights`` lists (name, from, to); ``biases`` lists (name, the neurons it is shared by).
+    """
+
+    inputs: tuple[str, ...]
+    hidden: tuple[str, ...]
+    outputs: tuple[str, ...]
+    weights: tuple[tuple[str, str, str], ...]
+    biases: tuple[tuple[str, tuple[str, ...]], ...]
+    example: dict[str, Any]
+    bounds: Bounds = Bounds()
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return tuple(name for name, *_ in self.weights) + tuple(name for name, _ in self.biases)
+
+    def definition(self) -> dict[str, Any]:
+        """Return the network as JSON-able data: what ``GET /api/network`` answers."""
+        return {
+            "inputs": list(self.inputs),
+            "hidden": list(self.hidden),
+            "outputs": list(self.outputs),
+            "weights": [
+                {"name": name, "from": source, "to": target}
+                for name, source, target in self.weights
+            ],
+            "biases": [{"name": name, "to": list(fed)} for name, fed in self.biases],
+            "parameters": list(self.parameters),
+            "options": {
+                "activation": list(ACTIVATIONS),
+                "loss": list(LOSSES),
+                "train_biases": [False, True],
+                "hidden_deltas_use": list(HIDDEN_DELTAS_USE),
+            },
+            "example": copy.deepcopy(self.example),
+            "bounds": asdict(self.bounds),
+        }
+
+
+# The worked example as published: i1, i2 -> h1, h2 -> o1, o2, with b1 shared by the hidden
+# neurons and b2 by the outputs.
+NETWORK = Network(
+    inputs=("i1", "i2"),
+    hidden=("h1", "h2"),
+    outputs=("o1", "o2"),
+    weights=(
+        ("w1", "i1", "h1"), ("w2", "i2", "h1"), ("w3", "i1", "h2"), ("w4", "i2", "h2"),
+        ("w5", "h1", "o1"), ("w6", "h2", "o1"), ("w7", "h1", "o2"), ("w8", "h2", "o2"),
+    ),
+    biases=(("b1", ("h1", "h2")), ("b2", ("o1", "o2"))),
+    example={
+        "inputs": {"i1": 0.05, "i2": 0.10},
+        "targets": {"o1": 0.01, "o2": 0.99},
+        "weights": {
+            "w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30,
+            "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55,
+        },
+        "biases": {"b1": 0.35, "b2": 0.60},
+        "learning_rate": 0.5,
+        "options": {
+            "activation": "sigmoid", "loss": "squared",
+            "train_biases": False, "hidden_deltas_use": "original",
+        },
+        "iteration": 0,
+    },
+)  # fmt: skip
+
+WEIGHTS = tuple(name for name, _, _ in NETWORK.weights)
+BIASES = tuple(name for name, _ in NETWORK.biases)
+PARAMETERS = NETWORK.parameters
+INPUTS = NETWORK.inputs
+TARGETS = NETWORK.outputs
+
+EXAMPLE_INPUTS = NETWORK.example["inputs"]
+EXAMPLE_TARGETS = NETWORK.example["targets"]
+EXAMPLE_WEIGHTS = NETWORK.example["weights"]
+EXAMPLE_BIASES = NETWORK.example["biases"]
+EXAMPLE_LEARNING_RATE = NETWORK.example["learning_rate"]
+
+
+def definition() -> dict[str, Any]:
+    """Return the network's definition as JSON-able data (see ``Network.definition``)."""
+    return NETWORK.definition()
+
 
 Number = Any  # a float, or a numpy array of networks
 

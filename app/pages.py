@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
+from app import network
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
@@ -86,6 +87,8 @@ def index(request: Request) -> HTMLResponse:
             "import_map": import_map,
             "plotly_url": request.url_for("plotly", version=PLOTLY_VERSION).path,
             "max_epochs": MAX_EPOCHS,
+            # data for the page's modules (a JSON script is not executed: the CSP allows it)
+            "network_definition": network.definition(),
         },
     )
     response.headers["Cache-Control"] = "no-cache"

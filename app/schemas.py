@@ -11,14 +11,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError
 
 from app import network
-from app.training import PARAMETER_LIMIT
 
-MAX_EPOCHS = 100_000
-MAX_LEARNING_RATE = 1000.0
-MAX_ITERATION = 10**12
-MAX_PATH = 1000
-# Targets of a softmax must sum to 1; this much rounding in a typed sum is forgiven.
-TARGET_SUM_TOLERANCE = 1e-9
+BOUNDS = network.NETWORK.bounds
+PARAMETER_LIMIT = BOUNDS.value
+MAX_EPOCHS = BOUNDS.epochs_max
+MAX_LEARNING_RATE = BOUNDS.learning_rate_max
+MAX_ITERATION = BOUNDS.iteration_max
+MAX_PATH = BOUNDS.path_max
+TARGET_SUM_TOLERANCE = BOUNDS.target_sum_tolerance
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 # Answers hold finite numbers only: a non-finite one must fail loudly, never turn into null.
@@ -151,8 +151,8 @@ class EpochRequest(BaseModel):
 
 
 PARAMETER_NAMES = Literal["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
-MAX_RESOLUTION = 201
-MAX_SPAN = 1000.0
+MAX_RESOLUTION = BOUNDS.landscape_resolution_max
+MAX_SPAN = BOUNDS.landscape_span_max
 
 
 class GradientCheckRequest(BaseModel):
@@ -390,6 +390,56 @@ class LandscapeResponse(BaseModel):
     x: Axis
     y: Axis
     E_total: list[list[float]] = Field(description="E_total[row][column]: rows follow y, columns x")
+
+
+# --- The network definition -----------------------------------------------------------------
+
+
+class WeightEdge(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    name: str
+    source: str = Field(alias="from", description="the neuron whose out it multiplies")
+    target: str = Field(alias="to", description="the neuron whose net it feeds")
+
+
+class BiasEdge(BaseModel):
+    name: str
+    to: list[str] = Field(description="the neurons that share this bias")
+
+
+class OptionChoices(BaseModel):
+    activation: list[str]
+    loss: list[str]
+    train_biases: list[bool]
+    hidden_deltas_use: list[str]
+
+
+class DefinitionBounds(BaseModel):
+    value: float = Field(description="the largest |input|, |target|, |weight| or |bias|")
+    learning_rate_max: float
+    iteration_max: int
+    epochs_max: int
+    path_max: int
+    landscape_resolution_max: int
+    landscape_span_max: float
+    target_sum_tolerance: float = Field(
+        description="with cross_entropy, how far the targets' sum may be from 1; a sum off by "
+        "at most this much is normalised, a larger one refused"
+    )
+
+
+class NetworkDefinition(BaseModel):
+    """The network declared once: neurons, edges, options, the example state and the bounds."""
+
+    inputs: list[str]
+    hidden: list[str]
+    outputs: list[str]
+    weights: list[WeightEdge]
+    biases: list[BiasEdge]
+    parameters: list[str] = Field(description="every weight and bias, in order")
+    options: OptionChoices = Field(description="the values each option may take")
+    example: State = Field(description="the worked example, as POST /api/reset returns it")
+    bounds: DefinitionBounds
 
 
 # --- Errors -------------------------------------------------------------------------------

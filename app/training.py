@@ -9,10 +9,10 @@ that would leave a value non-finite or a parameter beyond ``PARAMETER_LIMIT``, a
 import math
 from dataclasses import dataclass, field
 
-from app.network import BIASES, WEIGHTS, Options, step
+from app.network import BIASES, NETWORK, WEIGHTS, Options, step
 
 # The largest magnitude a weight, bias, input or target may take (also the input bound).
-PARAMETER_LIMIT = 1e6
+PARAMETER_LIMIT = NETWORK.bounds.value
 
 
 @dataclass

@@ -149,6 +149,17 @@ class Page:
             "t => document.querySelector('[data-testid=iteration]').textContent === t", arg=text
         )
 
+    def wait_idle(self) -> None:
+        """Wait until the page has done every action asked of it and drawn the result."""
+        self.page.wait_for_function(
+            "() => !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)")
+
+    def wait_still(self) -> None:
+        """Wait until the page is idle and no highlight or transition is still running."""
+        self.wait_idle()
+        self.page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')")
+
     def chart_points(self) -> dict[str, list[float]]:
         return self.page.evaluate(
             "() => { const d = document.querySelector('[data-testid=loss-chart]').data[0];"

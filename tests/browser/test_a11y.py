@@ -34,7 +34,7 @@ def test_no_serious_or_critical_violation(browser: Any, server: Any, locale: str
         page.get_by_test_id("predict-toggle").check()
         for _ in range(8):
             app.click("substep-next")
-            page.wait_for_timeout(40)
+            app.wait_idle()
         page.get_by_test_id("predict-up").wait_for()
         assert violations(page) == []
         app.click("predict-up")

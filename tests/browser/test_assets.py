@@ -38,9 +38,9 @@ def test_own_assets_are_versioned_and_compressed(server: Server) -> None:
     _, _, body = server.get("/")
     page = body.decode()
     urls = re.findall(r'"(/static/[^"?]+\?v=[0-9a-f]{12})"', page)
-    assert any(u.startswith("/static/js/main.js") for u in urls)
+    assert any(u.startswith("/static/js/controllers/main.js") for u in urls)
     assert any(u.startswith("/static/css/page.css") for u in urls)
-    assert any(u.startswith("/static/js/diagram.js") for u in urls)  # through the import map
+    assert any(u.startswith("/static/js/views/diagram.js") for u in urls)  # through the import map
     for url in urls:
         status, headers, _ = server.get(url, {"Accept-Encoding": "gzip"})
         assert status == 200, url

@@ -89,7 +89,7 @@ def test_presentation_screenshots(browser: Any, server: Any, code: str) -> None:
         page.wait_for_function(
             "() => document.querySelector('[data-testid=substep-panel]').dataset.substep"
             " === 'errors'")
-        page.wait_for_timeout(300)
+        app.wait_still()
         app.screenshot(f"presentation-{code}-substep.png")
         # the question on w5
         for _ in range(3):
@@ -112,7 +112,7 @@ def test_presentation_screenshots(browser: Any, server: Any, code: str) -> None:
         assert formula >= 18  # the back row's floor; test_stage.py measures every number
         page.locator("body").press("Shift+ArrowRight")
         app.wait_iteration("1")
-        page.wait_for_timeout(1600)
+        app.wait_still()
         app.screenshot(f"presentation-{code}-step.png")
         app.watch.assert_clean()
     finally:

@@ -67,14 +67,14 @@ def test_screenshots_without_overlap(browser: Any, server: Any, width: int, heig
         app.screenshot(f"page-{width}x{height}-start.png")
         app.click("step")
         app.wait_iteration("1")
-        page.wait_for_timeout(1600)  # let the highlight of changed values fade
+        app.wait_still()  # let the highlight of changed values fade
         assert_nothing_overlaps(page)
         app.screenshot(f"page-{width}x{height}-step.png")
         page.screenshot(path=str(app.screenshot(f"page-{width}x{height}-full.png")), full_page=True)
         app.page.get_by_test_id("input-epochs").fill("10000")
         app.click("run")
         app.wait_iteration("10,001")
-        page.wait_for_timeout(1600)
+        app.wait_still()
         assert_nothing_overlaps(page)
         app.screenshot(f"page-{width}x{height}-run.png")
         page.get_by_test_id("loss-chart").scroll_into_view_if_needed()

@@ -247,7 +247,7 @@ def test_lesson_screenshots(browser: Any, server: Any, width: int, height: int) 
         step(app)
         for tab in TABS:
             open_tab(app, tab)
-            page.wait_for_timeout(300)
+            app.wait_still()
             section = page.get_by_test_id(f"lesson-{tab}")
             section.screenshot(path=str(app.screenshot(f"lessons-{width}x{height}-{tab}.png")))
             if tab == "graph":

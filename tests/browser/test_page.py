@@ -322,9 +322,10 @@ def test_play_and_pause(app_page: Page) -> None:
     app.page.wait_for_function(
         "() => document.querySelector('[data-testid=play]').textContent === 'Play'"
     )
-    app.page.wait_for_timeout(400)
+    app.wait_idle()
     stopped = app.text("iteration")
-    app.page.wait_for_timeout(400)
+    # nothing is left to do: no request under way, nothing waiting to be drawn
+    assert app.page.evaluate("() => 'busy' in document.body.dataset") is False
     assert app.text("iteration") == stopped
     n = int(stopped.replace(",", ""))
     assert len(app.chart_points()["y"]) == n + 1

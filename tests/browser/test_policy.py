@@ -35,7 +35,8 @@ def test_the_page_keeps_to_its_policy(browser: Any, server: Server) -> None:
             "() => document.querySelector('[data-testid=iteration]').textContent === '10,001'"
         )
         page.locator("#log-scale").check()
-        page.wait_for_timeout(300)
+        page.wait_for_function(
+            "() => !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)")
         assert page.evaluate("() => window.__violations") == []
     finally:
         context.close()

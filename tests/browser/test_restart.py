@@ -43,13 +43,15 @@ def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
         )
         assert "Nothing is lost" in message.text_content()
         paused_at = iteration(app)
-        page.wait_for_timeout(1500)
+        # the page retries with growing delays; by its third attempt nothing has moved on
+        page.wait_for_function(
+            "() => /attempt [3-9]/.test(document.querySelector('#message').textContent)")
         assert iteration(app) == paused_at  # no progress, and no error, while it is away
 
         processes.append(start_app(port))
         wait_for_iteration(page, paused_at + 10)
         app.click("play")  # pause
-        page.wait_for_timeout(300)
+        app.wait_idle()
         done = iteration(app)
 
         # Nothing was lost: one curve point per iteration, and the weights the server computes

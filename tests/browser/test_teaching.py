@@ -113,7 +113,7 @@ def test_shift_right_finishes_the_iteration_at_once(app_page: Page) -> None:
 def answer(app: Page, at: str, choice: str) -> Any:
     while substep(app) != at:
         app.click("substep-next")
-        app.page.wait_for_timeout(30)
+        app.wait_idle()
     predict = app.page.get_by_test_id("predict")
     assert app.page.get_by_test_id("substep-formula").is_hidden()  # not before the answer
     app.click(f"predict-{choice}")
@@ -151,7 +151,7 @@ def test_next_reveals_an_unanswered_question_without_an_answer(app_page: Page) -
     next_substep(app, "forward-h1")
     while substep(app) != "gradient-w5":
         app.click("substep-next")
-        app.page.wait_for_timeout(30)
+        app.wait_idle()
     app.page.get_by_test_id("predict-up").wait_for()
     app.click("substep-next")
     skipped = app.page.get_by_test_id("predict-answer")
@@ -176,7 +176,8 @@ def test_the_timeline_goes_back_and_forth_and_discards_the_future(app_page: Page
     # ← goes back one iteration: every number, the card and the curve's marker follow
     app.click("substep-back")
     app.wait_iteration("102")
-    api_state_102 = app.page.evaluate("() => JSON.parse(localStorage['backprop-lab/v1']).state")
+    api_state_102 = app.page.evaluate(
+        "() => JSON.parse(localStorage['backprop-lab/page']).network.state")
     assert api_state_102["iteration"] == 102
     # drag to iteration 50 (inside the Run): recomputed by the server, not by the page
     slider.fill("50")

@@ -28,6 +28,8 @@ const en = {
   "message.serverBack": "The server is back; carrying on.",
   "message.wrong": "Something went wrong: {message}",
   "message.diverged": "Training stopped. {message}.",
+  "message.setAside": "The network kept in this browser could not be used ({message}); it was set aside and the worked example is loaded.",
+  "message.notKept": "This browser would not keep the page's state (storage full or disabled): a reload will start again.",
 
   "network.heading": "The network",
   "network.label": "The 2-2-2 network: inputs i1, i2; hidden h1, h2; outputs o1, o2; biases b1, b2",
@@ -196,6 +198,8 @@ const hans = {
   "message.serverBack": "服务器已恢复，继续。",
   "message.wrong": "出错了：{message}",
   "message.diverged": "训练已停止。{message}。",
+  "message.setAside": "此浏览器中保存的网络无法使用（{message}），已另行保存，并载入了示例。",
+  "message.notKept": "此浏览器无法保存页面状态（存储已满或被禁用）：重新加载将从头开始。",
 
   "network.heading": "网络",
   "network.label": "2-2-2 网络：输入 i1、i2；隐藏层 h1、h2；输出 o1、o2；偏置 b1、b2",
@@ -361,6 +365,8 @@ const hant = {
   "message.serverBack": "伺服器已恢復，繼續。",
   "message.wrong": "出錯了：{message}",
   "message.diverged": "訓練已停止。{message}。",
+  "message.setAside": "此瀏覽器中保存的網路無法使用（{message}），已另行保存，並載入了範例。",
+  "message.notKept": "此瀏覽器無法保存頁面狀態（儲存空間已滿或被停用）：重新載入將從頭開始。",
 
   "network.heading": "網路",
   "network.label": "2-2-2 網路：輸入 i1、i2；隱藏層 h1、h2；輸出 o1、o2；偏置 b1、b2",

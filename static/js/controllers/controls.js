@@ -1,0 +1,73 @@
+// The header: Step, Run N, Play/Pause with its speed, Reset, the digits shown, and the two
+// readouts (iteration, E_total) that are always in view.
+
+import { exact, formatCount, formatNumber } from "../views/format.js";
+import { t } from "../i18n/index.js";
+import { setValue } from "../views/svg.js";
+
+export function createControls(root, handlers) {
+  const $ = (id) => root.getElementById(id);
+  const step = $("step");
+  const run = $("run");
+  const play = $("play");
+  const reset = $("reset");
+  const epochs = $("epochs");
+  const speed = $("speed");
+  const precision = $("precision");
+  const iteration = $("iteration");
+  const loss = $("loss");
+  const message = $("message");
+  const maxEpochs = Number(epochs.dataset.max);
+
+  step.addEventListener("click", () => handlers.onStep());
+  run.addEventListener("click", () => handlers.onRun());
+  play.addEventListener("click", () => handlers.onPlay());
+  reset.addEventListener("click", () => handlers.onReset());
+  precision.addEventListener("change", () => handlers.onDigits(Number(precision.value)));
+  speed.addEventListener("change", () => handlers.onSpeed(Number(speed.value)));
+  epochs.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") handlers.onRun();
+  });
+  epochs.addEventListener("input", () => epochs.removeAttribute("aria-invalid"));
+
+  return {
+    /** Return the number of iterations typed for Run, or null after saying why it is refused. */
+    epochs() {
+      const text = epochs.value.trim().replaceAll(",", "").replaceAll("_", "");
+      const n = /^\d+$/.test(text) ? Number(text) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > maxEpochs) {
+        epochs.setAttribute("aria-invalid", "true");
+        this.say(t("controls.epochsInvalid", { max: formatCount(maxEpochs) }), "error");
+        epochs.focus();
+        return null;
+      }
+      return n;
+    },
+    setEpochs(n) {
+      epochs.value = String(n);
+    },
+    speed: () => Number(speed.value),
+    setSpeed(value) {
+      if ([...speed.options].some((o) => Number(o.value) === value)) speed.value = String(value);
+    },
+    setDigits(value) {
+      precision.value = String(value);
+    },
+    setPlaying(playing) {
+      play.dataset.i18n = playing ? "controls.pause" : "controls.play";
+      play.textContent = t(play.dataset.i18n);
+      play.setAttribute("aria-pressed", String(playing));
+      play.classList.toggle("playing", playing);
+    },
+    show(state, lossValue, { digits, flash }) {
+      setValue(iteration, formatCount(state.iteration), state.iteration, flash);
+      setValue(loss, formatNumber(lossValue, digits), exact(lossValue), flash);
+    },
+    /** Show `text` in the message bar; kind is "error", "warning" or "info"; null hides it. */
+    say(text, kind = "info") {
+      message.hidden = !text;
+      message.textContent = text || "";
+      message.dataset.kind = kind;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The lesson's surroundings: presentation mode and its keys, the language, the shared link,
+// the exports and the worksheet. Each piece lives in its own module; this one wires them to the
+// page state and the controller's actions. Every text leaves the page through the serializer.
+
+import { bindKeys } from "./keyboard.js";
+import { copyText, download, toCsv } from "./share.js";
+import { onLanguageChange, t, translatePage } from "../i18n/index.js";
+import { deserialize, serialize, snapshot } from "../state/serialize.js";
+import { change, state } from "../state/store.js";
+import { createPresentation } from "../views/presentation.js";
+import { createWorksheet } from "../views/print.js";
+
+export function createLesson({ api, enqueue, say, redraw, actions }) {
+  const $ = (id) => document.getElementById(id);
+  const help = $("keys-help");
+  const select = $("language-select");
+  const network = () => state().network;
+
+  const presentation = createPresentation($("presentation-toggle"), { onChange: () => redraw() });
+  bindKeys({ ...actions, presentation: () => presentation.toggle() }, help);
+  $("keys-button").addEventListener("click", () => help.showModal());
+
+  // --- language ----------------------------------------------------------------------------
+  select.addEventListener("change", () => change({ type: "settingsChanged", settings: { language: select.value } }));
+  onLanguageChange((code) => {
+    select.value = code;
+    document.title = t("page.title");
+  });
+  document.title = t("page.title");
+
+  // --- share and export ----------------------------------------------------------------------
+  $("copy-link").addEventListener("click", async () => {
+    const url = new URL(location.href);
+    url.hash = serialize(state(), "link");
+    const link = url.toString();
+    const copied = await copyText(link);
+    say(copied ? t("share.copied", { iteration: network().state.iteration }) : t("share.notCopied", { link }), copied ? "info" : "warning");
+  });
+
+  const filename = (ext) => `backprop-lab-iteration-${network().state.iteration}.${ext}`;
+  $("export-json").addEventListener("click", () => {
+    download(filename("json"), `${JSON.stringify(snapshot(state(), "export"), null, 1)}\n`, "application/json");
+  });
+  $("export-csv").addEventListener("click", () => download(filename("csv"), toCsv(snapshot(state(), "export")), "text/csv"));
+
+  // --- the worksheet -------------------------------------------------------------------------
+  const printButton = $("print-view");
+  const worksheet = createWorksheet($("worksheet"), { onClose: () => printButton.focus() });
+  printButton.addEventListener("click", () => enqueue(async () => {
+    let { update, digits } = snapshot(state(), "worksheet");
+    if (!update) {
+      // nothing computed yet at this iteration: the worksheet shows the next update
+      const sent = network().state;
+      const result = await api.step(sent);
+      if (result.diverged) throw new Error(result.diverged.message);
+      update = { sent, trace: result.trace, after: result.state, loss: result.loss };
+    }
+    worksheet.open(update, { digits });
+  }));
+  onLanguageChange(() => {
+    translatePage($("worksheet"));
+    worksheet.redraw({ digits: state().settings.digits });
+  });
+
+  return {
+    /** Open the network a shared link carries, if any; return whether one was opened. */
+    async fromLink() {
+      const read = deserialize(location.hash, "link");
+      if (!read.ok) {
+        say(t("share.badLink", { message: read.error }), "error");
+        return false;
+      }
+      if (!read.value) return false;
+      const { initial, state: now } = read.value;
+      try {
+        await api.reset(initial);
+        const answer = await api.reset(now);
+        change({ type: "opened", initial, state: { ...answer.state, iteration: now.iteration }, forward: answer.trace.forward });
+      } catch (error) {
+        say(t("share.badLink", { message: error.message }), "error");
+        return false;
+      }
+      history.replaceState(null, "", location.pathname + location.search);
+      return true;
+    },
+    show(page, { digits }) {
+      select.value = page.settings.language ?? select.value;
+      worksheet.redraw({ digits });
+    },
+    presentation,
+  };
+}

@@ -1,0 +1,356 @@
+// The page's controller: asks the server for every number and hands the answers to the page
+// state (state/store.js) as actions; the views subscribe and draw what the state holds. The
+// page computes nothing itself; it keeps what it was sent.
+
+import * as api from "./api.js";
+import { createControls } from "./controls.js";
+import { createLesson } from "./lesson.js";
+import { createLessons } from "./lessons.js";
+import { createTeaching } from "./teaching.js";
+import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
+import { definition } from "../state/definition.js";
+import { deserialize, serialize } from "../state/serialize.js";
+import * as storage from "../state/storage.js";
+import { change, state, subscribe } from "../state/store.js";
+import { createCards } from "../views/cards.js";
+import { createChart } from "../views/chart.js";
+import { createDiagram } from "../views/diagram.js";
+import { createEditor } from "../views/editor.js";
+
+const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
+const SAVE_WHILE_PLAYING_MS = 1000;
+const PATH_POINTS = 400; // points of the training path that Run asks for
+
+let playing = false;
+let chain = Promise.resolve();
+let firstDrawn = false;
+let lastSave = 0;
+
+const network = () => state().network;
+
+const controls = createControls(document, {
+  onStep: () => teaching.fullStep(() => advance(1)),
+  onRun: () => {
+    stopPlaying();
+    const n = controls.epochs();
+    if (n !== null) {
+      change({ type: "settingsChanged", settings: { epochs: n } });
+      enqueue(() => advance(n));
+    }
+  },
+  onPlay: () => (playing ? stopPlaying() : startPlaying()),
+  onReset: () => reset(),
+  onDigits: (digits) => change({ type: "settingsChanged", settings: { digits } }),
+  onSpeed: (speed) => change({ type: "settingsChanged", settings: { speed } }),
+});
+
+const diagram = createDiagram(document.getElementById("diagram"), { onSelect: openCard });
+const cards = createCards(document.getElementById("cards"), {
+  onClose: (name) => change({ type: "cardClosed", name }),
+});
+const chart = createChart(document.getElementById("loss-chart"), {
+  script: document.getElementById("plotly-script"),
+});
+const editor = createEditor(document.getElementById("editor"), {
+  onApply: () => { stopPlaying(); enqueue(applyEdits); },
+  onRestore: () => { stopPlaying(); enqueue(restoreExample); },
+});
+const lessons = createLessons(document.getElementById("lessons"), {
+  onOptions: (options) => { stopPlaying(); enqueue(() => applyOptions(options)); },
+  onReproduce: (target) => { stopPlaying(); enqueue(() => reproduce(target)); },
+  onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
+});
+const logToggle = document.getElementById("log-scale");
+logToggle.addEventListener("change", () => change({ type: "settingsChanged", settings: { log: logToggle.checked } }));
+
+// While the server is away the requests wait and retry; say so, and say when it is back.
+api.onConnection(({ down, attempt }) => {
+  if (down) {
+    controls.say(t("message.serverDown", { attempt }), "warning");
+  } else {
+    controls.say(t("message.serverBack"), "info");
+  }
+});
+
+let queued = 0; // actions waiting or under way; <body data-busy> says so (tests wait on it)
+
+/** Run `action` after every earlier one, showing any failure in the message bar. */
+function enqueue(action) {
+  queued += 1;
+  document.body.dataset.busy = "";
+  chain = chain.then(action).catch((error) => {
+    stopPlaying();
+    if (error instanceof api.ApiError && error.status === 422) return recover(error.message);
+    controls.say(error instanceof api.ApiError ? error.message : t("message.wrong", { message: error.message }), "error");
+    if (!(error instanceof api.ApiError)) console.warn(error);
+  }).finally(() => {
+    queued -= 1;
+    if (queued === 0) drawn().then(() => { if (queued === 0) delete document.body.dataset.busy; });
+  });
+  return chain;
+}
+
+// --- Actions ---------------------------------------------------------------------------------
+
+function reset() {
+  stopPlaying();
+  enqueue(async () => {
+    change({ type: "started", answer: await api.reset(network().initial) });
+    teaching.cancel();
+    controls.say(null);
+  });
+}
+
+/** Show a network fresh from /api/reset; the editor shows its initial values. */
+function startFrom(answer) {
+  change({ type: "started", answer });
+  teaching.cancel();
+  controls.say(null);
+}
+
+async function restoreExample() {
+  startFrom(await api.reset());
+  editor.say(t("editor.restored"));
+}
+
+/** The server refused the network the page holds (422): keep it aside, start from the example. */
+async function recover(message) {
+  storage.setAside(serialize(state(), "storage"));
+  startFrom(await api.reset());
+  controls.say(t("message.setAside", { message }), "error");
+}
+
+async function applyEdits() {
+  const candidate = editor.read(network().initial);
+  if (!candidate) return;
+  let answer;
+  try {
+    answer = await api.reset(candidate);
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 422) {
+      editor.showServerErrors(error.errors);
+      return;
+    }
+    throw error;
+  }
+  startFrom(answer);
+  editor.say(t("editor.applied"));
+}
+
+/** Apply new options to the initial values: the network starts again; a refusal shows beside them. */
+async function applyOptions(options) {
+  let answer;
+  try {
+    answer = await api.reset({ ...network().initial, options });
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 422) return lessons.optionsRefused(error);
+    throw error;
+  }
+  startFrom(answer);
+  lessons.optionsApplied();
+}
+
+/** Show a published figure: the worked example with `rule` for the hidden deltas, `iterations` on. */
+async function reproduce({ rule, iterations }) {
+  startFrom(await api.reset({ options: { ...definition().example.options, hidden_deltas_use: rule } }));
+  if (iterations > 0) await advance(iterations, { flash: false });
+}
+
+/**
+ * Advance `n` iterations: the first n − 1 through /api/epoch, the last through /api/step, so
+ * that the page can show every value of the latest update. Return false if training diverged.
+ */
+async function advance(n, { flash = true } = {}) {
+  teaching.prepareToAdvance();
+  if (n > 1) {
+    const run = await api.epoch(network().state, n - 1, playing ? 0 : Math.min(n - 1, PATH_POINTS));
+    change({ type: "trained", run });
+    if (run.diverged) return diverged(run.diverged);
+  }
+  const sent = network().state;
+  return applyStep(sent, await api.step(sent), { flash });
+}
+
+/** Show the answer of /api/step from `sent`: the new state, its trace, one more point. */
+async function applyStep(sent, result, { flash = true } = {}) {
+  change({ type: "stepped", sent, result, flash });
+  if (result.diverged) return diverged(result.diverged);
+  controls.say(null);
+  await drawn();
+  return true;
+}
+
+async function diverged(divergence) {
+  stopPlaying();
+  controls.say(t("message.diverged", { message: divergence.message }), "error");
+  await drawn();
+  return false;
+}
+
+// --- Play ------------------------------------------------------------------------------------
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function startPlaying() {
+  if (playing) return;
+  playing = true;
+  controls.setPlaying(true);
+  enqueue(async () => {
+    while (playing) {
+      const began = performance.now();
+      const { speed } = state().settings;
+      const perTick = speed * (PLAY_TICK_MS / 1000);
+      const n = perTick > 1 ? Math.round(perTick) : 1;
+      const interval = perTick > 1 ? PLAY_TICK_MS : 1000 / speed;
+      const ok = await advance(n, { flash: speed <= 5 });
+      if (!ok) break;
+      const wait = interval - (performance.now() - began);
+      if (wait > 0) await sleep(wait);
+    }
+    stopPlaying();
+  });
+}
+
+function stopPlaying() {
+  if (!playing) return;
+  playing = false;
+  controls.setPlaying(false);
+  save(true);
+}
+
+// --- Cards -------------------------------------------------------------------------------------
+
+function openCard(name) {
+  change({ type: "cardOpened", name });
+  drawn().then(() => cards.highlight(name));
+}
+
+// --- Drawing: every change of the state is drawn, changes that come faster are coalesced -------
+
+let pending = null; // {flash} of the changes not drawn yet
+let epochsShown = null;
+let drawing = null; // the drawing under way
+
+/** Resolve once every change so far is drawn. */
+function drawn() {
+  return drawing ?? Promise.resolve();
+}
+
+function scheduleDraw({ flash = false } = {}) {
+  pending = { flash: Boolean(pending?.flash || flash) };
+  if (!drawing) {
+    document.body.dataset.drawing = "";
+    drawing = (async () => {
+      await null; // changes made together are drawn once, after the one that triggered this
+      while (pending) {
+        const options = pending;
+        pending = null;
+        await draw(options);
+      }
+    })().finally(() => {
+      drawing = null;
+      delete document.body.dataset.drawing;
+    });
+  }
+  return drawing;
+}
+
+async function draw({ flash }) {
+  const page = state();
+  if (!page.network) return;
+  const { settings } = page;
+  if (settings.language && settings.language !== language()) setLanguage(settings.language);
+  const now = page.network;
+  // After an update every neuron shows the forward pass its δ came from (the network before the
+  // update), so that no box mixes two iterations; the weights are the updated ones.
+  const view = teaching.view(page) ?? { state: now.state, forward: now.last ? now.last.trace.forward : now.forward, last: now.last };
+  const options = { digits: settings.digits, flash };
+  diagram.render(view, options);
+  diagram.setSelected(settings.open);
+  if (!page.walk) cards.render(settings.open, view, options);
+  controls.show(now.state, now.loss, options);
+  controls.setDigits(settings.digits);
+  if (settings.epochs !== epochsShown) controls.setEpochs(settings.epochs); // never over what is being typed
+  epochsShown = settings.epochs;
+  controls.setSpeed(settings.speed);
+  logToggle.checked = settings.log;
+  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
+  teaching.show(page, options);
+  lesson.show(page, options);
+  document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
+  if (!firstDrawn) {
+    firstDrawn = true;
+    performance.mark("network-drawn");
+  }
+  chart.setLog(settings.log);
+  chart.setDigits(settings.digits);
+  chart.setMarker({ x: now.state.iteration, y: now.loss });
+  try {
+    await chart.draw(page.curve);
+  } catch (error) {
+    document.getElementById("loss-chart").textContent = `The loss curve cannot be drawn: ${error.message}`;
+  }
+  document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
+}
+
+// --- Keeping: the serializer's text in localStorage ---------------------------------------------
+
+/** Keep the page; while playing, at most once a second unless `now`. */
+function save(now = false) {
+  if (!network()) return;
+  const time = performance.now();
+  if (!now && time - lastSave < SAVE_WHILE_PLAYING_MS) return;
+  lastSave = time;
+  if (!storage.save(serialize(state(), "storage"))) {
+    controls.say(t("message.notKept"), "warning");
+  }
+}
+
+/** Read back the kept page; a snapshot that fails validation is set aside with a message (one
+ * that passes but that the server refuses is set aside at its first request: see recover).
+ * Return whether a network was restored. */
+let setAsideBecause = null; // why the kept snapshot was set aside at the start, if it was
+
+function restore() {
+  const text = storage.load();
+  if (text === null) return false;
+  const read = deserialize(text, "storage");
+  if (!read.ok) {
+    storage.setAside(text);
+    setAsideBecause = read.error;
+    return false;
+  }
+  change({ type: "restored", value: read.value });
+  return true;
+}
+
+const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying });
+const lesson = createLesson({
+  api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
+  actions: {
+    next: () => teaching.nextSubstep(),
+    fullStep: () => teaching.fullStep(() => advance(1)),
+    back: () => teaching.goBack(),
+    reset,
+    play: () => (playing ? stopPlaying() : startPlaying()),
+  },
+});
+
+subscribe((page, action, previous) => {
+  scheduleDraw(action);
+  if (page.network?.initial !== previous.network?.initial && page.network) editor.show(page.network.initial);
+  save(!playing);
+});
+
+addEventListener("pagehide", () => save(true));
+translatePage();
+enqueue(async () => {
+  const opened = (await lesson.fromLink()) || restore();
+  if (!opened) startFrom(await api.reset());
+  if (setAsideBecause) controls.say(t("message.setAside", { message: setAsideBecause }), "error");
+  if (!state().settings.language) change({ type: "settingsChanged", settings: { language: browserLanguage() } });
+  setLanguage(state().settings.language);
+  await drawn();
+});

@@ -1,0 +1,47 @@
+// MathML in the worked example's notation, for the sub-step panel. Numbers are formatted, never
+// computed: every value handed in arrives from the server.
+
+import { exact, formatNumber } from "../views/format.js";
+
+export const mi = (text) => `<mi>${text}</mi>`;
+export const mo = (text) => `<mo>${text}</mo>`;
+export const TIMES = mo("×");
+export const DOT = mo("·");
+export const EQ = mo("=");
+export const PLUS = mo("+");
+export const MINUS = mo("−");
+
+/** A name in the worked example's notation: "w5", "out_h1", "E_total", "δ_o1", "η". */
+export function name(text) {
+  const [base, sub] = text.split("_");
+  if (sub === undefined) {
+    const match = /^([a-zA-Zδη]+)(\d+)$/.exec(text);
+    return match ? `<msub>${mi(match[1])}<mn>${match[2]}</mn></msub>` : mi(text);
+  }
+  const head = base.length > 1 ? `<mi mathvariant="normal">${base}</mi>` : mi(base);
+  return `<msub>${head}<mi mathvariant="normal">${sub}</mi></msub>`;
+}
+
+export const updated = (text) => `<msup>${name(text)}<mo>+</mo></msup>`;
+export const d = (top, bottom) =>
+  `<mfrac><mrow><mo rspace="0">∂</mo>${name(top)}</mrow><mrow><mo rspace="0">∂</mo>${name(bottom)}</mrow></mfrac>`;
+export const paren = (content) => `<mrow><mo>(</mo>${content}<mo>)</mo></mrow>`;
+export const half = "<mfrac><mn>1</mn><mn>2</mn></mfrac>";
+export const squared = (content) => `<msup>${paren(content)}<mn>2</mn></msup>`;
+
+/** A number, bracketed when negative and `bracket` (it follows an operator). */
+export function num(value, digits, { bracket = true, key = null } = {}) {
+  const attrs = `${key ? ` data-testid="substep-value-${key}"` : ""} data-value="${exact(value)}"`;
+  const text = `<mn${attrs}>${formatNumber(value, digits)}</mn>`;
+  return bracket && value < 0 ? paren(text) : text;
+}
+
+/** A block formula from its parts. */
+export const line = (...parts) => `<math display="block"><mrow>${parts.join("")}</mrow></math>`;
+
+/** The activation as a function of `net`, for the options of a state. */
+export function activation(kind, net) {
+  if (kind === "tanh") return `<mi>tanh</mi>${paren(net)}`;
+  if (kind === "relu") return `<mi>max</mi>${paren(`<mn>0</mn><mo>,</mo>${net}`)}`;
+  return `<mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo>${net}</mrow></msup></mrow></mfrac>`;
+}

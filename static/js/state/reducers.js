@@ -1,0 +1,156 @@
+// The page state's reducers: pure functions (state, action) → state. Every change the page
+// makes is one of the actions below; nothing else writes the state.
+//
+// State: {
+//   network: null | {initial, state, forward, loss, last}
+//     initial: the state Reset returns to (iteration 0); state: the network now; forward and
+//     loss: its forward pass and E_total; last: {sent, trace, diverged} of the update that led
+//     to `state`, when known,
+//   curve: {x, y} (E_total per iteration), history: {first, points} (checkpoints),
+//   path: [{iteration, weights, biases}] (for the landscape),
+//   walk: null | {sent, result, index, answers} (an iteration unfolded sub-step by sub-step),
+//   settings: see settings.js,
+// }
+
+import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
+import { latest, recordState, startHistory, truncateHistory } from "./history.js";
+import { extendPath, startPath } from "./path.js";
+import { DEFAULT_SETTINGS, MAX_OPEN_CARDS, validSettings } from "./settings.js";
+
+/** The state before the first answer of the server. */
+export function initialState() {
+  return {
+    network: null,
+    curve: emptyCurve(),
+    history: { first: { iteration: 0, forward: null }, points: [] },
+    path: [],
+    walk: null,
+    settings: { ...DEFAULT_SETTINGS },
+  };
+}
+
+/** A network shown from scratch at `state`: one point of curve, history and path. */
+function beginAt(page, initial, state, forward) {
+  const loss = forward.E_total;
+  return {
+    ...page,
+    network: { initial, state, forward, loss, last: null },
+    curve: appendLosses(emptyCurve(), state.iteration, [loss]),
+    history: startHistory(state, forward),
+    path: startPath(state),
+    walk: null,
+  };
+}
+
+const reducers = {
+  /** A network fresh from /api/reset: `answer` = {state, trace}. */
+  started(page, { answer }) {
+    return beginAt(page, answer.state, answer.state, answer.trace.forward);
+  },
+
+  /** A network from a link: `initial` to reset to, `state` (with its `forward`) now. */
+  opened(page, { initial, state, forward }) {
+    return beginAt(page, initial, state, forward);
+  },
+
+  /** The answer of /api/epoch from the network now: its losses, path and end state. */
+  trained(page, { run }) {
+    const { network } = page;
+    const start = network.state.iteration;
+    let curve = page.curve;
+    if (curve.x.length === 0) curve = appendLosses(curve, start, [run.losses[0]]);
+    curve = appendLosses(curve, start + 1, run.losses.slice(1));
+    curve = appendLosses(curve, run.state.iteration, [run.loss]);
+    const next = {
+      ...page,
+      network: { ...network, state: run.state, forward: run.forward, loss: run.loss, last: null },
+      curve,
+      path: extendPath(page.path, run.path ?? []),
+      walk: null,
+    };
+    return run.diverged ? next : { ...next, history: recordState(page.history, run.state) };
+  },
+
+  /** The answer of /api/step from `sent`: the new state, its trace, one more point. */
+  stepped(page, { sent, result }) {
+    const { network } = page;
+    if (result.diverged) {
+      return { ...page, network: { ...network, last: { sent, trace: result.trace, diverged: result.diverged } }, walk: null };
+    }
+    return {
+      ...page,
+      network: { ...network, state: result.state, forward: result.forward, loss: result.loss, last: { sent, trace: result.trace, diverged: null } },
+      curve: appendLosses(page.curve, result.state.iteration, [result.loss]),
+      history: recordState(page.history, result.state),
+      path: extendPath(page.path, [result.state]),
+      walk: null,
+    };
+  },
+
+  /** An earlier iteration shown again (`view` = {state, forward, loss, last}); the history stays. */
+  shown(page, { view }) {
+    const { state, forward, loss, last } = view;
+    return { ...page, network: { ...page.network, state, forward, loss, last }, walk: null };
+  },
+
+  /** Forget the iterations after the one shown, keeping that one as a checkpoint. */
+  laterForgotten(page) {
+    const now = page.network.state.iteration;
+    if (now >= latest(page.history)) return page;
+    let history = truncateHistory(page.history, now);
+    if (latest(history) < now) history = recordState(history, page.network.state);
+    return { ...page, history, curve: truncateCurve(page.curve, now) };
+  },
+
+  /** An iteration unfolded from `sent`, its /api/step answer `result`, at sub-step 0. */
+  walkStarted(page, { sent, result }) {
+    return { ...page, walk: { sent, result, index: 0, answers: {} } };
+  },
+
+  /** Sub-step `index` of the walk (0 … count − 1); below 0 the walk ends. */
+  walkMoved(page, { index }) {
+    if (!page.walk) return page;
+    if (index < 0) return { ...page, walk: null };
+    return { ...page, walk: { ...page.walk, index } };
+  },
+
+  /** The class's answer to `question` (null: shown without an answer). */
+  walkAnswered(page, { question, choice }) {
+    if (!page.walk) return page;
+    return { ...page, walk: { ...page.walk, answers: { ...page.walk.answers, [question]: choice } } };
+  },
+
+  walkLeft(page) {
+    return page.walk ? { ...page, walk: null } : page;
+  },
+
+  /** `settings`: some of the settings, each checked. */
+  settingsChanged(page, { settings }) {
+    return { ...page, settings: validSettings(settings, page.settings) };
+  },
+
+  /** The chain-rule card of `name` opened first (the oldest closes past MAX_OPEN_CARDS). */
+  cardOpened(page, { name }) {
+    const { open } = page.settings;
+    if (open.includes(name)) return page;
+    return reducers.settingsChanged(page, { settings: { open: [name, ...open].slice(0, MAX_OPEN_CARDS) } });
+  },
+
+  cardClosed(page, { name }) {
+    return reducers.settingsChanged(page, { settings: { open: page.settings.open.filter((p) => p !== name) } });
+  },
+
+  /** A snapshot read back by the serializer (`value`, already validated). */
+  restored(page, { value }) {
+    return { ...page, ...value, walk: null, settings: validSettings(value.settings, page.settings) };
+  },
+};
+
+export const ACTIONS = Object.keys(reducers);
+
+/** Apply `action` ({type, ...}) to `page`; an unknown type is a programming error. */
+export function reduce(page, action) {
+  const reducer = reducers[action.type];
+  if (!reducer) throw new Error(`unknown action ${action.type}`);
+  return reducer(page, action);
+}

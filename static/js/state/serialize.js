@@ -1,0 +1,356 @@
+// The one serializer: the only code that turns the page state into text (localStorage, the
+// shared link, the JSON export, the worksheet, a live class's message) or back. Every text it
+// writes carries a version; the reader checks every field against the network's definition and
+// returns {ok: true, value} or {ok: false, error}, never a half-read state.
+//
+// Version 2. JSON for storage, export, worksheet and message:
+//   {"version": 2, "purpose": "storage", "network": {initial, state, forward, loss, last},
+//    "curve": {x, y}, "history": {first, points}, "path": [...], "settings": {...}}
+// Loss curves are stored as the base64 of their float64 bytes (exact, and compact). A link is
+// a URL fragment, each number the shortest text that reads back as the same float64:
+//   v=2&i1=…&i2=…&t1=…&t2=…&w1=…&…&b2=…&eta=…&activation=…&…&iteration=…&now.w1=…&…&now.b2=…
+// Version 1 (the unversioned snapshots and v=1 links written before) is read as well.
+
+import { definition } from "./definition.js";
+import { LIMIT } from "./history.js";
+import { MAX_POINTS } from "./path.js";
+import { CAPACITY } from "./curve.js";
+
+export const VERSION = 2;
+export const PURPOSES = ["storage", "link", "export", "worksheet", "message"];
+const MAX_TEXT = 64 * 1024 * 1024; // far above what the page writes; refuses absurd input quickly
+
+// --- Writing -----------------------------------------------------------------------------------
+
+/** Return the plain object `serialize` writes for `purpose` (the export and the worksheet use it too). */
+export function snapshot(page, purpose) {
+  const { network } = page;
+  const head = { version: VERSION, purpose };
+  if (purpose === "storage") {
+    return {
+      ...head, network, curve: { x: encodeFloats(page.curve.x), y: encodeFloats(page.curve.y) },
+      history: page.history, path: page.path, settings: page.settings,
+    };
+  }
+  if (purpose === "export") {
+    const update = shownUpdate(page);
+    return {
+      ...head,
+      iteration: network.state.iteration,
+      initial: network.initial,
+      state: network.state,
+      forward: network.forward,
+      E_total: network.loss,
+      update: update ? { from: update.sent, trace: update.trace, to: update.after, E_total_after: update.loss } : null,
+      history: {
+        E_total: Array.from(page.curve.x, (iteration, k) => ({ iteration, E_total: page.curve.y[k] })),
+        checkpoints: page.history.points,
+      },
+    };
+  }
+  if (purpose === "worksheet") {
+    return { ...head, update: shownUpdate(page), digits: page.settings.digits, language: page.settings.language };
+  }
+  if (purpose === "message") {
+    const { open, tab, digits } = page.settings;
+    return { ...head, network, walk: page.walk, settings: { open, tab, digits } };
+  }
+  throw new Error(`unknown purpose ${purpose}`);
+}
+
+/** The update the page shows: a walk's, the last step's, or null before the first one. */
+export function shownUpdate(page) {
+  if (page.walk) {
+    const { sent, result } = page.walk;
+    return { sent, trace: result.trace, after: result.state, loss: result.loss };
+  }
+  const { network } = page;
+  if (network?.last && !network.last.diverged) {
+    return { sent: network.last.sent, trace: network.last.trace, after: network.state, loss: network.loss };
+  }
+  return null;
+}
+
+/** Return `page` as text for `purpose` ("storage", "link", "export", "worksheet", "message"). */
+export function serialize(page, purpose = "storage") {
+  if (purpose === "link") return linkText(page.network.initial, page.network.state);
+  return JSON.stringify(snapshot(page, purpose));
+}
+
+function linkText(initial, state) {
+  const d = definition();
+  const p = new URLSearchParams();
+  p.set("v", String(VERSION));
+  for (const i of d.inputs) p.set(i, initial.inputs[i]);
+  d.outputs.forEach((o, k) => p.set(`t${k + 1}`, initial.targets[o]));
+  for (const name of d.weights.map((w) => w.name)) p.set(name, initial.weights[name]);
+  for (const name of d.biases.map((b) => b.name)) p.set(name, initial.biases[name]);
+  p.set("eta", initial.learning_rate);
+  for (const option of Object.keys(d.options)) p.set(option, state.options[option]);
+  p.set("iteration", state.iteration);
+  for (const name of d.weights.map((w) => w.name)) p.set(`now.${name}`, state.weights[name]);
+  for (const name of d.biases.map((b) => b.name)) p.set(`now.${name}`, state.biases[name]);
+  return p.toString();
+}
+
+// --- Reading ---------------------------------------------------------------------------------
+
+class Invalid extends Error {}
+
+function fail(message) {
+  throw new Invalid(message);
+}
+
+/** Read `text` written for `purpose` ("link": a URL fragment; otherwise JSON):
+ * {ok: true, value} or {ok: false, error}. A link without a network reads as {ok: true, value: null}. */
+export function deserialize(text, purpose = "storage") {
+  try {
+    if (typeof text !== "string") fail("the text is not a string");
+    if (text.length > MAX_TEXT) fail("the text is too long");
+    if (purpose === "link") return { ok: true, value: readLink(text) };
+    let data;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      fail("the text is not JSON");
+    }
+    if (!isObject(data)) fail("the snapshot is not an object");
+    return { ok: true, value: readSnapshot(data) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+function readSnapshot(data) {
+  const version = data.version ?? 1;
+  if (version !== 1 && version !== VERSION) fail(`version ${JSON.stringify(version)} is not one this page reads`);
+  // version 1 kept the network's parts and the settings side by side at the top
+  const source = version === 1 ? { network: data, settings: data } : data;
+  const network = readNetwork(field(source, "network"));
+  const curve = readCurve(source.curve, version === 1 ? data.curve : undefined, network);
+  const history = source.history === undefined && version === 1 ? null : readHistory(field(source, "history"));
+  const path = source.path === undefined ? [network.state] : readPath(source.path);
+  const settings = isObject(source.settings) ? pickSettings(source.settings) : {};
+  return {
+    network,
+    curve,
+    history: history ?? { first: { iteration: network.state.iteration, forward: network.forward }, points: [{ iteration: network.state.iteration, state: network.state }] },
+    path: path.map(({ iteration, weights, biases }) => ({ iteration, weights, biases })),
+    settings,
+  };
+}
+
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
+function field(object, key, where = key) {
+  if (!isObject(object) || !(key in object)) fail(`${where} is missing`);
+  return object[key];
+}
+
+function finite(value, where) {
+  if (typeof value !== "number" || !Number.isFinite(value)) fail(`${where} is not a finite number`);
+  return value;
+}
+
+function bounded(value, where) {
+  finite(value, where);
+  if (Math.abs(value) > definition().bounds.value) fail(`${where} is out of bounds`);
+  return value;
+}
+
+function count(value, where, max) {
+  if (!Number.isInteger(value) || value < 0 || value > max) fail(`${where} is not a whole number from 0 to ${max}`);
+  return value;
+}
+
+function numbers(object, names, where, check = bounded) {
+  if (!isObject(object)) fail(`${where} is not an object`);
+  return Object.fromEntries(names.map((name) => [name, check(object[name], `${where}.${name}`)]));
+}
+
+/** A network state as the server reads it, rebuilt from the known fields only. */
+export function readState(value, where = "state") {
+  const d = definition();
+  if (!isObject(value)) fail(`${where} is not an object`);
+  const options = field(value, "options", `${where}.options`);
+  if (!isObject(options)) fail(`${where}.options is not an object`);
+  const rate = finite(value.learning_rate, `${where}.learning_rate`);
+  if (rate <= 0 || rate > d.bounds.learning_rate_max) fail(`${where}.learning_rate is out of bounds`);
+  return {
+    inputs: numbers(value.inputs, d.inputs, `${where}.inputs`),
+    targets: numbers(value.targets, d.outputs, `${where}.targets`),
+    weights: numbers(value.weights, d.weights.map((w) => w.name), `${where}.weights`),
+    biases: numbers(value.biases, d.biases.map((b) => b.name), `${where}.biases`),
+    learning_rate: rate,
+    options: Object.fromEntries(Object.entries(d.options).map(([name, allowed]) => {
+      if (!allowed.includes(options[name])) fail(`${where}.options.${name} is not one of ${allowed.join(", ")}`);
+      return [name, options[name]];
+    })),
+    iteration: count(value.iteration, `${where}.iteration`, d.bounds.iteration_max),
+  };
+}
+
+/** A tree of numbers (and nulls) as the server sends them (a forward pass, a trace). */
+function numberTree(value, where, depth = 0) {
+  if (depth > 4) fail(`${where} is nested too deeply`);
+  if (value === null || (typeof value === "number" && Number.isFinite(value))) return value;
+  if (typeof value === "string" && value.length < 1000) return value;
+  if (Array.isArray(value)) {
+    if (value.length > 1000) fail(`${where} is too long`);
+    return value.map((item, k) => numberTree(item, `${where}[${k}]`, depth + 1));
+  }
+  if (!isObject(value)) fail(`${where} holds something that is not a number`);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, numberTree(item, `${where}.${key}`, depth + 1)]));
+}
+
+function readForward(value, where) {
+  const forward = numberTree(value, where);
+  if (!isObject(forward)) fail(`${where} is not an object`);
+  finite(forward.E_total, `${where}.E_total`);
+  return forward;
+}
+
+function readTrace(value, where) {
+  const trace = numberTree(value, where);
+  for (const part of ["forward", "factors", "deltas", "gradients", "changes"]) {
+    if (!isObject(trace?.[part])) fail(`${where}.${part} is missing`);
+  }
+  return trace;
+}
+
+function readNetwork(value) {
+  if (!isObject(value)) fail("network is not an object");
+  const state = readState(value.state, "network.state");
+  const initial = readState(value.initial, "network.initial");
+  const forward = readForward(value.forward, "network.forward");
+  let last = null;
+  if (value.last !== null && value.last !== undefined) {
+    if (!isObject(value.last)) fail("network.last is not an object");
+    last = {
+      sent: readState(value.last.sent, "network.last.sent"),
+      trace: readTrace(value.last.trace, "network.last.trace"),
+      diverged: value.last.diverged ? numberTree(value.last.diverged, "network.last.diverged") : null,
+    };
+  }
+  return { initial, state, forward, loss: finite(value.loss, "network.loss"), last };
+}
+
+function readCurve(value, legacy, network) {
+  const saved = value ?? legacy;
+  if (saved === undefined || saved === null) {
+    return { x: Float64Array.of(network.state.iteration), y: Float64Array.of(network.loss) };
+  }
+  if (!isObject(saved) || typeof saved.x !== "string" || typeof saved.y !== "string") fail("curve is not a pair of encoded series");
+  const x = decodeFloats(saved.x, "curve.x");
+  const y = decodeFloats(saved.y, "curve.y");
+  if (x.length !== y.length) fail("curve.x and curve.y differ in length");
+  if (x.length > CAPACITY) fail("curve has too many points");
+  for (let k = 0; k < x.length; k += 1) {
+    if (!Number.isInteger(x[k]) || x[k] < 0 || (k > 0 && x[k] <= x[k - 1])) fail("curve.x is not increasing iterations");
+    if (Number.isNaN(y[k])) fail("curve.y holds a value that is not a number");
+  }
+  if (!x.length) return { x: Float64Array.of(network.state.iteration), y: Float64Array.of(network.loss) };
+  return { x, y };
+}
+
+function readHistory(value) {
+  if (!isObject(value)) fail("history is not an object");
+  const first = field(value, "first", "history.first");
+  const max = definition().bounds.iteration_max;
+  const points = value.points;
+  if (!Array.isArray(points) || points.length === 0) fail("history.points is empty");
+  if (points.length > 2 * LIMIT) fail("history has too many points");
+  const read = points.map((p, k) => ({
+    iteration: count(p?.iteration, `history.points[${k}].iteration`, max),
+    state: readState(p?.state, `history.points[${k}].state`),
+  }));
+  read.forEach((p, k) => {
+    if (p.state.iteration !== p.iteration || (k > 0 && p.iteration <= read[k - 1].iteration)) fail("history.points are not in order");
+  });
+  return {
+    first: { iteration: count(first?.iteration, "history.first.iteration", max), forward: readForward(first?.forward, "history.first.forward") },
+    points: read,
+  };
+}
+
+function readPath(value) {
+  const d = definition();
+  if (!Array.isArray(value) || value.length > 2 * MAX_POINTS) fail("path is not a list of points");
+  return value.map((p, k) => ({
+    iteration: count(p?.iteration, `path[${k}].iteration`, d.bounds.iteration_max),
+    weights: numbers(p?.weights, d.weights.map((w) => w.name), `path[${k}].weights`),
+    biases: numbers(p?.biases, d.biases.map((b) => b.name), `path[${k}].biases`),
+  }));
+}
+
+const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab"];
+
+/** The settings' known keys; their values are checked by the reducer (settings.js). */
+function pickSettings(value) {
+  return Object.fromEntries(SETTINGS.filter((key) => key in value).map((key) => [key, value[key]]));
+}
+
+function linkNumber(p, key) {
+  const text = p.get(key);
+  if (text === null || text.trim() === "") fail(`the link lacks ${key}`);
+  const value = Number(text);
+  if (!Number.isFinite(value)) fail(`${key} is not a number in the link`);
+  return value;
+}
+
+/** A link's fragment: {initial, state}, or null when it carries no network. */
+function readLink(text) {
+  const d = definition();
+  const p = new URLSearchParams(text.replace(/^#/, ""));
+  const version = p.get("v");
+  if (version !== "1" && version !== String(VERSION)) return null;
+  const options = Object.fromEntries(Object.entries(d.options).map(([name, allowed]) => {
+    const given = p.get(name);
+    const value = typeof allowed[0] === "boolean" ? given === "true" : (given ?? allowed[0]);
+    return [name, value];
+  }));
+  const parameters = (prefix) => ({
+    weights: Object.fromEntries(d.weights.map((w) => [w.name, linkNumber(p, `${prefix}${w.name}`)])),
+    biases: Object.fromEntries(d.biases.map((b) => [b.name, linkNumber(p, `${prefix}${b.name}`)])),
+  });
+  const initial = {
+    inputs: Object.fromEntries(d.inputs.map((i) => [i, linkNumber(p, i)])),
+    targets: Object.fromEntries(d.outputs.map((o, k) => [o, linkNumber(p, `t${k + 1}`)])),
+    ...parameters(""),
+    learning_rate: linkNumber(p, "eta"),
+    options,
+    iteration: 0,
+  };
+  const iteration = linkNumber(p, "iteration");
+  if (!Number.isInteger(iteration) || iteration < 0) fail("the iteration in the link is not a whole number");
+  const state = { ...initial, ...parameters("now."), iteration };
+  return { initial: readState(initial, "initial"), state: readState(state, "state") };
+}
+
+// --- Float64 series as text ------------------------------------------------------------------
+
+/** Return a Float64Array as base64 text. */
+export function encodeFloats(values) {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let binary = "";
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+/** Return the Float64Array that `encodeFloats` wrote as `text`. */
+export function decodeFloats(text, where = "series") {
+  let binary;
+  try {
+    binary = atob(text);
+  } catch {
+    fail(`${where} is not base64`);
+  }
+  if (binary.length % 8 !== 0) fail(`${where} is not a whole number of float64 values`);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}

@@ -1,0 +1,298 @@
+// The network drawn as in the worked example's figure: i1, i2 on the left, h1, h2 in the middle,
+// o1, o2 on the right, b1 and b2 below. A view: it shows the numbers it is given and computes none.
+
+import { exact, formatNumber } from "./format.js";
+import { t } from "../i18n/index.js";
+import { setValue, svg } from "./svg.js";
+import { definition } from "../state/definition.js";
+
+const WIDTH = 1464;
+// The drawing spans y = 70…630: the view is cropped to it, so no blank band costs the room
+// the explanation below needs on a 768 px projector.
+const VIEW_TOP = 60;
+const VIEW_HEIGHT = 580;
+const TOP = 175;
+const BOTTOM = 525;
+const MIDDLE = (TOP + BOTTOM) / 2;
+
+// Boxes: centre, width, height. Each neuron box holds its own numbers, so nothing floats free.
+// The biases sit between the two neurons they feed, with an edge to each.
+const BOXES = {
+  i1: { x: 60, y: TOP, w: 110, h: 84 },
+  i2: { x: 60, y: BOTTOM, w: 110, h: 84 },
+  h1: { x: 636, y: TOP, w: 292, h: 140 },
+  h2: { x: 636, y: BOTTOM, w: 292, h: 140 },
+  o1: { x: 1308, y: TOP, w: 306, h: 196 },
+  o2: { x: 1308, y: BOTTOM, w: 306, h: 196 },
+  b1: { x: 598, y: MIDDLE, w: 250, h: 136 },
+  b2: { x: 1308, y: MIDDLE, w: 260, h: 136 },
+};
+
+// Where each weight's label sits along its edge, and above/below/on the line; what the edges
+// join comes from the network's definition.
+const LABELS = {
+  w1: { t: 0.5, side: "above" },
+  w2: { t: 0.34, side: "on" },
+  w3: { t: 0.34, side: "on" },
+  w4: { t: 0.5, side: "below" },
+  w5: { t: 0.5, side: "above" },
+  w6: { t: 0.35, side: "on" },
+  w7: { t: 0.35, side: "on" },
+  w8: { t: 0.5, side: "below" },
+};
+const edgesOf = () => definition().weights.map((w) => ({ ...w, ...LABELS[w.name] }));
+const biasEdgesOf = () => definition().biases.flatMap((b) => b.to.map((to) => ({ name: b.name, to })));
+
+// Rows inside each neuron box: [label, where the number comes from].
+const HIDDEN_ROWS = (n) => [
+  ["net", "forward", `net_${n}`],
+  ["out", "forward", `out_${n}`],
+  ["δ", "delta", n],
+];
+const OUTPUT_ROWS = (n, k) => [
+  ["net", "forward", `net_${n}`],
+  ["out", "forward", `out_${n}`],
+  ["target", "target", `o${k}`],
+  [`E_${n}`, "forward", `E_${n}`],
+  ["δ", "delta", n],
+];
+
+const LINE = 28;
+const PAD = 14;
+
+function rightSide(box) {
+  return { x: box.x + box.w / 2, y: box.y };
+}
+function leftSide(box) {
+  return { x: box.x - box.w / 2, y: box.y };
+}
+
+function edgeStyle(value, scale) {
+  const magnitude = Math.abs(value);
+  const width = 2 + 10 * Math.min(1, magnitude / scale);
+  return { width, sign: value < 0 ? "negative" : "positive" };
+}
+
+export function createDiagram(root, { onSelect }) {
+  root.setAttribute("viewBox", `0 ${VIEW_TOP} ${WIDTH} ${VIEW_HEIGHT}`);
+  root.replaceChildren();
+  const edgeLayer = svg("g", { class: "edges" }, root);
+  const nodeLayer = svg("g", { class: "nodes" }, root);
+  const labelLayer = svg("g", { class: "edge-labels" }, root);
+  const values = new Map(); // key -> {element, source, name}
+  const edges = new Map(); // parameter -> {lines, label, background, backwardRows}
+  const backwardOnly = []; // elements shown only once an update has been computed
+
+  function select(name) {
+    onSelect(name);
+  }
+
+  function makeSelectable(group, name, description) {
+    group.setAttribute("tabindex", "0");
+    group.setAttribute("role", "button");
+    if (description) {
+      group.dataset.i18nAriaLabel = description[0];
+      group.dataset.i18nParams = JSON.stringify(description[1]);
+      group.setAttribute("aria-label", t(...description));
+    } else {
+      group.setAttribute("aria-describedby", "legend"); // named by the numbers it shows
+    }
+    group.dataset.param = name;
+    group.addEventListener("click", () => select(name));
+    group.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        select(name);
+      }
+    });
+  }
+
+  function valueText(parent, key, attributes, testid) {
+    const element = svg("text", { class: "value", ...attributes }, parent);
+    if (testid) {
+      element.setAttribute("data-testid", testid);
+      element.setAttribute("data-cell", testid); // what the sub-steps reveal
+    }
+    values.set(key, element);
+    return element;
+  }
+
+  // --- edges -----------------------------------------------------------------------------
+  const d = definition();
+  const weightEdges = edgesOf();
+  for (const bias of biasEdgesOf()) {
+    const from = BOXES[bias.name];
+    const to = BOXES[bias.to];
+    const up = to.y < from.y;
+    const line = svg("line", {
+      class: "bias-edge",
+      x1: from.x, y1: from.y + (up ? -from.h / 2 : from.h / 2),
+      x2: to.x, y2: to.y + (up ? to.h / 2 : -to.h / 2),
+    }, edgeLayer);
+    const list = edges.get(bias.name)?.lines ?? [];
+    list.push(line);
+    edges.set(bias.name, { lines: list });
+  }
+
+  for (const edge of weightEdges) {
+    const a = rightSide(BOXES[edge.from]);
+    const b = leftSide(BOXES[edge.to]);
+    const group = svg("g", { class: "edge" }, edgeLayer);
+    const hit = svg("line", { class: "edge-hit", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
+    const line = svg("line", { class: "edge-line", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
+    makeSelectable(group, edge.name, ["diagram.edge", { w: edge.name, from: edge.from, to: edge.to }]);
+
+    const px = a.x + (b.x - a.x) * edge.t;
+    const py = a.y + (b.y - a.y) * edge.t;
+    const label = svg("g", { class: "edge-label", "data-param": edge.name }, labelLayer);
+    makeSelectable(label, edge.name, null);
+    const background = svg("rect", { class: "label-bg", rx: 8 }, label);
+    const rows = svg("g", {}, label);
+    const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
+    head.textContent = edge.name;
+    valueText(rows, edge.name, { x: 44, y: 0 }, `weight-${edge.name}`);
+    const gradRow = svg("g", { class: "backward" }, rows);
+    svg("text", { class: "row-label", x: 0, y: LINE }, gradRow).textContent = "∂E/∂w";
+    valueText(gradRow, `grad-${edge.name}`, { x: 70, y: LINE }, `grad-${edge.name}`);
+    const changeRow = svg("g", { class: "backward" }, rows);
+    svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow).textContent = "Δw";
+    valueText(changeRow, `change-${edge.name}`, { x: 70, y: 2 * LINE }, `change-${edge.name}`);
+    backwardOnly.push(gradRow, changeRow);
+    edges.set(edge.name, { lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side });
+  }
+
+  // --- nodes -----------------------------------------------------------------------------
+  function box(name, kind) {
+    const b = BOXES[name];
+    const group = svg("g", { class: `node ${kind}`, "data-node": name, transform: `translate(${b.x - b.w / 2},${b.y - b.h / 2})` }, nodeLayer);
+    svg("rect", { class: "node-box", width: b.w, height: b.h, rx: 16 }, group);
+    const title = svg("text", { class: "node-name", x: PAD, y: 34 }, group);
+    return { group, title, b };
+  }
+
+  function row(group, b, index, label, key, testid, stacked = false) {
+    const y = 34 + LINE * (index + 1) + 4;
+    const row = svg("g", { class: "row" }, group);
+    const text = svg("text", { class: "row-label", x: PAD, y }, row);
+    text.textContent = label;
+    valueText(row, key, { x: b.w - PAD, y: stacked ? y + LINE : y, "text-anchor": "end" }, testid);
+    return row;
+  }
+
+  for (const name of d.inputs) {
+    const { group, title, b } = box(name, "input");
+    title.textContent = name;
+    valueText(group, `input-${name}`, { x: b.w - PAD, y: b.h - 18, "text-anchor": "end" }, `value-${name}`);
+  }
+  for (const name of d.hidden) {
+    const { group, title, b } = box(name, "hidden");
+    title.textContent = name;
+    HIDDEN_ROWS(name).forEach(([label], index) => {
+      const r = row(group, b, index, label, `${name}-${label}`, `${label === "δ" ? "delta" : label}-${name}`);
+      if (label === "δ") backwardOnly.push(r);
+    });
+  }
+  for (const [k, name] of d.outputs.entries()) {
+    const { group, title, b } = box(name, "output");
+    title.textContent = name;
+    OUTPUT_ROWS(name, k + 1).forEach(([label], index) => {
+      const id = label === "δ" ? "delta" : label.startsWith("E_") ? "error" : label;
+      const r = row(group, b, index, label.startsWith("E_") ? `E${name}` : label, `${name}-${label}`, `${id}-${name}`);
+      if (label.startsWith("E_")) {
+        const rowLabel = r.querySelector(".row-label");
+        rowLabel.textContent = "";
+        svg("tspan", {}, rowLabel).textContent = "E";
+        svg("tspan", { class: "subscript", dy: 4 }, rowLabel).textContent = name;
+      }
+      if (label === "δ") backwardOnly.push(r);
+    });
+  }
+  for (const { name } of d.biases) {
+    const { group, title, b } = box(name, "bias");
+    makeSelectable(group, name, null);
+    title.textContent = name;
+    valueText(group, name, { x: b.w - PAD, y: 34, "text-anchor": "end" }, `bias-${name}`);
+    // the gradient sits under its label: a bias box is narrow, between two neurons
+    const grad = row(group, b, 0, "∂E/∂b", `grad-${name}`, `grad-${name}`, true);
+    const change = row(group, b, 2, "Δb", `change-${name}`, `change-${name}`);
+    backwardOnly.push(grad, change);
+  }
+
+  for (const element of backwardOnly) element.classList.add("backward");
+
+  function placeLabel(edge) {
+    const { label, background, rows, anchor, side } = edge;
+    const box = rows.getBBox();
+    const width = box.width + 2 * 10;
+    const height = box.height + 2 * 6;
+    let top;
+    if (side === "above") top = anchor.y - height - 8;
+    else if (side === "below") top = anchor.y + 10;
+    else top = anchor.y - height / 2;
+    const left = anchor.x - width / 2;
+    rows.setAttribute("transform", `translate(${left + 10 - box.x},${top + 6 - box.y})`);
+    background.setAttribute("x", left);
+    background.setAttribute("y", top);
+    background.setAttribute("width", width);
+    background.setAttribute("height", height);
+    label.setAttribute("data-width", Math.round(width));
+  }
+
+  /** Show `view` ({state, forward, last}) with `digits` significant digits. */
+  function render(view, { digits, flash }) {
+    const { state, forward, last } = view;
+    const trace = last ? last.trace : null;
+    const show = (key, value) => {
+      const element = values.get(key);
+      if (element) setValue(element, formatNumber(value, digits), exact(value), flash);
+    };
+    root.classList.toggle("has-backward", Boolean(trace));
+    for (const element of backwardOnly) element.style.display = trace ? "" : "none";
+
+    const all = [...Object.values(state.weights)];
+    const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
+    for (const edge of weightEdges) {
+      const value = state.weights[edge.name];
+      show(edge.name, value);
+      show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null);
+      show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null);
+      const { width, sign } = edgeStyle(value, scale);
+      const item = edges.get(edge.name);
+      for (const line of item.lines) {
+        line.style.strokeWidth = `${width}px`;
+        line.setAttribute("data-sign", sign);
+      }
+      item.label.setAttribute("data-sign", sign);
+    }
+    for (const { name } of d.biases) {
+      const value = state.biases[name];
+      show(name, value);
+      show(`grad-${name}`, trace ? trace.gradients[name] : null);
+      show(`change-${name}`, trace ? trace.changes[name] : null);
+      const { width, sign } = edgeStyle(value, scale);
+      for (const line of edges.get(name).lines) {
+        line.style.strokeWidth = `${Math.max(2, width / 2)}px`;
+        line.setAttribute("data-sign", sign);
+      }
+    }
+    for (const i of d.inputs) show(`input-${i}`, state.inputs[i]);
+    for (const n of [...d.hidden, ...d.outputs]) {
+      show(`${n}-net`, forward[`net_${n}`]);
+      show(`${n}-out`, forward[`out_${n}`]);
+      show(`${n}-δ`, trace ? trace.deltas[n] : null);
+    }
+    for (const o of d.outputs) {
+      show(`${o}-target`, state.targets[o]);
+      show(`${o}-E_${o}`, forward[`E_${o}`]);
+    }
+    for (const edge of weightEdges) placeLabel(edges.get(edge.name));
+  }
+
+  function setSelected(names) {
+    for (const element of root.querySelectorAll("[data-param]")) {
+      element.classList.toggle("selected", names.includes(element.dataset.param));
+    }
+  }
+
+  return { render, setSelected };
+}

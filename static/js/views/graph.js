@@ -1,0 +1,262 @@
+// The computational-graph view: the network as multiply, add, activation and loss nodes, each
+// box showing its forward value (black) and, after the backward pass, the gradient flowing into
+// it (purple, ←). Stepping backward lights the boxes from right to left. A view: every number
+// comes from the server's trace.
+
+import { exact, formatNumber } from "./format.js";
+import { t } from "../i18n/index.js";
+import { svg } from "./svg.js";
+
+const WIDTH = 2120;
+const HEIGHT = 1080;
+const HEAD = 36;
+const ROW = 36;
+const PAD = 14;
+const X = [0, 160, 470, 765, 1090, 1400, 1685, 1980];
+const W = [0, 300, 252, 276, 310, 252, 270, 260];
+const MIDDLE = 540;
+
+// Backward stages, right to left: stage 1 lights first.
+const F = "forward";
+const B = "backward";
+
+const val = (path) => (data) => path.reduce((node, key) => (node == null ? null : node[key]), data);
+
+function activationSymbol(activation) {
+  return { sigmoid: "σ", tanh: "tanh", relu: "relu" }[activation] ?? activation;
+}
+
+/** The nodes of the network's graph for `options`: [{id, col, y, head, rows, stage, edges}]. */
+function nodesFor(options) {
+  const softmax = options.loss === "cross_entropy";
+  const act = activationSymbol(options.activation);
+  const nodes = [];
+  const layers = [
+    { col: 1, stage: softmax ? 7 : 8, items: [["w1", "i1", "h1", 122], ["w2", "i2", "h1", 362], ["w3", "i1", "h2", 718], ["w4", "i2", "h2", 958]] },
+    { col: 4, stage: softmax ? 4 : 5, items: [["w5", "out_h1", "o1", 122], ["w6", "out_h2", "o1", 362], ["w7", "out_h1", "o2", 718], ["w8", "out_h2", "o2", 958]] },
+  ];
+  for (const layer of layers) {
+    for (const [w, input, to, y] of layer.items) {
+      const hidden = !input.startsWith("out_");
+      nodes.push({ id: `mul_${w}`, col: layer.col, y, head: `× ${w}·${input}`, kind: "mul",
+        stage: layer.stage, edges: hidden ? [] : [`act_${input.slice(4)}`], to: `add_${to}`,
+        rows: [
+          [F, w, "weight", val(["state", "weights", w])],
+          ...(hidden ? [[F, input, "input", val(["state", "inputs", input])]] : []),
+          [F, "=", "value", val(["terms", `${w}_${input}`])],
+          [B, "←", "in", val(["deltas", to])],
+          [B, `∂E/∂${w}`, "grad", val(["gradients", w])],
+        ] });
+    }
+  }
+  const adds = [
+    { ids: ["h1", "h2"], col: 2, bias: "b1", stage: softmax ? 6 : 7 },
+    { ids: ["o1", "o2"], col: 5, bias: "b2", stage: softmax ? 3 : 4 },
+  ];
+  const ys = { h1: 242, h2: 838, o1: 242, o2: 838 };
+  for (const add of adds) {
+    const [a, b] = add.ids;
+    const sources = (n) => nodes.filter((node) => node.to === `add_${n}`).map((node) => node.id);
+    for (const n of add.ids) {
+      nodes.push({ id: `add_${n}`, col: add.col, y: ys[n], head: `+ net_${n}`, kind: "add", stage: add.stage,
+        edges: [...sources(n), add.bias],
+        rows: [
+          [F, "=", "value", val(["forward", `net_${n}`])],
+          [B, "←", "in", val(["deltas", n])],
+        ] });
+    }
+    nodes.push({ id: add.bias, col: add.col, y: MIDDLE, w: 310, head: add.bias, kind: "leaf", stage: add.stage,
+      rows: [
+        [F, "", "value", val(["state", "biases", add.bias])],
+        [B, `∂E/∂${add.bias}`, "grad", val(["gradients", add.bias])],
+      ], note: `${a}+${b}` });
+  }
+  for (const h of ["h1", "h2"]) {
+    nodes.push({ id: `act_${h}`, col: 3, y: ys[h], head: `${act} out_${h}`, kind: "act", stage: softmax ? 5 : 6,
+      edges: [`add_${h}`],
+      rows: [
+        [F, "=", "value", val(["forward", `out_${h}`])],
+        [B, "←", "in", val(["factors", `dE_dout_${h}`])],
+        [B, "←o1", "via_o1", val(["factors", `dE_o1_dout_${h}`])],
+        [B, "←o2", "via_o2", val(["factors", `dE_o2_dout_${h}`])],
+        [B, `${act}′`, "local", val(["factors", `dout_${h}_dnet_${h}`])],
+      ] });
+  }
+  if (softmax) {
+    nodes.push({ id: "softmax", col: 6, y: MIDDLE, head: "softmax + loss", kind: "loss", stage: 1, edges: ["add_o1", "add_o2"],
+      rows: [
+        [F, "out_o1", "out_o1", val(["forward", "out_o1"])],
+        [F, "out_o2", "out_o2", val(["forward", "out_o2"])],
+        [F, "t_o1", "t_o1", val(["state", "targets", "o1"])],
+        [F, "t_o2", "t_o2", val(["state", "targets", "o2"])],
+        [F, "E_o1", "E_o1", val(["forward", "E_o1"])],
+        [F, "E_o2", "E_o2", val(["forward", "E_o2"])],
+        [F, "=", "value", val(["forward", "E_total"])],
+        [B, "←", "in", () => 1],
+      ] });
+  } else {
+    for (const o of ["o1", "o2"]) {
+      nodes.push({ id: `act_${o}`, col: 6, y: ys[o], head: `${act} out_${o}`, kind: "act", stage: 3, edges: [`add_${o}`],
+        rows: [
+          [F, "=", "value", val(["forward", `out_${o}`])],
+          [B, "←", "in", val(["factors", `dE_dout_${o}`])],
+          [B, `${act}′`, "local", val(["factors", `dout_${o}_dnet_${o}`])],
+        ] });
+    }
+    const seY = { o1: 160, o2: 920 };
+    for (const o of ["o1", "o2"]) {
+      nodes.push({ id: `loss_${o}`, col: 7, y: seY[o], head: `½(t−out)² E_${o}`, kind: "loss", stage: 2, edges: [`act_${o}`],
+        rows: [
+          [F, "t", "target", val(["state", "targets", o])],
+          [F, "=", "value", val(["forward", `E_${o}`])],
+          [B, "←", "in", () => 1],
+        ] });
+    }
+    nodes.push({ id: "total", col: 7, y: MIDDLE, head: "+ E_total", kind: "add", stage: 1, edges: ["loss_o1", "loss_o2"],
+      rows: [
+        [F, "=", "value", val(["forward", "E_total"])],
+        [B, "←", "in", () => 1],
+      ] });
+  }
+  return nodes;
+}
+
+const boxOf = (node) => {
+  const w = node.w ?? W[node.col];
+  const h = HEAD + node.rows.length * ROW + PAD;
+  return { x: X[node.col] - w / 2, y: node.y - h / 2, w, h };
+};
+
+/** Where the edge from box a to box b leaves a and enters b. */
+function anchors(a, b) {
+  const ac = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
+  const bc = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+  if (Math.abs(bc.x - ac.x) > a.w / 2 + 10) {
+    return [{ x: a.x + a.w, y: ac.y }, { x: b.x, y: bc.y }];
+  }
+  return bc.y > ac.y ? [{ x: ac.x, y: a.y + a.h }, { x: bc.x, y: b.y }] : [{ x: ac.x, y: a.y }, { x: bc.x, y: b.y + b.h }];
+}
+
+/** A text with "_x" written as a subscript: "out_h1" → out with h1 below. */
+function label(text, parent, attributes) {
+  const element = svg("text", attributes, parent);
+  text.split(/_(\w+)/).forEach((part, index) => {
+    if (!part) return;
+    if (index % 2) svg("tspan", { class: "sub", dy: "6" }, element).textContent = part;
+    else if (index > 0) svg("tspan", { dy: "-6" }, element).textContent = part;
+    else element.append(part);
+  });
+  return element;
+}
+
+export function createGraph(root) {
+  let key = null; // which graph is drawn: the loss and activation options
+  let cells = new Map(); // testid -> {element, node, read}
+  let stage = Infinity; // how many backward stages are lit
+  let maxStage = 8;
+  let last = null; // {data, digits}
+  let timer = null;
+
+  root.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
+
+  function build(options) {
+    root.replaceChildren();
+    cells = new Map();
+    const defs = svg("defs", {}, root);
+    const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, defs);
+    svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrow-head" }, marker);
+    const nodes = nodesFor(options);
+    maxStage = Math.max(...nodes.map((n) => n.stage));
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const edgeLayer = svg("g", { class: "graph-edges" }, root);
+    const nodeLayer = svg("g", { class: "graph-nodes" }, root);
+    for (const node of nodes) {
+      for (const from of node.edges ?? []) {
+        const [p, q] = anchors(boxOf(byId.get(from)), boxOf(node));
+        svg("line", { x1: p.x, y1: p.y, x2: q.x, y2: q.y, class: "graph-edge", "marker-end": "url(#graph-arrow)", "data-stage": node.stage }, edgeLayer);
+      }
+    }
+    for (const node of nodes) {
+      const box = boxOf(node);
+      const group = svg("g", { class: `graph-node ${node.kind}`, "data-node": node.id, "data-stage": node.stage, "data-testid": `graph-node-${node.id}` }, nodeLayer);
+      svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 14, class: "graph-box" }, group);
+      label(node.head, group, { x: box.x + 12, y: box.y + 27, class: "graph-head" });
+      node.rows.forEach(([kind, name, slot, read], index) => {
+        const y = box.y + HEAD + ROW * index + 26;
+        const row = svg("g", { class: `graph-row ${kind}` }, group);
+        if (name) label(name, row, { x: box.x + 12, y, class: "graph-label" });
+        const value = svg("text", { x: box.x + box.w - 12, y, "text-anchor": "end", class: "graph-value", "data-testid": `graph-${node.id}-${slot}` }, row);
+        value.textContent = "…";
+        cells.set(`${node.id}-${slot}`, { element: value, node, kind, read });
+      });
+    }
+    root.setAttribute("aria-label", t("lessons.graph.aria"));
+  }
+
+  function paint() {
+    if (!last) return;
+    const { data, digits } = last;
+    const backward = Boolean(data.gradients);
+    for (const { element, node, kind, read } of cells.values()) {
+      const hidden = kind === B && (!backward || node.stage > stage);
+      const value = hidden ? null : read(data);
+      element.textContent = hidden ? "…" : formatNumber(value, digits);
+      element.setAttribute("data-value", hidden ? "" : exact(value));
+    }
+    for (const element of root.querySelectorAll("[data-stage]")) {
+      const s = Number(element.dataset.stage);
+      element.classList.toggle("lit", backward && s > 0 && s <= stage);
+      element.classList.toggle("current", backward && s > 0 && s === stage);
+    }
+    root.dataset.stage = backward ? String(Math.min(stage, maxStage)) : "0";
+  }
+
+  return {
+    /** Show `data` = {state (the one sent), forward, terms, factors?, deltas?, gradients?}. */
+    render(data, { digits, fresh }) {
+      const wanted = `${data.state.options.loss}/${data.state.options.activation}/${document.documentElement.lang}`;
+      if (wanted !== key) {
+        build(data.state.options);
+        key = wanted;
+      }
+      if (fresh) {
+        clearInterval(timer);
+        stage = Infinity;
+      }
+      last = { data, digits };
+      paint();
+    },
+    /** Light one more stage of the backward pass (from the right); 0 shows the forward pass only. */
+    back() {
+      clearInterval(timer);
+      stage = stage >= maxStage ? 0 : stage + 1;
+      paint();
+      return Math.min(stage, maxStage);
+    },
+    forwardOnly() {
+      clearInterval(timer);
+      stage = 0;
+      paint();
+    },
+    all() {
+      clearInterval(timer);
+      stage = Infinity;
+      paint();
+    },
+    replay(ms = 500) {
+      clearInterval(timer);
+      stage = 0;
+      paint();
+      timer = setInterval(() => {
+        stage += 1;
+        paint();
+        if (stage >= maxStage) clearInterval(timer);
+      }, ms);
+    },
+    stages: () => maxStage,
+    stage: () => Math.min(stage, maxStage),
+    rebuild() {
+      key = null;
+    },
+  };
+}

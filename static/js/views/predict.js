@@ -1,0 +1,98 @@
+// Predict before reveal: at chosen sub-steps the class answers a question before the value
+// appears; the answer then comes with its reason. Answers are read from the trace (signs and
+// comparisons of the server's numbers), never computed here.
+
+import { formatNumber } from "./format.js";
+import { t } from "../i18n/index.js";
+
+// question -> the sub-step where it is asked
+const WHERE = { "w5-direction": "gradient-w5", "h1-path": "paths-h1", "loss-falls": "updates" };
+
+/** The question asked at sub-step `id`, or null. */
+export function askedAt(id) {
+  return Object.keys(WHERE).find((question) => WHERE[question] === id) ?? null;
+}
+
+const sign = (value) => (value > 0 ? "+" : value < 0 ? "−" : "0");
+
+/** For `question` and a context {sent, trace, after, loss}: {choices, correct, reason(digits)}. */
+export function answerOf(question, { sent, trace, after, loss }) {
+  const f = trace.factors;
+  if (question === "w5-direction") {
+    const before = sent.weights.w5;
+    const now = after.weights.w5;
+    const correct = now > before ? "up" : now < before ? "down" : "same";
+    return {
+      choices: ["up", "down"],
+      correct,
+      reason: (digits) => {
+        const n = (v) => formatNumber(v, digits);
+        const factors = f.dE_dout_o1 === null
+          ? `δ_o1 = ${n(trace.deltas.o1)} (${sign(trace.deltas.o1)}), out_h1 = ${n(f.dnet_o1_dw5)} (${sign(f.dnet_o1_dw5)})`
+          : `∂E/∂out_o1 = ${n(f.dE_dout_o1)} (${sign(f.dE_dout_o1)}), ∂out_o1/∂net_o1 = ${n(f.dout_o1_dnet_o1)} (${sign(f.dout_o1_dnet_o1)}), ∂net_o1/∂w5 = out_h1 = ${n(f.dnet_o1_dw5)} (${sign(f.dnet_o1_dw5)})`;
+        return t(`predict.w5.reason.${correct}`, {
+          factors, gradient: n(trace.gradients.w5), before: n(before), after: n(now), sign: sign(trace.gradients.w5),
+        });
+      },
+    };
+  }
+  if (question === "h1-path") {
+    const one = f.dE_o1_dout_h1;
+    const two = f.dE_o2_dout_h1;
+    const correct = Math.abs(one) >= Math.abs(two) ? "o1" : "o2";
+    return {
+      choices: ["o1", "o2"],
+      correct,
+      reason: (digits) => {
+        const n = (v) => formatNumber(v, digits);
+        const opposite = Math.sign(one) !== Math.sign(two);
+        return t("predict.path.reason", {
+          one: n(one), two: n(two), d1: n(trace.deltas.o1), d2: n(trace.deltas.o2),
+          w5: n(f.dnet_o1_dout_h1), w7: n(f.dnet_o2_dout_h1), total: n(f.dE_dout_h1),
+          winner: correct,
+        }) + (opposite ? ` ${t("predict.path.opposite")}` : "");
+      },
+    };
+  }
+  if (question === "loss-falls") {
+    const before = trace.forward.E_total;
+    const correct = loss < before ? "yes" : "no";
+    return {
+      choices: ["yes", "no"],
+      correct,
+      reason: (digits) => t(`predict.loss.reason.${correct}`, {
+        before: formatNumber(before, digits), after: formatNumber(loss, digits), eta: formatNumber(sent.learning_rate, digits),
+      }),
+    };
+  }
+  throw new Error(`no such question: ${question}`);
+}
+
+export function createPredict({ onAnswer }) {
+  /** Show `question` in `box`: its choices while unanswered, then the answer and its reason. */
+  function render(box, question, ctx, given, digits) {
+    const answer = answerOf(question, ctx);
+    box.dataset.question = question;
+    box.setAttribute("data-testid", "predict");
+    const heading = `<p class="predict-question" id="predict-question">${t(`predict.${question}.question`)}</p>`;
+    if (given === undefined) {
+      box.innerHTML = `${heading}
+        <div class="predict-choices" role="group" aria-labelledby="predict-question">
+          ${answer.choices.map((choice) => `<button type="button" class="button predict-choice" data-choice="${choice}"
+            data-testid="predict-${choice}">${t(`predict.${question}.${choice}`)}</button>`).join("")}
+        </div>
+        <p class="predict-hint">${t("predict.hint")}</p>`;
+      for (const button of box.querySelectorAll("[data-choice]")) {
+        button.addEventListener("click", () => onAnswer(question, button.dataset.choice));
+      }
+      return;
+    }
+    const verdict = given === null ? "skipped" : given === answer.correct ? "right" : "wrong";
+    box.innerHTML = `${heading}
+      <p class="predict-answer" data-testid="predict-answer" data-correct="${answer.correct}" data-verdict="${verdict}" role="status">
+        <strong>${t(`predict.verdict.${verdict}`, { answer: t(`predict.${question}.${answer.correct}`) })}</strong>
+        ${answer.reason(digits)}
+      </p>`;
+  }
+  return { render };
+}

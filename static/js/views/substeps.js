@@ -1,0 +1,255 @@
+// One iteration unfolded in the worked example's order, from the trace of a single /api/step:
+// forward pass (h1, h2, o1, o2, the errors), output deltas, ∂E/∂w5…w8, the two paths into each
+// hidden output, hidden deltas, ∂E/∂w1…w4, the updates. Each sub-step names what it reads and
+// what it writes, shows its formula with the server's numbers, and hides what is not reached yet.
+
+import { t } from "../i18n/index.js";
+import {
+  activation, d, DOT, EQ, half, line, MINUS, mo, name, num, PLUS, squared, TIMES, updated,
+} from "../math/mathml.js";
+import { askedAt, createPredict } from "./predict.js";
+import { definition, weight, weightNames } from "../state/definition.js";
+
+// The edges come from the network's definition: the two weights into a neuron, and what a
+// weight joins.
+const into = (n) => definition().weights.filter((w) => w.to === n).map((w) => w.name);
+
+/** The sub-steps of an iteration made under `options` (the sent state's). Each has an id, a
+ * title, what it reads and writes (neurons and weights), the diagram values it reveals, and its
+ * formula lines for a context {sent, trace, after, digits}. */
+export function buildSubsteps(options) {
+  const softmax = options.loss === "cross_entropy";
+  const steps = [];
+  for (const h of ["h1", "h2"]) {
+    const [wa, wb] = into(h);
+    steps.push({
+      id: `forward-${h}`, stage: "forward", title: ["substep.forward", { n: h }],
+      reads: ["i1", "i2", wa, wb, "b1"], writes: [h], reveals: [`net-${h}`, `out-${h}`],
+      lines: ({ sent, trace }, g) => [
+        line(name(`net_${h}`), EQ, name(wa), DOT, name("i1"), PLUS, name(wb), DOT, name("i2"), PLUS, name("b1")),
+        line(EQ, g(sent.weights[wa]), TIMES, g(sent.inputs.i1), PLUS, g(sent.weights[wb]), TIMES, g(sent.inputs.i2),
+          PLUS, g(sent.biases.b1), EQ, g(trace.forward[`net_${h}`], `net_${h}`, false)),
+        line(name(`out_${h}`), EQ, activation(options.activation, name(`net_${h}`)), EQ,
+          g(trace.forward[`out_${h}`], `out_${h}`, false)),
+      ],
+    });
+  }
+  for (const o of ["o1", "o2"]) {
+    const [wa, wb] = into(o);
+    const outLine = ({ trace }, g) => softmax
+      ? line(name(`out_${o}`), EQ, `<mfrac><msup><mi>e</mi>${name(`net_${o}`)}</msup><mrow><msup><mi>e</mi>${name("net_o1")}</msup><mo>+</mo><msup><mi>e</mi>${name("net_o2")}</msup></mrow></mfrac>`,
+        EQ, g(trace.forward[`out_${o}`], `out_${o}`, false))
+      : line(name(`out_${o}`), EQ, activation(options.activation, name(`net_${o}`)), EQ,
+        g(trace.forward[`out_${o}`], `out_${o}`, false));
+    steps.push({
+      id: `forward-${o}`, stage: "forward", title: ["substep.forward", { n: o }],
+      reads: ["h1", "h2", wa, wb, "b2"], writes: [o],
+      // a softmax output needs both nets: the outputs appear once net_o2 is known
+      reveals: softmax ? (o === "o1" ? ["net-o1"] : ["net-o2", "out-o1", "out-o2"]) : [`net-${o}`, `out-${o}`],
+      lines: (ctx, g) => {
+        const { sent, trace } = ctx;
+        const rows = [
+          line(name(`net_${o}`), EQ, name(wa), DOT, name("out_h1"), PLUS, name(wb), DOT, name("out_h2"), PLUS, name("b2")),
+          line(EQ, g(sent.weights[wa]), TIMES, g(trace.forward.out_h1), PLUS, g(sent.weights[wb]), TIMES,
+            g(trace.forward.out_h2), PLUS, g(sent.biases.b2), EQ, g(trace.forward[`net_${o}`], `net_${o}`, false)),
+        ];
+        if (!softmax) rows.push(outLine(ctx, g));
+        else if (o === "o2") rows.push(outLine({ trace }, g), line(name("out_o1"), EQ, g(trace.forward.out_o1, "out_o1", false)));
+        return rows;
+      },
+    });
+  }
+  steps.push({
+    id: "errors", stage: "forward", title: ["substep.errors", {}],
+    reads: ["o1", "o2"], writes: ["o1", "o2"], reveals: ["error-o1", "error-o2"],
+    lines: ({ sent, trace }, g) => {
+      const rows = [];
+      for (const o of ["o1", "o2"]) {
+        const target = sent.targets[o];
+        const out = trace.forward[`out_${o}`];
+        if (softmax) {
+          rows.push(line(name(`E_${o}`), EQ, MINUS, `<msub><mi mathvariant="normal">target</mi><mi mathvariant="normal">${o}</mi></msub>`,
+            DOT, `<mi>ln</mi>`, name(`out_${o}`), EQ, MINUS, g(target), TIMES, `<mi>ln</mi>`, g(out), EQ,
+            g(trace.forward[`E_${o}`], `E_${o}`, false)));
+        } else {
+          rows.push(line(name(`E_${o}`), EQ, half, squared(`<msub><mi mathvariant="normal">target</mi><mi mathvariant="normal">${o}</mi></msub>${MINUS}${name(`out_${o}`)}`),
+            EQ, half, squared(`${g(target)}${MINUS}${g(out)}`), EQ, g(trace.forward[`E_${o}`], `E_${o}`, false)));
+        }
+      }
+      rows.push(line(name("E_total"), EQ, name("E_o1"), PLUS, name("E_o2"), EQ, g(trace.forward.E_o1), PLUS,
+        g(trace.forward.E_o2), EQ, g(trace.forward.E_total, "E_total", false)));
+      return rows;
+    },
+  });
+  for (const o of ["o1", "o2"]) {
+    steps.push({
+      id: `delta-${o}`, stage: "backward", title: ["substep.deltaOutput", { n: o }],
+      reads: [o], writes: [o], reveals: [`delta-${o}`],
+      lines: ({ sent, trace }, g) => softmax
+        ? [line(name(`δ_${o}`), EQ, d("E_total", `net_${o}`), EQ, name(`out_${o}`), MINUS,
+          `<msub><mi mathvariant="normal">target</mi><mi mathvariant="normal">${o}</mi></msub>`),
+        line(EQ, g(trace.forward[`out_${o}`]), MINUS, g(sent.targets[o]), EQ, g(trace.deltas[o], `delta_${o}`, false))]
+        : [line(name(`δ_${o}`), EQ, d("E_total", `net_${o}`), EQ, d("E_total", `out_${o}`), DOT, d(`out_${o}`, `net_${o}`)),
+          line(EQ, g(trace.factors[`dE_dout_${o}`]), TIMES, g(trace.factors[`dout_${o}_dnet_${o}`]), EQ,
+            g(trace.deltas[o], `delta_${o}`, false))],
+    });
+  }
+  for (const w of ["w5", "w6", "w7", "w8"]) steps.push(gradientStep(w, softmax));
+  if (options.train_biases) steps.push(biasStep("b2", ["o1", "o2"]));
+  for (const h of ["h1", "h2"]) {
+    const via = definition().weights.filter((w) => w.from === h).map((w) => w.name);
+    steps.push({
+      id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
+      reads: ["o1", "o2", ...via], writes: [h], reveals: [],
+      lines: ({ trace }, g) => {
+        const f = trace.factors;
+        return [
+          line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`)),
+          line(d("E_o1", `out_${h}`), EQ, name("δ_o1"), DOT, name(via[0]), EQ, g(trace.deltas.o1), TIMES,
+            g(f[`dnet_o1_dout_${h}`]), EQ, g(f[`dE_o1_dout_${h}`], `dE_o1_dout_${h}`, false)),
+          line(d("E_o2", `out_${h}`), EQ, name("δ_o2"), DOT, name(via[1]), EQ, g(trace.deltas.o2), TIMES,
+            g(f[`dnet_o2_dout_${h}`]), EQ, g(f[`dE_o2_dout_${h}`], `dE_o2_dout_${h}`, false)),
+          line(d("E_total", `out_${h}`), EQ, g(f[`dE_o1_dout_${h}`]), PLUS, g(f[`dE_o2_dout_${h}`]), EQ,
+            g(f[`dE_dout_${h}`], `dE_dout_${h}`, false)),
+        ];
+      },
+    });
+  }
+  for (const h of ["h1", "h2"]) {
+    steps.push({
+      id: `delta-${h}`, stage: "backward", title: ["substep.deltaHidden", { n: h }],
+      reads: [h], writes: [h], reveals: [`delta-${h}`],
+      lines: ({ trace }, g) => [
+        line(name(`δ_${h}`), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`)),
+        line(EQ, g(trace.factors[`dE_dout_${h}`]), TIMES, g(trace.factors[`dout_${h}_dnet_${h}`]), EQ,
+          g(trace.deltas[h], `delta_${h}`, false)),
+      ],
+    });
+  }
+  for (const w of ["w1", "w2", "w3", "w4"]) steps.push(gradientStep(w, softmax));
+  if (options.train_biases) steps.push(biasStep("b1", ["h1", "h2"]));
+  const weights = weightNames();
+  const trained = options.train_biases ? definition().parameters : weights;
+  steps.push({
+    id: "updates", stage: "update", title: ["substep.updates", {}],
+    reads: weights, writes: weights,
+    reveals: [...trained.map((p) => `change-${p}`), ...(options.train_biases ? [] : ["grad-b1", "grad-b2", "change-b1", "change-b2"])],
+    showsAfter: true,
+    lines: ({ sent, trace, after }, g) => [
+      line(updated("w"), EQ, mi_w(), MINUS, name("η"), DOT, d("E_total", "w")),
+      `<div class="substep-updates">${trained.map((p) => {
+        const group = p in sent.weights ? "weights" : "biases";
+        return line(updated(p), EQ, g(sent[group][p]), MINUS, g(sent.learning_rate), TIMES, g(trace.gradients[p]),
+          EQ, g(after[group][p], `new_${p}`, false));
+      }).join("")}</div>`,
+    ],
+  });
+  return steps;
+}
+
+const mi_w = () => "<mi>w</mi>";
+
+function gradientStep(w, softmax) {
+  const { from, to } = weight(w);
+  const output = to.startsWith("o");
+  const source = from.startsWith("i") ? from : `out_${from}`;
+  return {
+    id: `gradient-${w}`, stage: "backward", title: ["substep.gradient", { w }],
+    reads: [from, to], writes: [w], reveals: [`grad-${w}`],
+    lines: ({ trace }, g) => {
+      const f = trace.factors;
+      const dnet = f[`dnet_${to}_d${w}`];
+      if (output && softmax) {
+        return [
+          line(d("E_total", w), EQ, d("E_total", `net_${to}`), DOT, d(`net_${to}`, w), EQ, name(`δ_${to}`), DOT, name(source)),
+          line(EQ, g(trace.deltas[to]), TIMES, g(dnet), EQ, g(trace.gradients[w], `gradient_${w}`, false)),
+        ];
+      }
+      return [
+        line(d("E_total", w), EQ, d("E_total", `out_${to}`), DOT, d(`out_${to}`, `net_${to}`), DOT, d(`net_${to}`, w),
+          mo("="), name(`δ_${to}`), DOT, name(source)),
+        line(EQ, g(f[`dE_dout_${to}`]), TIMES, g(f[`dout_${to}_dnet_${to}`]), TIMES, g(dnet), EQ, g(trace.gradients[w], `gradient_${w}`, false)),
+      ];
+    },
+  };
+}
+
+function biasStep(b, [n1, n2]) {
+  return {
+    id: `gradient-${b}`, stage: "backward", title: ["substep.gradient", { w: b }],
+    reads: [n1, n2], writes: [b], reveals: [`grad-${b}`],
+    lines: ({ trace }, g) => [
+      line(d("E_total", b), EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, g(trace.deltas[n1]), PLUS,
+        g(trace.deltas[n2]), EQ, g(trace.gradients[b], `gradient_${b}`, false)),
+    ],
+  };
+}
+
+// --- The panel and the diagram's highlights ---------------------------------------------------
+
+/** Every diagram value a walk may hide, in the order the sub-steps reveal them. */
+function allReveals(steps) {
+  return steps.flatMap((step) => step.reveals);
+}
+
+export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
+  const predict = createPredict({ onAnswer });
+
+  function clearDiagram() {
+    for (const element of diagramRoot.querySelectorAll(".unreached")) element.classList.remove("unreached");
+    for (const element of diagramRoot.querySelectorAll(".reads, .writes")) element.classList.remove("reads", "writes");
+    diagramRoot.classList.remove("walking");
+  }
+
+  function mark(names, kind) {
+    for (const item of names) {
+      const selector = item.startsWith("w") ? `.edge[data-param="${item}"], .edge-label[data-param="${item}"]`
+        : `[data-node="${item}"]`;
+      for (const element of diagramRoot.querySelectorAll(selector)) element.classList.add(kind);
+    }
+  }
+
+  /** Show sub-step `walk.index` of `walk` ({steps, index, sent, trace, after, answers, asking}). */
+  function show(walk, { digits }) {
+    clearDiagram();
+    const step = walk.steps[walk.index];
+    const question = walk.asking ? askedAt(step.id) : null;
+    const pending = question && !(question in walk.answers);
+    // before the class answers, this sub-step's values stay hidden too
+    const reached = walk.steps.slice(0, pending ? walk.index : walk.index + 1);
+    const shown = new Set(allReveals(reached));
+    for (const cell of allReveals(walk.steps)) {
+      if (shown.has(cell)) continue;
+      diagramRoot.querySelector(`[data-cell="${cell}"]`)?.classList.add("unreached");
+    }
+    diagramRoot.classList.add("walking");
+    mark(step.reads.filter((r) => !step.writes.includes(r)), "reads");
+    mark(step.writes, "writes");
+
+    const ctx = { sent: walk.sent, trace: walk.trace, after: walk.after, loss: walk.loss };
+    const g = (value, key = null, bracket = true) => num(value, digits, { key, bracket });
+    const [titleKey, params] = step.title;
+    panel.hidden = false;
+    panel.dataset.substep = step.id;
+    panel.dataset.index = String(walk.index);
+    panel.innerHTML = `
+      <div class="substep-head">
+        <span class="substep-count" data-testid="substep-count">${t("substep.count", { k: walk.index + 1, n: walk.steps.length, iteration: walk.sent.iteration + 1 })}</span>
+        <h3 class="substep-title" data-testid="substep-title">${t(titleKey, params)}</h3>
+        <span class="substep-key"><span class="key-reads">${t("substep.reads")}</span> <span class="key-writes">${t("substep.writes")}</span></span>
+      </div>
+      <div class="substep-body"${pending ? " hidden" : ""} data-testid="substep-formula">${step.lines(ctx, g).join("")}</div>
+      <div class="substep-predict"></div>`;
+    const predictBox = panel.querySelector(".substep-predict");
+    if (question) predict.render(predictBox, question, ctx, walk.answers[question], digits);
+  }
+
+  function hide() {
+    clearDiagram();
+    panel.hidden = true;
+    panel.innerHTML = "";
+    delete panel.dataset.substep;
+  }
+
+  return { show, hide };
+}

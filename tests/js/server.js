@@ -1,0 +1,33 @@
+// What the tests need from the server, asked of the real app (FastAPI's TestClient, no port):
+// the network's definition and real answers of /api/reset, /api/step and /api/epoch.
+// Every test module imports this first, so the page's modules see the server's definition.
+
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { useDefinition } from "../../static/js/state/definition.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
+const PYTHON = existsSync(VENV_PYTHON) ? VENV_PYTHON : "python3";
+
+const SCRIPT = `
+import json
+from fastapi.testclient import TestClient
+from app.main import app
+from app.network import definition
+client = TestClient(app)
+reset = client.post("/api/reset").json()
+step = client.post("/api/step", json={"state": reset["state"]}).json()
+epoch = client.post("/api/epoch", json={"state": reset["state"], "epochs": 5, "path": 3}).json()
+print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch}))
+`;
+
+/** {definition, reset, step, epoch}: the server's own answers. */
+export const server = JSON.parse(execFileSync(PYTHON, ["-c", SCRIPT], { cwd: ROOT, encoding: "utf8" }));
+useDefinition(server.definition);
+
+/** A deep copy, so that a test may change it freely. */
+export const copy = (value) => structuredClone(value);
