@@ -17,7 +17,24 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   const network = () => state().network;
 
   const presentation = createPresentation($("presentation-toggle"), { onChange: () => redraw() });
-  bindKeys({ ...actions, presentation: () => presentation.toggle() }, help);
+  const body = document.body;
+  /** B: a black screen, as presentation tools do; any key or click brings the page back. */
+  function blank(on) {
+    body.classList.toggle("blanked", on);
+  }
+  document.addEventListener("pointerdown", () => blank(false), true);
+  bindKeys({
+    ...actions,
+    presentation: () => presentation.toggle(),
+    blank,
+    blanked: () => body.classList.contains("blanked"),
+    // L: the loss curve in place of the explanation, where the projector has no room for both
+    curve: () => body.classList.toggle("showing-curve"),
+    escape: () => {
+      if (worksheet.isOpen()) worksheet.close();
+      else body.classList.remove("showing-curve");
+    },
+  }, help);
   $("keys-button").addEventListener("click", () => help.showModal());
 
   // --- language ----------------------------------------------------------------------------
@@ -45,7 +62,9 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
 
   // --- the worksheet -------------------------------------------------------------------------
   const printButton = $("print-view");
-  const worksheet = createWorksheet($("worksheet"), { onClose: () => printButton.focus() });
+  const worksheet = createWorksheet($("worksheet"), {
+    onClose: (returnTo) => (returnTo?.isConnected && returnTo !== document.body ? returnTo : printButton).focus(),
+  });
   printButton.addEventListener("click", () => enqueue(async () => {
     let { update, digits } = snapshot(state(), "worksheet");
     if (!update) {

@@ -40,6 +40,8 @@ const controls = createControls(document, {
   },
   onPlay: () => (playing ? stopPlaying() : startPlaying()),
   onReset: () => reset(),
+  onUndo: () => undo(),
+  onUndoDismissed: () => change({ type: "undoDismissed" }),
   onDigits: (digits) => change({ type: "settingsChanged", settings: { digits } }),
   onSpeed: (speed) => change({ type: "settingsChanged", settings: { speed } }),
 });
@@ -92,12 +94,24 @@ function enqueue(action) {
 
 // --- Actions ---------------------------------------------------------------------------------
 
+/** Back to iteration 0; what is discarded stays one Undo away. */
 function reset() {
   stopPlaying();
   enqueue(async () => {
-    change({ type: "started", answer: await api.reset(network().initial) });
+    change({ type: "started", answer: await api.reset(network().initial), undoable: true });
     teaching.cancel();
     controls.say(null);
+  });
+}
+
+/** Bring back what the last Reset or step from an earlier iteration put aside. */
+function undo() {
+  stopPlaying();
+  enqueue(async () => {
+    if (!state().undo) return;
+    teaching.cancel();
+    change({ type: "undone" });
+    await drawn();
   });
 }
 
@@ -271,6 +285,7 @@ async function draw({ flash }) {
   diagram.setSelected(settings.open);
   if (!page.walk) cards.render(settings.open, view, options);
   controls.show(now.state, now.loss, options);
+  controls.showUndo(page.undo);
   controls.setDigits(settings.digits);
   if (settings.epochs !== epochsShown) controls.setEpochs(settings.epochs); // never over what is being typed
   epochsShown = settings.epochs;
@@ -334,6 +349,7 @@ const lesson = createLesson({
     fullStep: () => teaching.fullStep(() => advance(1)),
     back: () => teaching.goBack(),
     reset,
+    undo,
     play: () => (playing ? stopPlaying() : startPlaying()),
   },
 });

@@ -1,0 +1,172 @@
+"""What a presenter relies on: Undo after Reset or a step from an earlier iteration, the keys of
+a clicker and of presentation tools (→ ← Space PageDown PageUp, B, L, Esc), focus that stays in
+an open overlay and comes back, and arrows that never change a list after choosing from it."""
+
+from typing import Any
+
+from tests.browser.conftest import Page
+
+
+def wait_points(app: Page, n: int) -> None:
+    app.page.wait_for_function(
+        "n => { const c = document.querySelector('[data-testid=loss-chart]');"
+        " return c.data && c.data[0].x.length === n; }", arg=n)
+
+
+def substep_index(app: Page) -> int | None:
+    return app.page.evaluate(
+        "() => { const p = document.querySelector('[data-testid=substep-panel]');"
+        " return p.hidden ? null : Number(p.dataset.index); }")
+
+
+def wait_substep(app: Page, index: int | None) -> None:
+    app.page.wait_for_function(
+        "i => { const p = document.querySelector('[data-testid=substep-panel]');"
+        " return i === null ? p.hidden : !p.hidden && p.dataset.index === String(i); }", arg=index)
+
+
+def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
+    app, page = app_page, app_page.page
+    for k in range(1, 4):
+        app.click("step")
+        app.wait_iteration(str(k))
+    before = {name: app.value(f"weight-{name}") for name in ("w1", "w5")}
+    loss = app.value("loss")
+    assert page.get_by_test_id("undo-notice").is_hidden()
+    app.click("reset")
+    app.wait_iteration("0")
+    wait_points(app, 1)
+    notice = page.get_by_test_id("undo-notice")
+    notice.wait_for()
+    assert "Reset" in (notice.text_content() or "")
+    app.click("undo")
+    app.wait_iteration("3")
+    wait_points(app, 4)
+    assert {name: app.value(f"weight-{name}") for name in ("w1", "w5")} == before
+    assert app.value("loss") == loss
+    notice.wait_for(state="hidden")
+    # Ctrl+Z does the same
+    page.locator("body").press("r")
+    app.wait_iteration("0")
+    page.locator("body").press("Control+z")
+    app.wait_iteration("3")
+    wait_points(app, 4)
+
+
+def test_undo_brings_back_the_iterations_a_step_from_the_past_discarded(app_page: Page) -> None:
+    app, page = app_page, app_page.page
+    page.get_by_test_id("input-epochs").fill("200")
+    app.click("run")
+    app.wait_iteration("200")
+    wait_points(app, 201)
+    latest = app.value("loss")
+    page.get_by_test_id("history-slider").fill("50")
+    app.wait_iteration("50")
+    app.click("step")
+    app.wait_iteration("51")
+    wait_points(app, 52)
+    notice = page.get_by_test_id("undo-notice")
+    notice.wait_for()
+    assert "51–200" in (notice.text_content() or "")
+    app.click("undo")
+    app.wait_iteration("50")
+    wait_points(app, 201)
+    page.get_by_test_id("history-slider").fill("200")
+    app.wait_iteration("200")
+    assert app.value("loss") == latest
+
+
+def test_clicker_keys_walk_the_substeps_wherever_focus_is(app_page: Page) -> None:
+    app, page = app_page, app_page.page
+    body = page.locator("body")
+    body.press("PageDown")
+    wait_substep(app, 0)
+    body.press("Space")
+    wait_substep(app, 1)
+    body.press("ArrowRight")
+    wait_substep(app, 2)
+    body.press("PageUp")
+    wait_substep(app, 1)
+    body.press("ArrowLeft")
+    wait_substep(app, 0)
+    # after choosing a language, → moves the lesson on, not the language
+    language = page.get_by_test_id("language-select")
+    language.select_option("en")
+    language.focus()
+    language.press("ArrowRight")
+    wait_substep(app, 1)
+    assert language.input_value() == "en"
+    # the digits list too, and the timeline
+    digits = page.get_by_test_id("precision")
+    digits.focus()
+    digits.press("PageDown")
+    wait_substep(app, 2)
+    assert digits.input_value() == "0"
+    # a text field keeps its own keys
+    epochs = page.get_by_test_id("input-epochs")
+    epochs.focus()
+    epochs.press("ArrowLeft")
+    epochs.press("Space")
+    assert substep_index(app) == 2
+    app.watch.assert_clean()
+
+
+def test_escape_closes_the_worksheet_and_focus_returns(app_page: Page) -> None:
+    app, page = app_page, app_page.page
+    button = page.get_by_test_id("print-view")
+    button.focus()
+    button.press("Enter")
+    page.get_by_test_id("worksheet").wait_for()
+    # Tab never leaves the open worksheet
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => Boolean(document.activeElement.closest('#worksheet'))"
+                             " || document.activeElement === document.body")
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("Escape")
+    page.get_by_test_id("worksheet").wait_for(state="hidden")
+    assert page.evaluate("() => document.activeElement.id") == "print-view"
+    assert page.evaluate("() => [...document.body.children].every(e => !e.inert)")
+    # the keys' list: Esc closes it and focus comes back to its button
+    keys = page.get_by_test_id("keys-button")
+    keys.focus()
+    keys.press("Enter")
+    page.get_by_test_id("keys-help").wait_for()
+    page.keyboard.press("Escape")
+    page.get_by_test_id("keys-help").wait_for(state="hidden")
+    assert page.evaluate("() => document.activeElement.id") == "keys-button"
+
+
+def test_b_blanks_the_screen_and_any_key_brings_it_back(app_page: Page) -> None:
+    app, page = app_page, app_page.page
+    body = page.locator("body")
+    body.press("b")
+    page.wait_for_function("() => document.body.classList.contains('blanked')")
+    assert page.evaluate("() => getComputedStyle(document.body, '::after').backgroundColor") \
+        == "rgb(0, 0, 0)"
+    body.press("ArrowRight")  # brings the page back and does nothing else
+    page.wait_for_function("() => !document.body.classList.contains('blanked')")
+    assert substep_index(app) is None
+    body.press("ArrowRight")
+    wait_substep(app, 0)
+
+
+def test_l_shows_the_curve_in_place_of_the_explanation_at_1024(browser: Any, server: Any) -> None:
+    from tests.browser.conftest import browsing
+    from tests.browser.test_stage import on_screen, present
+
+    with browsing(browser, server, 1024, 768) as app:
+        app.open()
+        present(app)
+        assert not on_screen(app.page, "[data-testid=loss-chart]")
+        app.page.locator("body").press("l")
+        app.page.wait_for_function(
+            "() => { const box = document.querySelector('[data-testid=loss-chart]');"
+            " const svg = box.querySelector('.main-svg'); const r = box.getBoundingClientRect();"
+            " return r.bottom <= innerHeight && r.height > 150 && svg"
+            " && Math.abs(svg.getBoundingClientRect().height - box.clientHeight) < 1.5; }")
+        assert on_screen(app.page, "[data-testid=loss-chart]")
+        assert on_screen(app.page, "#diagram")
+        app.page.keyboard.press("Escape")
+        app.page.wait_for_function("() => !document.body.classList.contains('showing-curve')")
+        app.watch.assert_clean()
