@@ -170,3 +170,37 @@ def test_l_shows_the_curve_in_place_of_the_explanation_at_1024(browser: Any, ser
         app.page.keyboard.press("Escape")
         app.page.wait_for_function("() => !document.body.classList.contains('showing-curve')")
         app.watch.assert_clean()
+
+
+def test_a_copied_link_reproduces_the_screen_in_a_fresh_browser(browser: Any, server: Any) -> None:
+    from tests.browser.conftest import browsing
+
+    with browsing(browser, server) as app:
+        page = app.page
+        app.open()
+        page.get_by_test_id("input-epochs").fill("300")
+        app.click("run")
+        app.wait_iteration("300")
+        for k in (301, 302):
+            app.click("step")
+            app.wait_iteration(f"{k:,}")
+        wait_points(app, 303)
+        url = app.attr("copy-link", "data-url")
+        shown = {
+            "weights": {f"w{i}": app.value(f"weight-w{i}") for i in range(1, 9)},
+            "before": {f"w{i}": app.attr(f"weight-w{i}", "data-before") for i in range(1, 9)},
+            "loss": app.value("loss"),
+            "curve": app.chart_points(),
+        }
+        app.watch.assert_clean()
+    assert "#" in url
+    with browsing(browser, server) as fresh:
+        fresh.page.goto(url)
+        fresh.wait_iteration("302")
+        wait_points(fresh, 303)
+        assert {f"w{i}": fresh.value(f"weight-w{i}") for i in range(1, 9)} == shown["weights"]
+        assert {f"w{i}": fresh.attr(f"weight-w{i}", "data-before")
+                for i in range(1, 9)} == shown["before"]
+        assert fresh.value("loss") == shown["loss"]
+        assert fresh.chart_points() == shown["curve"]
+        fresh.watch.assert_clean()

@@ -16,6 +16,7 @@ export function createControls(root, handlers) {
   const precision = $("precision");
   const iteration = $("iteration");
   const loss = $("loss");
+  const lossNote = $("loss-note");
   const message = $("message");
   const notice = $("undo-notice");
   const noticeText = $("undo-text");
@@ -66,6 +67,7 @@ export function createControls(root, handlers) {
     show(state, lossValue, { digits, flash }) {
       setValue(iteration, formatCount(state.iteration), state.iteration, flash);
       setValue(loss, formatNumber(lossValue, digits), exact(lossValue), flash);
+      lossNote.textContent = t("readout.lossOf", { k: formatCount(state.iteration) });
     },
     /** Offer to bring back what `undo` ({reason, from, to}) put aside; null hides the offer. */
     showUndo(undo) {

@@ -194,6 +194,22 @@ async function applyStep(sent, result, { flash = true } = {}) {
   return true;
 }
 
+/** Train `n` iterations from the network now, in requests the server's bounds allow, the last
+ * one a step: training is deterministic, so a link's initial values and iteration count bring
+ * back the same weights, error and curve. Return false if training diverged. */
+async function replay(n) {
+  const most = definition().bounds.epochs_max;
+  for (let left = n; left > 1;) {
+    const k = Math.min(left - 1, most);
+    const run = await api.epoch(network().state, k, Math.min(k, PATH_POINTS));
+    change({ type: "trained", run });
+    if (run.diverged) return diverged(run.diverged);
+    left -= k;
+  }
+  const sent = network().state;
+  return applyStep(sent, await api.step(sent), { flash: false });
+}
+
 async function diverged(divergence) {
   stopPlaying();
   controls.say(t("message.diverged", { message: divergence.message }), "error");
@@ -350,6 +366,7 @@ const lesson = createLesson({
     back: () => teaching.goBack(),
     reset,
     undo,
+    replay,
     play: () => (playing ? stopPlaying() : startPlaying()),
   },
 });

@@ -79,6 +79,8 @@ export function createDiagram(root, { onSelect }) {
   const edgeLayer = svg("g", { class: "edges" }, root);
   const nodeLayer = svg("g", { class: "nodes" }, root);
   const labelLayer = svg("g", { class: "edge-labels" }, root);
+  // which forward pass and which update the diagram shows, above h1
+  const caption = svg("text", { class: "caption", x: BOXES.h1.x, y: 92, "text-anchor": "middle", "data-testid": "diagram-caption" }, root);
   const values = new Map(); // key -> {element, source, name}
   const edges = new Map(); // parameter -> {lines, label, background, backwardRows}
   const backwardOnly = []; // elements shown only once an update has been computed
@@ -150,15 +152,22 @@ export function createDiagram(root, { onSelect }) {
     const rows = svg("g", {}, label);
     const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
     head.textContent = edge.name;
-    valueText(rows, edge.name, { x: 44, y: 0 }, `weight-${edge.name}`);
+    const weight = valueText(rows, edge.name, { x: 44, y: 0 }, `weight-${edge.name}`);
+    // once updated, the label tells the update as one story, top to bottom: the weight the
+    // forward pass used, its gradient, the new weight (Δw is the difference of the two)
+    const before = svg("text", { class: "value before", x: 44, y: 0 }, rows);
     const gradRow = svg("g", { class: "backward" }, rows);
     svg("text", { class: "row-label", x: 0, y: LINE }, gradRow).textContent = "∂E/∂w";
     valueText(gradRow, `grad-${edge.name}`, { x: 70, y: LINE }, `grad-${edge.name}`);
     const changeRow = svg("g", { class: "backward" }, rows);
-    svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow).textContent = "Δw";
-    valueText(changeRow, `change-${edge.name}`, { x: 70, y: 2 * LINE }, `change-${edge.name}`);
+    const changeLabel = svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow);
+    changeLabel.textContent = "Δw";
+    const change = valueText(changeRow, `change-${edge.name}`, { x: 70, y: 2 * LINE }, `change-${edge.name}`);
     backwardOnly.push(gradRow, changeRow);
-    edges.set(edge.name, { lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side });
+    edges.set(edge.name, {
+      lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side,
+      story: { weight, before, changeLabel, change },
+    });
   }
 
   // --- nodes -----------------------------------------------------------------------------
@@ -249,6 +258,12 @@ export function createDiagram(root, { onSelect }) {
     root.classList.toggle("has-backward", Boolean(trace));
     for (const element of backwardOnly) element.style.display = trace ? "" : "none";
 
+    // After an update (not while a walk has yet to reach it), each weight reads old → new.
+    const updated = Boolean(trace) && state !== last.sent && !last.diverged;
+    root.classList.toggle("updated", updated);
+    caption.textContent = trace
+      ? t("diagram.update", { k: last.sent.iteration + 1, from: last.sent.iteration })
+      : t("diagram.forward", { k: state.iteration });
     const all = [...Object.values(state.weights)];
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
     for (const edge of weightEdges) {
@@ -258,6 +273,7 @@ export function createDiagram(root, { onSelect }) {
       show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null);
       const { width, sign } = edgeStyle(value, scale);
       const item = edges.get(edge.name);
+      tellStory(item.story, edge.name, updated ? last.sent.weights[edge.name] : null, digits);
       for (const line of item.lines) {
         line.style.strokeWidth = `${width}px`;
         line.setAttribute("data-sign", sign);
@@ -286,6 +302,23 @@ export function createDiagram(root, { onSelect }) {
       show(`${o}-E_${o}`, forward[`E_${o}`]);
     }
     for (const edge of weightEdges) placeLabel(edges.get(edge.name));
+  }
+
+  /** The weight label as old → new when `old` is given, else as the weight alone. */
+  function tellStory({ weight, before, changeLabel, change }, name, old, digits) {
+    const story = old !== null;
+    before.style.display = story ? "" : "none";
+    change.style.display = story ? "none" : "";
+    changeLabel.textContent = story ? `${name}⁺` : "Δw";
+    weight.setAttribute("x", story ? 70 : 44);
+    weight.setAttribute("y", story ? 2 * LINE : 0);
+    weight.classList.toggle("after", story);
+    if (story) {
+      setValue(before, formatNumber(old, digits), exact(old), false);
+      weight.setAttribute("data-before", exact(old));
+    } else {
+      weight.removeAttribute("data-before");
+    }
   }
 
   function setSelected(names) {
