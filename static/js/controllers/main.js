@@ -49,6 +49,7 @@ const controls = createControls(document, {
 const diagram = createDiagram(document.getElementById("diagram"), { onSelect: openCard });
 const cards = createCards(document.getElementById("cards"), {
   onClose: (name) => change({ type: "cardClosed", name }),
+  onLink: (testids) => diagram.link(testids),
 });
 const chart = createChart(document.getElementById("loss-chart"), {
   script: document.getElementById("plotly-script"),

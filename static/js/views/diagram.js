@@ -327,5 +327,16 @@ export function createDiagram(root, { onSelect }) {
     }
   }
 
-  return { render, setSelected };
+  /** Mark the cells `testids` (a number of a card comes from them); [] clears the marks. */
+  function link(testids) {
+    for (const element of root.querySelectorAll("[data-linked]")) element.removeAttribute("data-linked");
+    for (const testid of testids) {
+      const cell = root.querySelector(`[data-testid="${testid}"]`);
+      if (!cell) continue;
+      cell.setAttribute("data-linked", "true");
+      cell.closest(".edge-label, .node")?.setAttribute("data-linked", "true");
+    }
+  }
+
+  return { render, setSelected, link };
 }
