@@ -204,3 +204,54 @@ def test_a_copied_link_reproduces_the_screen_in_a_fresh_browser(browser: Any, se
         assert fresh.value("loss") == shown["loss"]
         assert fresh.chart_points() == shown["curve"]
         fresh.watch.assert_clean()
+
+
+def test_the_first_minute_one_cue_one_primary_button_and_names_that_say_what(
+        app_page: Page) -> None:
+    app, page = app_page, app_page.page
+    cue = page.get_by_test_id("first-cue")
+    assert cue.is_visible()
+    assert "Step" in (cue.text_content() or "")
+    primary = page.evaluate("() => [...document.querySelectorAll('.bar .primary, .teachbar .primary,"
+                            " .stage .primary')].filter(b => b.getClientRects().length)"
+                            ".map(b => b.dataset.testid)")
+    assert primary == ["step"]
+    assert page.get_by_role("textbox", name="w5 = 0.4, edit").count() == 1
+    assert page.get_by_role("button", name="w5 = 0.4, show its chain rule").count() == 1
+    app.click("step")
+    app.wait_iteration("1")
+    cue.wait_for(state="hidden")
+    assert page.get_by_role(
+        "button", name="w5 = 0.4 → 0.35891648, show its chain rule").count() == 1
+    assert app.attr("weight-w5", "data-before") == "0.4"
+    assert app.text("diagram-caption") == "update 1: iteration 0 → 1"
+    assert app.text("loss-note") == "forward pass of iteration 1"
+    app.watch.assert_clean()
+
+
+def test_presentation_mode_has_no_serious_accessibility_violation(
+        browser: Any, server: Any) -> None:
+    from tests.browser.conftest import browsing
+    from tests.browser.test_a11y import violations
+    from tests.browser.test_stage import present
+
+    for width, height in ((1024, 768), (1920, 1080)):
+        with browsing(browser, server, width, height, bypass_csp=True) as app:
+            page = app.page
+            app.open()
+            present(app)
+            assert violations(page) == []
+            app.click("step")
+            app.wait_iteration("1")
+            page.locator("body").press("r")
+            app.wait_iteration("0")
+            page.get_by_test_id("undo-notice").wait_for()
+            assert violations(page) == []
+            page.locator("body").press("Control+z")
+            app.wait_iteration("1")
+            page.get_by_test_id("card-w1").get_by_test_id("factor-dnet_h1_dw1").focus()
+            assert violations(page) == []
+            page.locator("body").press("ArrowRight")
+            wait_substep(app, 0)
+            assert violations(page) == []
+            app.watch.assert_clean()

@@ -25,6 +25,7 @@ let playing = false;
 let chain = Promise.resolve();
 let firstDrawn = false;
 let lastSave = 0;
+let networkPainted; // resolves once the first network is on screen
 
 const network = () => state().network;
 
@@ -53,6 +54,7 @@ const cards = createCards(document.getElementById("cards"), {
 });
 const chart = createChart(document.getElementById("loss-chart"), {
   script: document.getElementById("plotly-script"),
+  painted: new Promise((resolve) => { networkPainted = resolve; }),
 });
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { stopPlaying(); enqueue(applyEdits); },
@@ -303,19 +305,26 @@ async function draw({ flash }) {
   if (!page.walk) cards.render(settings.open, view, options);
   controls.show(now.state, now.loss, options);
   controls.showUndo(page.undo);
+  // the first minute: one cue, until the first update is on screen
+  document.body.classList.toggle("fresh", !now.last && now.state.iteration === 0 && !page.walk);
   controls.setDigits(settings.digits);
   if (settings.epochs !== epochsShown) controls.setEpochs(settings.epochs); // never over what is being typed
   epochsShown = settings.epochs;
   controls.setSpeed(settings.speed);
   logToggle.checked = settings.log;
-  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   teaching.show(page, options);
   lesson.show(page, options);
+  // the stage's numbers are drawn: let the frame that shows them be painted before the
+  // lessons below and the curve, so that a Step reaches the screen within a frame or two
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
+  await afterPaint();
   if (!firstDrawn) {
     firstDrawn = true;
     performance.mark("network-drawn");
+    performance.mark("network-painted");
+    networkPainted();
   }
+  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   chart.setLog(settings.log);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
@@ -325,6 +334,17 @@ async function draw({ flash }) {
     document.getElementById("loss-chart").textContent = `The loss curve cannot be drawn: ${error.message}`;
   }
   document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
+}
+
+/** Resolve once the frame now being prepared is painted: a requestAnimationFrame callback runs
+ * just before that paint, a task it queues runs after it. */
+function afterPaint() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    requestAnimationFrame(() => channel.port2.postMessage(null));
+    setTimeout(resolve, 100); // a hidden page paints no frame: carry on all the same
+  });
 }
 
 // --- Keeping: the serializer's text in localStorage ---------------------------------------------

@@ -8,21 +8,26 @@ import { AS_PRINTED } from "./format.js";
 const COLOR = "#0a5fa8";
 const MARKER = "#d55e00";
 
-function plotlyReady(script) {
+/** Run plotly.js (fetched ahead by the <link rel=preload> `preload`), once `painted` resolves:
+ * its 3 MB take a slow laptop seconds to evaluate, and the network must be on screen first. */
+function plotlyReady(preload, painted) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  return new Promise((resolve, reject) => {
+  return painted.then(() => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = preload.href;
     script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load"))));
     script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
-  });
+    document.head.appendChild(script);
+  }));
 }
 
-export function createChart(element, { script }) {
+export function createChart(element, { script, painted }) {
   let log = false;
   let digits = 9;
   let drawn = null; // {curve, log, digits, marker, language}
   let marker = null; // {x, y}: the iteration shown, when the timeline is not at the end
   let plotly = null;
-  const ready = plotlyReady(script).then((library) => {
+  const ready = plotlyReady(script, painted).then((library) => {
     plotly = library;
     return library;
   });

@@ -273,7 +273,9 @@ export function createDiagram(root, { onSelect }) {
       show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null);
       const { width, sign } = edgeStyle(value, scale);
       const item = edges.get(edge.name);
-      tellStory(item.story, edge.name, updated ? last.sent.weights[edge.name] : null, digits);
+      const old = updated ? last.sent.weights[edge.name] : null;
+      tellStory(item.story, edge.name, old, digits);
+      nameParameter(item.label, edge.name, value, old, digits);
       for (const line of item.lines) {
         line.style.strokeWidth = `${width}px`;
         line.setAttribute("data-sign", sign);
@@ -283,6 +285,7 @@ export function createDiagram(root, { onSelect }) {
     for (const { name } of d.biases) {
       const value = state.biases[name];
       show(name, value);
+      nameParameter(values.get(name).closest(".node"), name, value, updated ? last.sent.biases[name] : null, digits);
       show(`grad-${name}`, trace ? trace.gradients[name] : null);
       show(`change-${name}`, trace ? trace.changes[name] : null);
       const { width, sign } = edgeStyle(value, scale);
@@ -302,6 +305,19 @@ export function createDiagram(root, { onSelect }) {
       show(`${o}-E_${o}`, forward[`E_${o}`]);
     }
     for (const edge of weightEdges) placeLabel(edges.get(edge.name));
+  }
+
+  /** A screen reader's name for the label of `p`: its value (old → new after an update) and
+   * what activating it does. */
+  function nameParameter(element, p, value, old, digits) {
+    const [v, before] = [formatNumber(value, digits), old === null ? null : formatNumber(old, digits)];
+    // an SVG <title>: the name, and the tooltip of a pointer resting on it
+    let title = element.querySelector(":scope > title");
+    if (!title) title = element.insertBefore(svg("title"), element.firstChild);
+    title.textContent = before === null || before === v
+      ? t("diagram.param", { p, value: v })
+      : t("diagram.paramUpdated", { p, value: v, before });
+    element.removeAttribute("aria-describedby");
   }
 
   /** The weight label as old → new when `old` is given, else as the weight alone. */
