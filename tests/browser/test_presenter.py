@@ -255,3 +255,31 @@ def test_presentation_mode_has_no_serious_accessibility_violation(
             wait_substep(app, 0)
             assert violations(page) == []
             app.watch.assert_clean()
+
+
+def test_the_landscape_shows_curvature_and_keeps_the_whole_path(app_page: Page) -> None:
+    from tests.browser.test_lessons import open_tab
+
+    app, page = app_page, app_page.page
+    open_tab(app, "landscape")
+    plot = "document.querySelector('[data-testid=landscape-plot]')"
+    page.wait_for_function(f"() => {plot}.data && {plot}.dataset.points === '1'")
+    z = page.evaluate(f"() => {plot}.data[0].z")
+    # the error bends along both default axes: through the middle, each way, the slope changes
+    # by more than a fifth of its largest size (a plane, or a direction with no effect, would not)
+    mid = len(z) // 2
+
+    def bends(values: list[float]) -> bool:
+        slopes = [b - a for a, b in zip(values, values[1:], strict=False)]
+        return max(slopes) - min(slopes) > 0.2 * max(map(abs, slopes))
+
+    assert bends(z[mid]) and bends([row[mid] for row in z])
+    page.get_by_test_id("input-epochs").fill("10000")
+    app.click("run")
+    app.wait_iteration("10,000")
+    page.wait_for_function(f"() => {plot}.dataset.points === '402'")
+    drawn = page.evaluate("() => { const d = document.querySelector('[data-testid=landscape-plot]')"
+                          ".data; return {sx: d[0].x, sy: d[0].y, px: d[1].x, py: d[1].y}; }")
+    assert min(drawn["sx"]) <= min(drawn["px"]) and max(drawn["px"]) <= max(drawn["sx"])
+    assert min(drawn["sy"]) <= min(drawn["py"]) and max(drawn["py"]) <= max(drawn["sy"])
+    app.watch.assert_clean()
