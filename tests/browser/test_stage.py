@@ -137,8 +137,10 @@ def test_projector_layout(browser: Any, server: Any, width: int, height: int,
             for testid in ("step", "run", "substep-back", "substep-next"):
                 assert on_screen(page, f"[data-testid={testid}]"), testid
             assert on_screen(page, "#diagram")
-            # the explanation at rest: the first chain-rule card, whole, no formula cut off
-            assert on_screen(page, "#cards .card")
+            # the explanation at rest: the first chain-rule card's head and formula, no formula
+            # cut off sideways (a long card pages down inside its panel)
+            assert on_screen(page, "#cards .card .card-head")
+            assert on_screen(page, "#cards .card math")
             assert page.evaluate("() => [...document.querySelectorAll('#cards .card math')]"
                                  ".every(m => m.scrollWidth <= m.clientWidth + 1)")
             if width >= 1280:

@@ -303,7 +303,14 @@ export function createCards(container, { onClose, onLink = () => {} }) {
   function highlight(p) {
     const card = cards.get(p);
     if (!card) return;
-    card.element.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    // inside a panel that scrolls (presentation), only that panel moves; else the page does
+    const panel = card.element.closest(".explain");
+    if (panel && panel.scrollHeight > panel.clientHeight && getComputedStyle(panel).overflowY !== "visible") {
+      const top = card.element.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
+      panel.scrollTo({ top: top - 4, behavior: "smooth" });
+    } else {
+      card.element.scrollIntoView({ block: "start", behavior: "smooth" });
+    }
     card.element.animate?.(
       [{ boxShadow: "0 0 0 6px rgba(255, 196, 0, 0.95)" }, { boxShadow: "0 0 0 6px rgba(255, 196, 0, 0)" }],
       { duration: 1400, easing: "ease-out" },
