@@ -15,7 +15,8 @@ def test_plotly_comes_from_the_installed_package(server: Server) -> None:
     status, headers, body = server.get("/")
     page = body.decode()
     # fetched at once, run once the network is on screen
-    match = re.search(r'<link rel="preload" href="(/vendor/plotly-[^"]+\.min\.js)" as="script"', page)
+    preload = r'<link rel="preload" href="(/vendor/plotly-[^"]+\.min\.js)" as="script"'
+    match = re.search(preload, page)
     assert match, "the page loads plotly.js from this server"
     url = match.group(1)
     assert plotly.__version__ in url

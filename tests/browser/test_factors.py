@@ -15,7 +15,9 @@ LINE_JS = """([card, key]) => {
   const slot = document.querySelector(`[data-testid=card-${card}] [data-testid=factor-${key}]`);
   const math = slot.closest('math');
   const values = {};
-  for (const mn of math.querySelectorAll('mn[data-key]')) values[mn.dataset.key] = Number(mn.dataset.value);
+  for (const mn of math.querySelectorAll('mn[data-key]')) {
+    values[mn.dataset.key] = Number(mn.dataset.value);
+  }
   return {values, text: math.textContent, result: Number(slot.dataset.value)};
 }"""
 

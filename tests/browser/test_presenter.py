@@ -25,6 +25,17 @@ def wait_substep(app: Page, index: int | None) -> None:
         " return i === null ? p.hidden : !p.hidden && p.dataset.index === String(i); }", arg=index)
 
 
+def undo(app: Page, says: str, back_to: str, points: int) -> None:
+    """Check the notice says `says`, click Undo, and wait for iteration `back_to` and its curve."""
+    notice = app.page.get_by_test_id("undo-notice")
+    notice.wait_for()
+    assert says in (notice.text_content() or "")
+    app.click("undo")
+    app.wait_iteration(back_to)
+    wait_points(app, points)
+    notice.wait_for(state="hidden")
+
+
 def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
     app, page = app_page, app_page.page
     for k in range(1, 4):
@@ -36,15 +47,9 @@ def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
     app.click("reset")
     app.wait_iteration("0")
     wait_points(app, 1)
-    notice = page.get_by_test_id("undo-notice")
-    notice.wait_for()
-    assert "Reset" in (notice.text_content() or "")
-    app.click("undo")
-    app.wait_iteration("3")
-    wait_points(app, 4)
+    undo(app, "Reset", "3", 4)
     assert {name: app.value(f"weight-{name}") for name in ("w1", "w5")} == before
     assert app.value("loss") == loss
-    notice.wait_for(state="hidden")
     # Ctrl+Z does the same
     page.locator("body").press("r")
     app.wait_iteration("0")
@@ -65,12 +70,7 @@ def test_undo_brings_back_the_iterations_a_step_from_the_past_discarded(app_page
     app.click("step")
     app.wait_iteration("51")
     wait_points(app, 52)
-    notice = page.get_by_test_id("undo-notice")
-    notice.wait_for()
-    assert "51–200" in (notice.text_content() or "")
-    app.click("undo")
-    app.wait_iteration("50")
-    wait_points(app, 201)
+    undo(app, "51–200", "50", 201)
     page.get_by_test_id("history-slider").fill("200")
     app.wait_iteration("200")
     assert app.value("loss") == latest
@@ -127,6 +127,7 @@ def test_escape_closes_the_worksheet_and_focus_returns(app_page: Page) -> None:
     page.get_by_test_id("worksheet").wait_for(state="hidden")
     assert page.evaluate("() => document.activeElement.id") == "print-view"
     assert page.evaluate("() => [...document.body.children].every(e => !e.inert)")
+    app.watch.assert_clean()
     # the keys' list: Esc closes it and focus comes back to its button
     keys = page.get_by_test_id("keys-button")
     keys.focus()
@@ -139,6 +140,7 @@ def test_escape_closes_the_worksheet_and_focus_returns(app_page: Page) -> None:
 
 def test_b_blanks_the_screen_and_any_key_brings_it_back(app_page: Page) -> None:
     app, page = app_page, app_page.page
+    assert substep_index(app) is None
     body = page.locator("body")
     body.press("b")
     page.wait_for_function("() => document.body.classList.contains('blanked')")
@@ -212,9 +214,9 @@ def test_the_first_minute_one_cue_one_primary_button_and_names_that_say_what(
     cue = page.get_by_test_id("first-cue")
     assert cue.is_visible()
     assert "Step" in (cue.text_content() or "")
-    primary = page.evaluate("() => [...document.querySelectorAll('.bar .primary, .teachbar .primary,"
-                            " .stage .primary')].filter(b => b.getClientRects().length)"
-                            ".map(b => b.dataset.testid)")
+    primary = page.evaluate("() => [...document.querySelectorAll('.bar .primary,"
+                            " .teachbar .primary, .stage .primary')]"
+                            ".filter(b => b.getClientRects().length).map(b => b.dataset.testid)")
     assert primary == ["step"]
     assert page.get_by_role("textbox", name="w5 = 0.4, edit").count() == 1
     assert page.get_by_role("button", name="w5 = 0.4, show its chain rule").count() == 1

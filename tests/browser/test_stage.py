@@ -54,11 +54,12 @@ RECT_JS = """(selector) => { const el = document.querySelector(selector);
 # Each formula line of the sub-step panel, top to bottom, with the panel's box.
 FORMULA_LINES_JS = """() => {
   const panel = document.querySelector('#substeps').getBoundingClientRect();
-  const lines = [...document.querySelectorAll('#substeps math')].filter(m => m.getClientRects().length)
-    .map(m => { const r = m.getBoundingClientRect();
+  const lines = [...document.querySelectorAll('#substeps math')]
+    .filter(m => m.getClientRects().length).map(m => { const r = m.getBoundingClientRect();
       return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
               scrolls: m.scrollWidth > m.clientWidth + 1}; });
-  return {panel: {left: panel.left, top: panel.top, right: panel.right, bottom: panel.bottom}, lines};
+  const box = {left: panel.left, top: panel.top, right: panel.right, bottom: panel.bottom};
+  return {panel: box, lines};
 }"""
 
 
