@@ -10,12 +10,25 @@ CHROMIUM := /usr/lib/chromium/chromium
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-$(VENV)/.installed: pyproject.toml
+# The app alone (what `make run` needs), then the test tools on top of it.
+.PHONY: install-app wheel
+
+$(VENV)/.app: pyproject.toml
 	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.app
 	$(PYTHON) -m pip install --quiet -e '.[test]'
 	touch $@
 
+install-app: $(VENV)/.app
+
 install: $(VENV)/.installed
+
+# A wheel in dist/ that serves everything (page, assets, plotly.js, /docs) once installed.
+wheel: install-app
+	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
 browser:
@@ -37,7 +50,7 @@ wrk:
 	@command -v wrk >/dev/null || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 
-run: install
+run: install-app
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PYTHON) -m app
 
 # Everything but the browser, in well under a minute: lint, the Python tests, the page's
@@ -55,9 +68,10 @@ test: install browser axe
 bench: install browser wrk
 	$(PYTHON) -m benchmarks
 
-# 100 classroom clients against one server on 127.0.0.1 for 20 s (WORKERS=4 for several).
+# A class stepping while long runs and slow sockets press on one server, on 127.0.0.1 for
+# about a minute (WORKERS=2 for several).
 loadtest: install
 	WORKERS=$(WORKERS) $(PYTHON) -m benchmarks.loadtest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts build dist *.egg-info

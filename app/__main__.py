@@ -1,8 +1,22 @@
 """Serve the app: ``python -m app`` or ``backprop-lab``, on $HOST:$PORT with $WORKERS workers."""
 
 import os
+from typing import Any
 
 import uvicorn
+
+from app import protocol
+
+
+def limits() -> dict[str, Any]:
+    """Return the uvicorn settings every launch gets: httptools with the server's limits (see
+    ``app.protocol``), the keep-alive timeout, and an access-log line per request only when
+    ACCESS_LOG=1 (warnings and errors are always logged)."""
+    return {
+        "http": "app.protocol:LimitedHttpToolsProtocol",
+        "timeout_keep_alive": protocol.KEEP_ALIVE_SECONDS,
+        "access_log": os.environ.get("ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
+    }
 
 
 def main() -> None:
@@ -10,7 +24,7 @@ def main() -> None:
     port = int(os.environ.get("PORT", "8000"))
     workers = int(os.environ.get("WORKERS", "1"))
     print(f"Backprop Lab: http://{host}:{port}/", flush=True)
-    uvicorn.run("app.main:app", host=host, port=port, workers=workers)
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, **limits())
 
 
 if __name__ == "__main__":

@@ -6,12 +6,12 @@ Stateless: each request carries its network, and each answer is computed from it
 import json
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.requests import Request
 
-from app import network, training
+from app import network, pool, training
 from app.schemas import (
     MAX_ITERATION,
     EpochRequest,
@@ -34,6 +34,7 @@ router = APIRouter(
         400: {"model": Refused, "description": "The body is not UTF-8 text"},
         409: {"model": Refused, "description": "The iteration count would pass its limit"},
         413: {"model": Refused, "description": "The body is larger than 64 KiB"},
+        415: {"model": Refused, "description": "The body is not declared as JSON"},
         422: {
             "model": InvalidRequest,
             "description": "The request is malformed; each problem names its field",
@@ -51,16 +52,6 @@ def _answer(model: type[BaseModel], payload: dict[str, Any]) -> Response:
     on a step that costs more than the arithmetic.
     """
     return Response(model.model_validate(payload).model_dump_json(), media_type="application/json")
-
-
-def _parts(state: dict[str, Any]) -> tuple[Any, ...]:
-    """Return a state's inputs, targets, learning rate and options as the engine takes them."""
-    return (
-        state["inputs"],
-        state["targets"],
-        state["learning_rate"],
-        network.Options(**state["options"]),
-    )
 
 
 def _divergence(iteration: int, parameter: str) -> dict[str, Any]:
@@ -96,9 +87,9 @@ async def reset(request: OptionalStateRequest = None) -> Response:
     """Validate a state (the worked example if none is sent) and return it at iteration 0 with
     its forward pass."""
     state = {**_state_of(request), "iteration": 0}
-    inputs, targets, _, options = _parts(state)
-    forward = network.forward(inputs, targets, state["weights"], state["biases"], options)
-    trace = {"forward": forward, "terms": network.products(inputs, state["weights"], forward)}
+    network_state = network.State.of(state)
+    forward = network.forward(network_state)
+    trace = {"forward": forward, "terms": network.products(network_state, forward)}
     return _answer(ResetResponse, {"state": state, "trace": trace})
 
 
@@ -118,19 +109,22 @@ async def step(request: OptionalStateRequest = None) -> Response:
     """Run one iteration (forward, backward, update) and return the next state with every value
     it computed."""
     state = _state_of(request, advance=1)
-    inputs, targets, learning_rate, options = _parts(state)
-    weights, biases, trace = network.step(
-        inputs, targets, state["weights"], state["biases"], learning_rate, options
-    )
-    trace["terms"] = network.products(inputs, state["weights"], trace["forward"])
-    culprit = training.out_of_bounds(weights, biases)
+    sent = network.State.of(state)
+    reached, trace = network.step(sent)
+    trace["terms"] = network.products(sent, trace["forward"])
+    culprit = training.out_of_bounds(reached.parameters())
     if culprit is not None:
         diverged = _divergence(state["iteration"] + 1, culprit)
         forward = trace["forward"]
     else:
         diverged = None
-        state = {**state, "weights": weights, "biases": biases, "iteration": state["iteration"] + 1}
-        forward = network.forward(inputs, targets, weights, biases, options)
+        state = {
+            **state,
+            "weights": reached.weights,
+            "biases": reached.biases,
+            "iteration": state["iteration"] + 1,
+        }
+        forward = network.forward(reached)
     return _answer(
         StepResponse,
         {
@@ -143,35 +137,26 @@ async def step(request: OptionalStateRequest = None) -> Response:
     )
 
 
-# sync: a long run must not hold up the event loop, so it goes to the thread pool
-@router.post("/epoch", response_model=EpochResponse, tags=["training"])
 def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
     request = request or EpochRequest()
     state = _state_of(request, advance=request.epochs)
-    inputs, targets, learning_rate, options = _parts(state)
-    run = training.train(
-        inputs,
-        targets,
-        state["weights"],
-        state["biases"],
-        learning_rate,
-        options,
-        request.epochs,
-        samples=request.path,
-    )
+    run = training.train(network.State.of(state), request.epochs, samples=request.path)
     start = state["iteration"]
     diverged = None
     if run.diverged_at is not None and run.diverged_parameter is not None:
         diverged = _divergence(start + run.diverged_at, run.diverged_parameter)
     state = {
         **state,
-        "weights": run.weights,
-        "biases": run.biases,
+        "weights": run.state.weights,
+        "biases": run.state.biases,
         "iteration": start + len(run.losses),
     }
-    forward = network.forward(inputs, targets, run.weights, run.biases, options)
-    path = [{"iteration": start + done, "weights": w, "biases": b} for done, w, b in run.path]
+    forward = network.forward(run.state)
+    path = [
+        {"iteration": start + done, "weights": point.weights, "biases": point.biases}
+        for done, point in run.path
+    ]
     return _answer(
         EpochResponse,
         {
@@ -185,36 +170,42 @@ def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
     )
 
 
-def relative_error(backprop: float, numerical: float) -> float:
-    """Return |a - n| / max(|a|, |n|), or 0 when both are 0."""
-    scale = max(abs(backprop), abs(numerical))
-    return abs(backprop - numerical) / scale if scale > 0 else 0.0
-
-
 @router.post("/gradient-check", response_model=GradientCheckResponse, tags=["analysis"])
 async def gradient_check(
     request: Annotated[GradientCheckRequest | None, Body()] = None,
 ) -> Response:
     """Compare each backpropagation gradient with a central difference of E_total."""
     request = request or GradientCheckRequest()
-    state = _state_of(request)
-    inputs, targets, learning_rate, options = _parts(state)
-    weights, biases = state["weights"], state["biases"]
-    fwd = network.forward(inputs, targets, weights, biases, options)
-    backprop = network.backward(inputs, targets, weights, learning_rate, fwd, options)["gradients"]
-    numerical = network.numerical_gradients(
-        inputs, targets, weights, biases, options, request.epsilon
-    )
-    parameters = [
-        {
-            "name": name,
-            "backprop": backprop[name],
-            "numerical": numerical[name],
-            "relative_error": relative_error(backprop[name], numerical[name]),
-        }
-        for name in network.PARAMETERS
-    ]
+    parameters = network.gradient_check(network.State.of(_state_of(request)), request.epsilon)
     return _answer(GradientCheckResponse, {"parameters": parameters})
+
+
+# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
+INLINE_EPOCHS = 1000
+long_runs = pool.Pool(preload=["app.api"])
+
+
+def _epoch_json(request: EpochRequest) -> bytes:
+    """Return the answer to an epoch request as JSON (in a worker process)."""
+    return bytes(epoch(request).body)
+
+
+@router.post(
+    "/epoch",
+    name="epoch",
+    response_model=EpochResponse,
+    tags=["training"],
+    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
+)
+async def epoch_route(
+    http: Request, request: Annotated[EpochRequest | None, Body()] = None
+) -> Response:
+    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    request = request or EpochRequest()
+    _state_of(request, advance=request.epochs)  # refused before it waits in the queue
+    if request.epochs <= INLINE_EPOCHS:
+        return epoch(request)
+    return await long_runs.respond(http, _epoch_json, request)
 
 
 # sync: 40,000 networks take a few milliseconds, kept off the event loop
@@ -222,24 +213,6 @@ async def gradient_check(
 def landscape(request: Annotated[LandscapeRequest | None, Body()] = None) -> Response:
     """E_total over a grid of two parameters centred on their current values, the rest held."""
     request = request or LandscapeRequest()
-    state = _state_of(request)
-    inputs, targets, _, options = _parts(state)
-    weights, biases = state["weights"], state["biases"]
-    values = {**weights, **biases}
-    axes = {
-        axis: np.linspace(
-            values[name] - request.span, values[name] + request.span, request.resolution
-        )
-        for axis, name in (("x", request.x), ("y", request.y))
-    }
-    surface = network.loss_surface(
-        inputs, targets, weights, biases, options, request.x, axes["x"], request.y, axes["y"]
-    )
-    return _answer(
-        LandscapeResponse,
-        {
-            "x": {"name": request.x, "values": axes["x"].tolist()},
-            "y": {"name": request.y, "values": axes["y"].tolist()},
-            "E_total": surface.tolist(),
-        },
-    )
+    state = network.State.of(_state_of(request))
+    grid = network.landscape(state, request.x, request.y, request.span, request.resolution)
+    return _answer(LandscapeResponse, grid)

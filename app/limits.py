@@ -10,6 +10,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.pages import not_found_page
+
 # A state is well under 1 kB; this leaves room for any honest request.
 MAX_BODY_BYTES = 64 * 1024
 
@@ -53,12 +55,47 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
-    """Answer as FastAPI does, but say that a 400 (bytes that are not even text) is the body's."""
+    """Answer as FastAPI does, but say that a 400 (bytes that are not even text) is the body's,
+    and answer a page's 404 with a page."""
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+        return not_found_page(request)
     if exc.status_code == 400:
         detail = f"body: {exc.detail}; send UTF-8 JSON"
         return JSONResponse(status_code=400, content={"detail": detail})
     return await http_exception_handler(request, exc)
+
+
+def is_json(content_type: bytes) -> bool:
+    """Return whether a Content-Type names JSON: application/json or any application/*+json."""
+    kind = content_type.split(b";")[0].strip().lower()
+    return kind == b"application/json" or (
+        kind.startswith(b"application/") and kind.endswith(b"+json")
+    )
+
+
+class JsonBodies:
+    """Refuse a body to the API that is not declared as JSON with 415 (an empty body with any
+    Content-Type, or none, is the worked example)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            headers = dict(scope["headers"])
+            content_type = headers.get(b"content-type", b"")
+            has_body = headers.get(b"content-length", b"0") != b"0" or (
+                b"transfer-encoding" in headers
+            )
+            if has_body and not is_json(content_type):
+                detail = "body: send JSON with Content-Type: application/json"
+                if content_type:
+                    detail += f", not {content_type.decode('latin-1')}"
+                response = JSONResponse(status_code=415, content={"detail": detail})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class BodySizeLimit:

@@ -16,11 +16,14 @@ app = FastAPI(
     version="0.1.0",
     docs_url=None,
     redoc_url=None,
+    lifespan=api.long_runs.running,
 )
 app.add_exception_handler(RequestValidationError, limits.validation_error)
 app.add_exception_handler(HTTPException, limits.http_error)
 app.add_middleware(limits.BodySizeLimit)
+app.add_middleware(limits.JsonBodies)
 app.add_middleware(compression.CompressAssets)
+app.add_middleware(headers.HeadAsGet)
 app.add_middleware(headers.SecurityHeaders)
 app.include_router(api.router)
 app.include_router(pages.router)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -24,9 +24,18 @@ from app import network
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC_DIR = ROOT / "static"
-TEMPLATES_DIR = ROOT / "templates"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _located(name: str) -> Path:
+    """Return static/ or templates/: inside the package when installed from a wheel, else at
+    the top of the checkout (where they live, and where an editable install finds them)."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
+
+
+STATIC_DIR = _located("static")
+TEMPLATES_DIR = _located("templates")
 
 PLOTLY_VERSION = plotly.__version__
 YEAR = "public, max-age=31536000, immutable"
@@ -97,6 +106,21 @@ def index(request: Request) -> HTMLResponse:
     return response
 
 
+def not_found_page(request: Request) -> HTMLResponse:
+    """The 404 of every path outside the API: a page that leads back to the app."""
+    return templates.TemplateResponse(
+        request,
+        "not_found.html",
+        {
+            "path": request.url.path,
+            "home": request.app.url_path_for("index"),
+            "favicon": request.app.url_path_for("static", path="favicon.svg"),
+        },
+        status_code=404,
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @lru_cache(maxsize=1)
 def _plotly() -> tuple[bytes, bytes, str]:
     """Return plotly.min.js from the installed package, plain and gzipped, and its ETag."""
@@ -110,7 +134,7 @@ def _plotly() -> tuple[bytes, bytes, str]:
 def plotly_js(version: str, request: Request) -> Response:
     """plotly.js as installed with the plotly package, compressed once and cached for a year."""
     if version != PLOTLY_VERSION:
-        return Response(status_code=404)
+        raise HTTPException(status_code=404)
     plain, packed, etag = _plotly()
     headers = {"Cache-Control": YEAR, "ETag": etag, "Vary": "Accept-Encoding"}
     if etag in request.headers.get("if-none-match", ""):

@@ -5,12 +5,20 @@ every field left out takes the worked example's value. Input is strict: numbers 
 JSON numbers within the stated bounds, unknown fields are refused, and the 422 names the field.
 """
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from app import network
+from app.network import PARAMETERS
 
 BOUNDS = network.NETWORK.bounds
 PARAMETER_LIMIT = BOUNDS.value
@@ -18,7 +26,6 @@ MAX_EPOCHS = BOUNDS.epochs_max
 MAX_LEARNING_RATE = BOUNDS.learning_rate_max
 MAX_ITERATION = BOUNDS.iteration_max
 MAX_PATH = BOUNDS.path_max
-TARGET_SUM_TOLERANCE = BOUNDS.target_sum_tolerance
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 # Answers hold finite numbers only: a non-finite one must fail loudly, never turn into null.
@@ -45,76 +52,89 @@ Count = Annotated[int, BeforeValidator(_whole_float_to_int)]
 
 
 # --- The state the page holds -------------------------------------------------------------
+# Each group of numbers takes its names and defaults from the network's definition.
 
 
-class Inputs(BaseModel):
-    model_config = STRICT
-    i1: Value = network.EXAMPLE_INPUTS["i1"]
-    i2: Value = network.EXAMPLE_INPUTS["i2"]
+def _numbers(name: str, doc: str, defaults: dict[str, float]) -> type[BaseModel]:
+    fields: dict[str, Any] = {key: (Value, default) for key, default in defaults.items()}
+    return create_model(name, __config__=STRICT, __doc__=doc, **fields)
 
 
-class Targets(BaseModel):
-    model_config = STRICT
-    o1: Value = network.EXAMPLE_TARGETS["o1"]
-    o2: Value = network.EXAMPLE_TARGETS["o2"]
-
-
-class Weights(BaseModel):
-    model_config = STRICT
-    w1: Value = network.EXAMPLE_WEIGHTS["w1"]
-    w2: Value = network.EXAMPLE_WEIGHTS["w2"]
-    w3: Value = network.EXAMPLE_WEIGHTS["w3"]
-    w4: Value = network.EXAMPLE_WEIGHTS["w4"]
-    w5: Value = network.EXAMPLE_WEIGHTS["w5"]
-    w6: Value = network.EXAMPLE_WEIGHTS["w6"]
-    w7: Value = network.EXAMPLE_WEIGHTS["w7"]
-    w8: Value = network.EXAMPLE_WEIGHTS["w8"]
-
-
-class Biases(BaseModel):
-    model_config = STRICT
-    b1: Value = network.EXAMPLE_BIASES["b1"]
-    b2: Value = network.EXAMPLE_BIASES["b2"]
+EXAMPLE = network.NETWORK.example
+Inputs = _numbers("Inputs", "i1, i2.", EXAMPLE["inputs"])
+Targets = _numbers(
+    "Targets",
+    "The targets of o1, o2. With cross_entropy they are non-negative, not both 0, and scaled "
+    "to sum to 1: unchanged if their float64 sum is 1, else the larger becomes larger / sum "
+    "and the smaller 1 minus that (so 0.3, 0.3 becomes 0.5, 0.5). The state answered carries "
+    "the targets used.",
+    EXAMPLE["targets"],
+)
+Weights = _numbers(
+    "Weights", "w1..w4 input to hidden, w5..w8 hidden to output.", EXAMPLE["weights"]
+)
+Biases = _numbers("Biases", "b1 shared by h1, h2; b2 shared by o1, o2.", EXAMPLE["biases"])
 
 
 class Options(BaseModel):
     """The worked example's choices; see ``app.network.Options`` for what each one means."""
 
     model_config = STRICT
-    activation: Literal["sigmoid", "tanh", "relu"] = "sigmoid"
-    loss: Literal["squared", "cross_entropy"] = "squared"
-    train_biases: bool = False
-    hidden_deltas_use: Literal["original", "updated"] = "original"
+    activation: Literal[network.ACTIVATIONS] = network.Options.activation
+    loss: Literal[network.LOSSES] = network.Options.loss
+    train_biases: bool = network.Options.train_biases
+    hidden_deltas_use: Literal[network.HIDDEN_DELTAS_USE] = network.Options.hidden_deltas_use
+
+
+# JSON Schema's statement of the rule the validator below keeps (so generated requests know it)
+_SOFTMAX_TARGETS = {
+    "if": {
+        "properties": {"options": {"properties": {"loss": {"const": "cross_entropy"}},
+                                   "required": ["loss"]}},
+        "required": ["options"],
+    },
+    "then": {
+        "properties": {
+            "targets": {
+                "properties": {"o1": {"minimum": 0}, "o2": {"minimum": 0}},
+                "not": {"properties": {"o1": {"const": 0}, "o2": {"const": 0}},
+                        "required": ["o1", "o2"]},
+            }
+        }
+    },
+}  # fmt: skip
 
 
 class State(BaseModel):
     """A whole network: what the page sends and gets back."""
 
-    model_config = STRICT
+    model_config = ConfigDict(**STRICT, json_schema_extra=_SOFTMAX_TARGETS)
     inputs: Inputs = Field(default_factory=Inputs)
     targets: Targets = Field(default_factory=Targets)
     weights: Weights = Field(default_factory=Weights)
     biases: Biases = Field(default_factory=Biases)
     learning_rate: float = Field(
-        default=network.EXAMPLE_LEARNING_RATE,
+        default=EXAMPLE["learning_rate"],
         gt=0,
         le=MAX_LEARNING_RATE,
         description=f"eta, with 0 < eta <= {MAX_LEARNING_RATE:g}",
     )
     options: Options = Field(default_factory=Options)
-    iteration: Count = Field(default=0, ge=0, le=MAX_ITERATION)
+    iteration: Count = Field(default=EXAMPLE["iteration"], ge=0, le=MAX_ITERATION)
 
     @model_validator(mode="after")
     def softmax_targets_are_a_distribution(self) -> Self:
         if self.options.loss == "cross_entropy":
             o1, o2 = self.targets.o1, self.targets.o2
-            if o1 < 0 or o2 < 0 or abs(o1 + o2 - 1) > TARGET_SUM_TOLERANCE:
+            if o1 < 0 or o2 < 0 or o1 == o2 == 0:
                 raise PydanticCustomError(
                     "targets_not_a_distribution",
-                    "with loss cross_entropy the targets must be non-negative and sum to 1 "
+                    "with loss cross_entropy the targets must be non-negative and not both 0 "
                     "(got o1={o1}, o2={o2})",
                     {"field": "targets", "o1": o1, "o2": o2},
                 )
+            o1, o2 = network.distribution(o1, o2)
+            self.targets = Targets(o1=o1, o2=o2)
         return self
 
 
@@ -150,7 +170,7 @@ class EpochRequest(BaseModel):
     )
 
 
-PARAMETER_NAMES = Literal["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
+PARAMETER_NAMES = Literal[network.PARAMETERS]
 MAX_RESOLUTION = BOUNDS.landscape_resolution_max
 MAX_SPAN = BOUNDS.landscape_span_max
 
@@ -170,19 +190,41 @@ class GradientCheckRequest(BaseModel):
     )
 
 
+X_DEFAULT, Y_DEFAULT = "w5", "w1"
+# JSON Schema's statement of the rule ``two_different_axes`` keeps: x and y, as given or by
+# default, are never the same parameter.
+_DIFFERENT_AXES = {
+    "not": {
+        "anyOf": [
+            *(
+                {"properties": {"x": {"const": name}, "y": {"const": name}}, "required": ["x", "y"]}
+                for name in PARAMETERS
+            ),
+            # one axis given, the other left to its default
+            {"properties": {"x": {"const": Y_DEFAULT}}, "required": ["x"],
+             "not": {"required": ["y"]}},
+            {"properties": {"y": {"const": X_DEFAULT}}, "required": ["y"],
+             "not": {"required": ["x"]}},
+        ]
+    }
+}  # fmt: skip
+
+
 class LandscapeRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
         json_schema_extra={
             "examples": [
-                {"state": EXAMPLE_STATE, "x": "w5", "y": "w1", "span": 1.0, "resolution": 51}
-            ]
+                {"state": EXAMPLE_STATE, "x": X_DEFAULT, "y": Y_DEFAULT, "span": 1.0,
+                 "resolution": 51}
+            ],
+            **_DIFFERENT_AXES,
         },
-    )
+    )  # fmt: skip
     state: State = Field(default_factory=State)
-    x: PARAMETER_NAMES = "w5"
-    y: PARAMETER_NAMES = "w1"
+    x: PARAMETER_NAMES = X_DEFAULT
+    y: PARAMETER_NAMES = Y_DEFAULT
     span: float = Field(
         default=1.0,
         gt=0,
@@ -208,94 +250,67 @@ class LandscapeRequest(BaseModel):
 # --- What one iteration computed ----------------------------------------------------------
 
 
-class Forward(BaseModel):
-    """The forward pass, in the worked example's order."""
-
-    model_config = FINITE
-    net_h1: float
-    out_h1: float
-    net_h2: float
-    out_h2: float
-    net_o1: float
-    out_o1: float
-    net_o2: float
-    out_o2: float
-    E_o1: float
-    E_o2: float
-    E_total: float
+def _answer_numbers(
+    name: str, doc: str, names: Any, nullable: Any = (), descriptions: dict[str, str] | None = None
+) -> type[BaseModel]:
+    descriptions = descriptions or {}
+    fields: dict[str, Any] = {
+        key: (float | None if key in nullable else float, Field(description=descriptions.get(key)))
+        for key in names
+    }
+    return create_model(name, __config__=FINITE, __doc__=doc, **fields)
 
 
-class Factors(BaseModel):
-    """Each factor of the chain rule: ``dE_dout_o1`` is dE_total/dout_o1, and so on.
-
-    With cross_entropy, dE/dout_o and dout_o/dnet_o are null: the softmax ties both outputs to
-    both nets, and delta_o = out_o - target_o directly.
-    """
-
-    model_config = FINITE
-    dE_dout_o1: float | None
-    dout_o1_dnet_o1: float | None
-    dE_dout_o2: float | None
-    dout_o2_dnet_o2: float | None
-    dnet_o1_dw5: float
-    dnet_o1_dw6: float
-    dnet_o2_dw7: float
-    dnet_o2_dw8: float
-    dnet_o1_dout_h1: float = Field(description="w5 as used for the hidden deltas")
-    dnet_o2_dout_h1: float = Field(description="w7 as used for the hidden deltas")
-    dnet_o1_dout_h2: float = Field(description="w6 as used for the hidden deltas")
-    dnet_o2_dout_h2: float = Field(description="w8 as used for the hidden deltas")
-    dE_o1_dout_h1: float
-    dE_o2_dout_h1: float
-    dE_dout_h1: float
-    dE_o1_dout_h2: float
-    dE_o2_dout_h2: float
-    dE_dout_h2: float
-    dout_h1_dnet_h1: float
-    dout_h2_dnet_h2: float
-    dnet_h1_dw1: float
-    dnet_h1_dw2: float
-    dnet_h2_dw3: float
-    dnet_h2_dw4: float
+def _factor_description(name: str) -> str:
+    """Read a factor's name as the partial derivative it is: dnet_o1_dw5 is dnet_o1/dw5."""
+    numerator, _, denominator = name[1:].partition("_d")
+    denominator, _, path = denominator.partition("_via_")
+    numerator = "E_total" if numerator == "E" else numerator
+    if path:
+        return f"the part of dE_total/d{denominator} that flows through net_{path}"
+    return f"d{numerator}/d{denominator}"
 
 
-class Deltas(BaseModel):
-    """delta = dE_total/dnet of each neuron."""
+# The engine's own answers name the fields: one iteration of the example in each loss.
+_SQUARED = network.step(network.EXAMPLE)[1]
+_SOFTMAX = network.step(network.State.of({**EXAMPLE, "options": {"loss": "cross_entropy"}}))[1]
+_NULL_WITH_SOFTMAX = [name for name, value in _SOFTMAX["factors"].items() if value is None]
+_WEIGHT_USED = "as used for the hidden deltas: with the updated rule, the updated one"
 
-    model_config = FINITE
-    o1: float
-    o2: float
-    h1: float
-    h2: float
-
-
-class PerParameter(BaseModel):
-    model_config = FINITE
-    w1: float
-    w2: float
-    w3: float
-    w4: float
-    w5: float
-    w6: float
-    w7: float
-    w8: float
-    b1: float
-    b2: float
-
-
-class Terms(BaseModel):
-    """Each weight times what it multiplies: the multiply nodes of the computational graph
-    (net_h1 = w1_i1 + w2_i2 + b1, net_o1 = w5_out_h1 + w6_out_h2 + b2, and so on)."""
-
-    model_config = FINITE
-    w1_i1: float
-    w2_i2: float
-    w3_i1: float
-    w4_i2: float
-    w5_out_h1: float
-    w6_out_h2: float
-    w7_out_h1: float
-    w8_out_h2: float
+Forward = _answer_numbers(
+    "Forward", "The forward pass, in the worked example's order.", _SQUARED["forward"]
+)
+Factors = _answer_numbers(
+    "Factors",
+    "Each factor of the chain rule, named as the partial derivative it is: dE_dout_o1 is "
+    "dE_total/dout_o1, dnet_o1_dw5 is dnet_o1/dw5, dE_dout_h1_via_o1 = delta_o1 * w5 is the "
+    "part of dE_total/dout_h1 that flows through net_o1 (with squared error, dE_o1/dout_h1)."
+    "\n\nWith cross_entropy, dE/dout_o and dout_o/dnet_o are null: the softmax ties both "
+    "outputs to both nets, and delta_o = out_o - target_o directly. With hidden_deltas_use "
+    "updated, dnet_o*_dout_h* are the updated w5..w8 and every hidden-layer factor is that "
+    "rule's value, not a derivative of E_total.",
+    _SQUARED["factors"],
+    nullable=_NULL_WITH_SOFTMAX,
+    descriptions={
+        **{name: _factor_description(name) for name in _SQUARED["factors"]},
+        "dnet_o1_dout_h1": f"w5 {_WEIGHT_USED}",
+        "dnet_o2_dout_h1": f"w7 {_WEIGHT_USED}",
+        "dnet_o1_dout_h2": f"w6 {_WEIGHT_USED}",
+        "dnet_o2_dout_h2": f"w8 {_WEIGHT_USED}",
+    },
+)
+Deltas = _answer_numbers(
+    "Deltas",
+    "delta = dE_total/dnet of each neuron (of h1, h2: the updated rule's value under it).",
+    _SQUARED["deltas"],
+)
+PerParameter = _answer_numbers("PerParameter", "One number per weight and bias.", PARAMETERS)
+Terms = _answer_numbers(
+    "Terms",
+    "Each weight times what it multiplies: the multiply nodes of the computational graph "
+    "(net_h1 = w1_i1 + w2_i2 + b1, net_o1 = w5_out_h1 + w6_out_h2 + b2, and so on).",
+    network.products(network.EXAMPLE, _SQUARED["forward"]),
+)
 
 
 class ForwardTrace(BaseModel):
@@ -312,7 +327,11 @@ class Trace(BaseModel):
     terms: Terms
     factors: Factors
     deltas: Deltas
-    gradients: PerParameter = Field(description="dE_total/dw for each weight and bias")
+    gradients: PerParameter = Field(
+        description="dE_total/dp for each weight and bias, by backpropagation; with "
+        "hidden_deltas_use updated, w1..w4 and b1 are that rule's values (computed with the "
+        "updated w5..w8), not dE_total/dp"
+    )
     changes: PerParameter = Field(
         description="what the update added: -eta * dE/dw (0 for untrained biases)"
     )
@@ -367,10 +386,20 @@ class EpochResponse(BaseModel):
 class ParameterCheck(BaseModel):
     model_config = FINITE
     name: str
-    backprop: float = Field(description="dE_total/dp as backpropagation computes it")
-    numerical: float = Field(description="(E(p + epsilon) - E(p - epsilon)) / (2 epsilon)")
+    backprop: float = Field(
+        description="the gradient backpropagation computes for p, which the update uses: "
+        "dE_total/dp where is_gradient is true"
+    )
+    numerical: float = Field(
+        description="dE_total/dp by central differences: (E(p + epsilon) - E(p - epsilon)) / "
+        "(2 epsilon)"
+    )
     relative_error: float = Field(
         description="|backprop - numerical| / max(|backprop|, |numerical|)"
+    )
+    is_gradient: bool = Field(
+        description="whether backprop is dE_total/dp: false for w1..w4 and b1 with "
+        "hidden_deltas_use updated, whose hidden deltas use the updated w5..w8"
     )
 
 
@@ -414,20 +443,6 @@ class OptionChoices(BaseModel):
     hidden_deltas_use: list[str]
 
 
-class DefinitionBounds(BaseModel):
-    value: float = Field(description="the largest |input|, |target|, |weight| or |bias|")
-    learning_rate_max: float
-    iteration_max: int
-    epochs_max: int
-    path_max: int
-    landscape_resolution_max: int
-    landscape_span_max: float
-    target_sum_tolerance: float = Field(
-        description="with cross_entropy, how far the targets' sum may be from 1; a sum off by "
-        "at most this much is normalised, a larger one refused"
-    )
-
-
 class NetworkDefinition(BaseModel):
     """The network declared once: neurons, edges, options, the example state and the bounds."""
 
@@ -439,7 +454,7 @@ class NetworkDefinition(BaseModel):
     parameters: list[str] = Field(description="every weight and bias, in order")
     options: OptionChoices = Field(description="the values each option may take")
     example: State = Field(description="the worked example, as POST /api/reset returns it")
-    bounds: DefinitionBounds
+    bounds: network.Bounds
 
 
 # --- Errors -------------------------------------------------------------------------------

@@ -34,19 +34,13 @@ def minimal_loop(epochs: int) -> list[float]:
 
 
 def engine_run(epochs: int) -> training.Run:
-    return training.train(
-        network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, network.EXAMPLE_WEIGHTS,
-        network.EXAMPLE_BIASES, network.EXAMPLE_LEARNING_RATE, network.Options(), epochs,
-    )  # fmt: skip
+    return training.train(network.EXAMPLE, epochs)
 
 
 def numpy_steps(epochs: int) -> None:
-    weights, biases = network.EXAMPLE_WEIGHTS, network.EXAMPLE_BIASES
+    state = network.EXAMPLE
     for _ in range(epochs):
-        weights, biases, _ = network.step(
-            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, weights, biases,
-            network.EXAMPLE_LEARNING_RATE, network.Options(),
-        )  # fmt: skip
+        state, _ = network.step(state)
 
 
 def median_seconds(work: Callable[[], object], repeats: int = 9) -> float:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,8 +62,11 @@ def start_app(
     workers: int = 1,
     env: Mapping[str, str] | None = None,
     output: IO[bytes] | IO[str] | None = None,
+    command: Sequence[str] = (sys.executable, "-m", "app"),
+    cwd: Path = ROOT,
 ) -> RunningApp:
-    """Start ``python -m app`` with $HOST, $PORT and $WORKERS (plus ``env``) and wait for it."""
+    """Start ``python -m app`` (or ``command`` in ``cwd``) with $HOST, $PORT and $WORKERS (plus
+    ``env``) and wait for it."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -73,8 +76,8 @@ def start_app(
         **(env or {}),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "app"],
-        cwd=ROOT,
+        list(command),
+        cwd=cwd,
         env=environment,
         stdout=output if output is not None else subprocess.DEVNULL,
         stderr=output if output is not None else None,
@@ -90,9 +93,11 @@ def serving(
     workers: int = 1,
     env: Mapping[str, str] | None = None,
     output: IO[bytes] | IO[str] | None = None,
+    command: Sequence[str] = (sys.executable, "-m", "app"),
+    cwd: Path = ROOT,
 ) -> Iterator[RunningApp]:
     """Run the app for the length of a ``with`` block."""
-    app = start_app(port, workers, env, output)
+    app = start_app(port, workers, env, output, command, cwd)
     try:
         yield app
     finally:

@@ -21,10 +21,7 @@ def test_gradient_check_of_the_worked_example_agrees_everywhere(client):
     step = client.post("/api/step").json()["trace"]["gradients"]
     for name, row in rows.items():
         assert row["backprop"] == step[name]
-        independent = numerical_gradient(
-            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, network.EXAMPLE_WEIGHTS,
-            network.EXAMPLE_BIASES, network.Options(), name, epsilon=1e-5,
-        )  # fmt: skip
+        independent = numerical_gradient(network.EXAMPLE, name, epsilon=1e-5)
         assert math.isclose(row["numerical"], independent, rel_tol=1e-9, abs_tol=1e-15)
         expected = abs(row["backprop"] - row["numerical"]) / max(
             abs(row["backprop"]), abs(row["numerical"])
@@ -70,11 +67,8 @@ def test_landscape_is_centred_and_matches_direct_evaluation(client):
     centre = client.post("/api/reset").json()["trace"]["forward"]["E_total"]
     assert surface[10][10] == pytest.approx(centre, rel=1e-15)
     for row, column in [(0, 0), (3, 17), (20, 5), (20, 20)]:
-        weights = {**network.EXAMPLE_WEIGHTS, "w5": xs[column]}
-        biases = {**network.EXAMPLE_BIASES, "b1": ys[row]}
-        direct = network.forward(
-            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, weights, biases, network.Options()
-        )["E_total"]
+        moved = network.EXAMPLE.with_parameters({"w5": xs[column], "b1": ys[row]})
+        direct = network.forward(moved)["E_total"]
         assert surface[row][column] == pytest.approx(direct, rel=1e-14)
 
 
@@ -99,3 +93,29 @@ def test_landscape_refuses_bad_axes(client, body, field):
     answer = client.post("/api/landscape", json=body)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == field
+
+
+def test_gradient_check_says_which_rows_are_the_gradient(client):
+    rows = by_name(client.post("/api/gradient-check"))
+    assert all(row["is_gradient"] for row in rows.values())
+    state = {"options": {"hidden_deltas_use": "updated"}}
+    rows = by_name(client.post("/api/gradient-check", json={"state": state}))
+    not_gradient = {name for name, row in rows.items() if not row["is_gradient"]}
+    assert not_gradient == {"w1", "w2", "w3", "w4", "b1"}
+    # the rows said to be dE_total/dp agree with the central difference
+    assert all(row["relative_error"] < 1e-6 for row in rows.values() if row["is_gradient"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"x": "b2", "y": "b2"}, {"x": "w1"}, {"y": "w5"}],
+)
+def test_landscape_axes_rule_is_in_the_schema_and_kept(client, body):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["LandscapeRequest"]
+    forbidden = schema["not"]["anyOf"]
+    assert any(
+        all(body.get(axis) == rule["properties"][axis]["const"] for axis in rule["required"])
+        and not any(axis in body for axis in rule.get("not", {}).get("required", []))
+        for rule in forbidden
+    )
+    assert client.post("/api/landscape", json=body).status_code == 422

@@ -32,7 +32,7 @@ def test_step_reproduces_the_published_figures(client):
     assert printed_as(trace["factors"]["dE_dout_o1"], "0.74136507") == "0.74136507"
     assert printed_as(trace["factors"]["dout_o1_dnet_o1"], "0.186815602") == "0.186815602"
     assert printed_as(trace["gradients"]["w5"], "0.082167041") == "0.082167041"
-    assert printed_as(trace["factors"]["dE_o1_dout_h1"], "0.055399425") == "0.055399425"
+    assert printed_as(trace["factors"]["dE_dout_h1_via_o1"], "0.055399425") == "0.055399425"
     assert printed_as(trace["factors"]["dE_dout_h1"], "0.036350306") == "0.036350306"
     assert printed_as(trace["gradients"]["w1"], "0.000438568") == "0.000438568"
     assert printed_as(state["weights"]["w5"], "0.35891648") == "0.35891648"
@@ -49,11 +49,8 @@ def test_step_with_the_updated_rule_gives_the_published_error(client):
 
 def test_step_returns_exactly_what_the_engine_computes(client):
     body = client.post("/api/step", json={"state": EXAMPLE_STATE}).json()
-    weights, _, trace = network.step(
-        network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, network.EXAMPLE_WEIGHTS,
-        network.EXAMPLE_BIASES, network.EXAMPLE_LEARNING_RATE, network.Options(),
-    )  # fmt: skip
-    assert body["state"]["weights"] == weights
+    reached, trace = network.step(network.EXAMPLE)
+    assert body["state"]["weights"] == reached.weights
     for part in ("forward", "factors", "deltas", "gradients", "changes"):
         assert body["trace"][part] == trace[part], part
 
@@ -62,13 +59,10 @@ def test_states_round_trip_through_json_without_loss(client):
     state = EXAMPLE_STATE
     for _ in range(5):
         state = client.post("/api/step", json={"state": state}).json()["state"]
-    weights, biases = network.EXAMPLE_WEIGHTS, network.EXAMPLE_BIASES
+    reached = network.EXAMPLE
     for _ in range(5):
-        weights, biases, _ = network.step(
-            network.EXAMPLE_INPUTS, network.EXAMPLE_TARGETS, weights, biases,
-            network.EXAMPLE_LEARNING_RATE, network.Options(),
-        )  # fmt: skip
-    assert state["weights"] == weights  # every float came back bit for bit
+        reached, _ = network.step(reached)
+    assert state["weights"] == reached.weights  # every float came back bit for bit
     assert state["iteration"] == 5
 
 
@@ -236,3 +230,32 @@ def test_step_and_reset_carry_the_multiply_nodes_of_the_graph(client):
 def test_every_endpoint_takes_no_body_as_the_worked_example(client, path):
     assert client.post(path).status_code == 200
     assert client.post(path, json={}).json() == client.post(path).json()
+
+
+def test_the_state_schema_states_the_softmax_targets_rule(client):
+    state = client.get("/openapi.json").json()["components"]["schemas"]["State"]
+    assert state["if"]["properties"]["options"]["properties"]["loss"]["const"] == "cross_entropy"
+    targets = state["then"]["properties"]["targets"]
+    assert targets["properties"]["o1"]["minimum"] == 0
+    assert targets["not"]["required"] == ["o1", "o2"]
+    refused = {"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.0, "o2": 0.0}}
+    assert client.post("/api/step", json={"state": refused}).status_code == 422
+
+
+def test_factor_names_say_what_each_number_is(client):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["Factors"]
+    fields = schema["properties"]
+    assert "dE_o1_dout_h1" not in fields
+    assert "net_o1" in fields["dE_dout_h1_via_o1"]["description"]
+    assert fields["dnet_o1_dw5"]["description"] == "dnet_o1/dw5"
+    for loss in ("squared", "cross_entropy"):
+        trace = client.post("/api/step", json={"state": {"options": {"loss": loss}}}).json()
+        factors, deltas = trace["trace"]["factors"], trace["trace"]["deltas"]
+        assert factors["dE_dout_h1_via_o1"] == deltas["o1"] * factors["dnet_o1_dout_h1"]
+
+
+def test_a_field_of_the_derived_schemas_is_named_in_the_refusal(client):
+    body = b'{"state": {"weights": {"w1": NaN}}}'
+    answer = client.post("/api/step", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "state.weights.w1: Input should be a finite number"

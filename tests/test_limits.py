@@ -24,7 +24,7 @@ BAD_STATES = [
     ({"options": {"loss": "hinge"}}, "state.options.loss"),
     ({"options": {"train_biases": "yes"}}, "state.options.train_biases"),
     ({"options": {"hidden_deltas_use": "newest"}}, "state.options.hidden_deltas_use"),
-    ({"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.5, "o2": 0.6}}, "state.targets"),
+    ({"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.0, "o2": 0.0}}, "state.targets"),
     ({"options": {"loss": "cross_entropy"}, "targets": {"o1": -0.5, "o2": 1.5}}, "state.targets"),
 ]
 
@@ -140,3 +140,44 @@ def test_every_error_answer_matches_its_documented_model(client):
     InvalidRequest.model_validate(client.post("/api/step", json={"x": 1}).json())
     Refused.model_validate(client.post("/api/step", content=b"\xff").json())
     Refused.model_validate(client.post("/api/step", json={"state": {"iteration": 10**12}}).json())
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("text/plain", "{}"), ("application/x-www-form-urlencoded", "epochs=3"), (None, "{}"),
+     ("multipart/form-data; boundary=x", "--x--"), ("application/jsonp", "{}")],
+)  # fmt: skip
+def test_a_body_that_is_not_declared_json_gets_415(client, content_type, body):
+    headers = {"content-type": content_type} if content_type else {}
+    answer = client.post("/api/epoch", content=body, headers=headers)
+    assert answer.status_code == 415
+    assert answer.json()["detail"].startswith("body: send JSON with Content-Type: application/json")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "application/vnd+json"]
+)
+def test_json_in_any_spelling_is_read(client, content_type):
+    answer = client.post("/api/step", content="{}", headers={"content-type": content_type})
+    assert answer.status_code == 200
+
+
+def test_an_empty_body_of_any_type_is_the_worked_example(client):
+    answer = client.post("/api/step", content=b"", headers={"content-type": "text/plain"})
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/nowhere", "/static/js/nowhere.js", "/vendor/plotly-0.0.0.min.js", "/docs/x"]
+)
+def test_a_missing_page_gets_an_html_404_leading_home(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert f"<code>{path}</code>" in answer.text and 'href="/"' in answer.text
+
+
+@pytest.mark.parametrize("path", ["/api/nowhere", "/api/step/extra"])
+def test_a_missing_api_path_gets_a_json_404(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 404 and answer.json() == {"detail": "Not Found"}

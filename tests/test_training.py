@@ -1,33 +1,23 @@
 """app.training: the long-run loop agrees with network.step and stops where training diverges."""
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 
 from app import network, training
-from app.network import (
-    EXAMPLE_BIASES,
-    EXAMPLE_INPUTS,
-    EXAMPLE_LEARNING_RATE,
-    EXAMPLE_TARGETS,
-    EXAMPLE_WEIGHTS,
-    WEIGHTS,
-    Options,
-)
+from app.network import EXAMPLE, PARAMETERS, Options
 from tests.conftest import printed_as
 from tests.test_network import networks
 
 
 def example_run(epochs: int, options: Options = Options()) -> training.Run:
-    return training.train(
-        EXAMPLE_INPUTS, EXAMPLE_TARGETS, EXAMPLE_WEIGHTS, EXAMPLE_BIASES,
-        EXAMPLE_LEARNING_RATE, options, epochs,
-    )  # fmt: skip
+    return training.train(replace(EXAMPLE, options=options), epochs)
 
 
-def forward_of(run: training.Run, options: Options = Options()) -> dict:
-    return network.forward(EXAMPLE_INPUTS, EXAMPLE_TARGETS, run.weights, run.biases, options)
+def forward_of(run: training.Run) -> dict:
+    return network.forward(run.state)
 
 
 def test_ten_thousand_iterations_give_the_published_error():
@@ -37,17 +27,11 @@ def test_ten_thousand_iterations_give_the_published_error():
     assert printed_as(run.losses[9_999], "0.0000351085") == "0.0000351085"
     # After the 10,000th update it is 3.51019e-5.
     assert f"{forward_of(run)['E_total']:.5e}" == "3.51019e-05"
-    assert (
-        run.losses[0]
-        == network.forward(
-            EXAMPLE_INPUTS, EXAMPLE_TARGETS, EXAMPLE_WEIGHTS, EXAMPLE_BIASES, Options()
-        )["E_total"]
-    )
+    assert run.losses[0] == network.forward(EXAMPLE)["E_total"]
 
 
 def test_published_outputs_come_from_the_updated_rule():
-    options = Options(hidden_deltas_use="updated")
-    fwd = forward_of(example_run(10_000, options), options)
+    fwd = forward_of(example_run(10_000, Options(hidden_deltas_use="updated")))
     assert printed_as(fwd["out_o1"], "0.015912196") == "0.015912196"
     assert printed_as(fwd["out_o2"], "0.984065734") == "0.984065734"
 
@@ -57,15 +41,13 @@ def test_losses_fall_monotonically_for_the_worked_example():
     assert all(later < earlier for earlier, later in zip(losses, losses[1:], strict=False))
 
 
-def stepped(inputs, targets, weights, biases, learning_rate, options, epochs):
-    """Return the parameters and losses after ``epochs`` calls of network.step."""
+def stepped(state, epochs):
+    """Return the state and losses after ``epochs`` calls of network.step."""
     losses = []
     for _ in range(epochs):
-        weights, biases, trace = network.step(
-            inputs, targets, weights, biases, learning_rate, options
-        )
+        state, trace = network.step(state)
         losses.append(float(trace["forward"]["E_total"]))
-    return weights, biases, losses
+    return state, losses
 
 
 def close(a: float, b: float) -> bool:
@@ -74,19 +56,18 @@ def close(a: float, b: float) -> bool:
 
 @settings(max_examples=400, deadline=None)
 @given(networks())
-def test_fast_loop_does_the_arithmetic_of_network_step(net):
+def test_fast_loop_does_the_arithmetic_of_network_step(state):
     """One iteration from the same random state: the two agree to 1e-12 (numpy's exp and
     math.exp may differ in the last bit, so not always to the bit)."""
-    run = training.train(*net, 1)
-    expected_weights, expected_biases, expected_losses = stepped(*net, 1)
+    run = training.train(state, 1)
+    expected, expected_losses = stepped(state, 1)
     if run.diverged_at is not None:
-        assert run.losses == [] and training.out_of_bounds(expected_weights, expected_biases)
+        assert run.losses == [] and training.out_of_bounds(expected.parameters())
         return
     assert close(run.losses[0], expected_losses[0])
-    for name in WEIGHTS:
-        assert close(run.weights[name], expected_weights[name]), name
-    for name in ("b1", "b2"):
-        assert close(run.biases[name], expected_biases[name]), name
+    reached, expected = run.state.parameters(), expected.parameters()
+    for name in PARAMETERS:
+        assert close(reached[name], expected[name]), name
 
 
 ALL_OPTIONS = [
@@ -102,38 +83,37 @@ ALL_OPTIONS = [
 def test_fast_loop_follows_network_step_through_a_long_run(options):
     """The worked example's 2,000 iterations under every option: differences in the last bit
     do not grow, as this training converges."""
-    targets = {"o1": 0.01, "o2": 0.99}
-    args = (EXAMPLE_INPUTS, targets, EXAMPLE_WEIGHTS, EXAMPLE_BIASES, 0.5, options)
-    run = training.train(*args, 2_000)
-    expected_weights, expected_biases, expected_losses = stepped(*args, 2_000)
+    state = replace(EXAMPLE, options=options)
+    run = training.train(state, 2_000)
+    expected, expected_losses = stepped(state, 2_000)
     assert run.diverged_at is None
     assert all(close(a, b) for a, b in zip(run.losses, expected_losses, strict=True))
-    for name in WEIGHTS:
-        assert close(run.weights[name], expected_weights[name]), name
+    reached, expected = run.state.parameters(), expected.parameters()
+    for name in PARAMETERS:
+        assert close(reached[name], expected[name]), name
 
 
 def test_divergence_stops_before_the_update_that_leaves_the_bounds():
-    targets = {"o1": 1000.0, "o2": -1000.0}
-    weights = {**EXAMPLE_WEIGHTS, "w5": 900.0}
-    options = Options(activation="relu")
-    run = training.train(EXAMPLE_INPUTS, targets, weights, EXAMPLE_BIASES, 1000.0, options, 500)
-    assert run.diverged_at is not None and run.diverged_parameter in WEIGHTS
+    state = replace(
+        EXAMPLE.with_parameters({"w5": 900.0}),
+        targets={"o1": 1000.0, "o2": -1000.0},
+        learning_rate=1000.0,
+        options=Options(activation="relu"),
+    )
+    run = training.train(state, 500)
+    assert run.diverged_at is not None and run.diverged_parameter in PARAMETERS
     assert len(run.losses) == run.diverged_at - 1
-    assert training.out_of_bounds(run.weights, run.biases) is None
+    assert training.out_of_bounds(run.state.parameters()) is None
     assert all(math.isfinite(loss) for loss in run.losses)
     # The refused iteration really leaves the bounds, and the ones before it did not.
-    new_weights, new_biases, _ = network.step(
-        EXAMPLE_INPUTS, targets, run.weights, run.biases, 1000.0, options
-    )
-    assert training.out_of_bounds(new_weights, new_biases) == run.diverged_parameter
-    before_weights, _, losses = stepped(
-        EXAMPLE_INPUTS, targets, weights, EXAMPLE_BIASES, 1000.0, options, len(run.losses)
-    )
+    refused, _ = network.step(run.state)
+    assert training.out_of_bounds(refused.parameters()) == run.diverged_parameter
+    before, losses = stepped(state, len(run.losses))
     assert losses == run.losses
-    assert before_weights == run.weights
+    assert before.parameters() == run.state.parameters()
 
 
 def test_out_of_bounds_names_non_finite_and_too_large_parameters():
-    assert training.out_of_bounds(EXAMPLE_WEIGHTS, EXAMPLE_BIASES) is None
-    assert training.out_of_bounds({**EXAMPLE_WEIGHTS, "w3": math.nan}, EXAMPLE_BIASES) == "w3"
-    assert training.out_of_bounds(EXAMPLE_WEIGHTS, {"b1": 0.0, "b2": 2e6}) == "b2"
+    assert training.out_of_bounds(EXAMPLE.parameters()) is None
+    assert training.out_of_bounds({**EXAMPLE.parameters(), "w3": math.nan}) == "w3"
+    assert training.out_of_bounds({**EXAMPLE.parameters(), "b2": 2e6}) == "b2"

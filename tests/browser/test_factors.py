@@ -87,7 +87,7 @@ def test_every_factor_is_derived_with_its_numbers(app_page: Page, mode: str) -> 
     assert close(app.value("factor-gradient_w5", "card-w5"), trace["gradients"]["w5"])
     # w1: both paths, the hidden slope, the input
     for o, via in (("o1", "w5"), ("o2", "w7")):
-        found = line("w1", f"dE_{o}_dout_h1")
+        found = line("w1", f"dE_dout_h1_via_{o}")
         assert close(found["values"][f"delta_{o}"] * found["values"][f"dnet_{o}_dout_h1"],
                      found["result"])
         weight = line("w1", f"dnet_{o}_dout_h1")["result"]
@@ -96,7 +96,7 @@ def test_every_factor_is_derived_with_its_numbers(app_page: Page, mode: str) -> 
         assert weight == used
         assert close(line("w1", f"delta_{o}")["result"], trace["deltas"][o])
     found = line("w1", "dE_dout_h1")
-    assert close(found["values"]["dE_o1_dout_h1"] + found["values"]["dE_o2_dout_h1"],
+    assert close(found["values"]["dE_dout_h1_via_o1"] + found["values"]["dE_dout_h1_via_o2"],
                  found["result"])
     slope("w1", "h1")
     assert line("w1", "dnet_h1_dw1")["result"] == example["inputs"]["i1"]

@@ -57,7 +57,7 @@ def test_graph_shows_the_step_trace_and_lights_backward(app_page: Page) -> None:
     assert app.value("graph-mul_w7-value") == api["terms"]["w7_out_h1"]
     assert app.value("graph-add_o1-in") == api["deltas"]["o1"]
     assert app.value("graph-act_h1-in") == api["factors"]["dE_dout_h1"]
-    assert app.value("graph-act_h1-via_o2") == api["factors"]["dE_o2_dout_h1"]
+    assert app.value("graph-act_h1-via_o2") == api["factors"]["dE_dout_h1_via_o2"]
     assert app.value("graph-act_o1-local") == api["factors"]["dout_o1_dnet_o1"]
     assert app.value("graph-loss_o1-value") == api["forward"]["E_o1"]
     assert app.text("graph-mul_w5-grad") == "0.082167041"
@@ -147,15 +147,15 @@ def test_gradient_check_table_and_its_failures(app_page: Page) -> None:
 
 def test_options_follow_everywhere_and_are_validated(app_page: Page) -> None:
     app = app_page
-    # targets that do not sum to 1 cannot take a softmax: refused beside the control
-    app.page.get_by_test_id("input-t1").fill("0.2")
+    # a negative target cannot take a softmax: refused beside the control
+    app.page.get_by_test_id("input-t1").fill("-0.2")
     app.click("apply-inputs")
-    app.page.wait_for_function(f"() => {T1}.value === '0.2'")
+    app.page.wait_for_function(f"() => {T1}.value === '-0.2'")
     open_tab(app, "options")
     app.page.get_by_test_id("option-loss").select_option("cross_entropy")
     app.click("apply-options")
     app.page.wait_for_function(
-        f"() => {OPTIONS_MESSAGE}.textContent.includes('sum to 1')"
+        f"() => {OPTIONS_MESSAGE}.textContent.includes('non-negative')"
     )
     expect_refusals(app, 1)
     # back to the worked example's targets: softmax with cross-entropy, tanh, trained biases
@@ -195,14 +195,14 @@ def test_published_figures_reconciled(app_page: Page) -> None:
     )
     agree = {
         "out_o1": "true", "dE_dw5": "true", "w1": "true", "dE_dout_h1": "true",
-        "dE_o2_dout_h1": "false", "E_1": "false", "E_10000": "false", "out_o1_10000": "false",
+        "dE_dout_h1_via_o2": "false", "E_1": "false", "E_10000": "false", "out_o1_10000": "false",
         "seed_out_o1": "false", "seed_E_10000": "false", "seed_E_total": "true",
     }
     for figure, expected in agree.items():
         assert app.attr(f"figure-{figure}-agree", "data-agrees") == expected, figure
     first = app.server.post("/api/step", {"state": example()})
     assert app.value("figure-E_1-app") == first["loss"]
-    assert app.text("figure-dE_o2_dout_h1-app") == "−0.019049118"
+    assert app.text("figure-dE_dout_h1_via_o2-app") == "−0.019049118"
     # Show reproduces 0.291027924: the updated rule, iteration 1
     app.click("reproduce-E_1")
     app.wait_iteration("1")

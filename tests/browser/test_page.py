@@ -95,11 +95,11 @@ def test_step_shows_the_post_figures(app_page: Page) -> None:
 
     # the w1 card: the two paths into out_h1 and their sum
     card = "card-w1"
-    assert as_posted(app.value("factor-dE_o1_dout_h1", card), 0.055399425)
-    assert as_posted(app.value("factor-dE_o2_dout_h1", card), -0.019049119)
+    assert as_posted(app.value("factor-dE_dout_h1_via_o1", card), 0.055399425)
+    assert as_posted(app.value("factor-dE_dout_h1_via_o2", card), -0.019049119)
     # shown as the post prints (nine decimals); its last digit differs: it multiplied rounded parts
-    assert app.text("factor-dE_o2_dout_h1", card) == "−0.019049118"
-    assert app.text("factor-dE_o1_dout_h1", card) == "0.055399425"
+    assert app.text("factor-dE_dout_h1_via_o2", card) == "−0.019049118"
+    assert app.text("factor-dE_dout_h1_via_o1", card) == "0.055399425"
     assert app.text("factor-gradient_w1", card) == "0.000438568"
     assert as_posted(app.value("factor-dE_dout_h1", card), 0.036350306)
     assert as_posted(app.value("factor-dout_h1_dnet_h1", card), 0.241300709)

@@ -83,7 +83,8 @@ def test_json_and_csv_hold_the_trace_and_the_history(app_page: Page) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     by = {(r["section"], r["quantity"]): r["value"] for r in rows if r["iteration"] == "21"}
     assert float(by[("gradient", "w5")]) == expected["trace"]["gradients"]["w5"]
-    assert float(by[("factor", "dE_o2_dout_h1")]) == expected["trace"]["factors"]["dE_o2_dout_h1"]
+    factors = expected["trace"]["factors"]
+    assert float(by[("factor", "dE_dout_h1_via_o2")]) == factors["dE_dout_h1_via_o2"]
     assert float(by[("after", "w1")]) == expected["state"]["weights"]["w1"]
     history = [r for r in rows if r["section"] == "history"]
     assert len(history) == 22 and float(history[0]["value"]) == 0.2983711087600027

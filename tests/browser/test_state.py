@@ -99,21 +99,22 @@ def test_a_snapshot_with_an_impossible_value_names_the_field(
 def test_a_snapshot_the_server_refuses_never_leaves_step_stuck(
     browser: Any, server: Server
 ) -> None:
-    """Softmax targets that do not sum to 1 pass the page's checks; the server refuses them at
-    the first Step, and the page sets the snapshot aside and carries on from the example."""
+    """Negative softmax targets pass the page's checks (each value is within bounds); the server
+    refuses them at the first Step, and the page sets the snapshot aside and carries on from the
+    example."""
     with browsing(browser, server) as app:
         app.open()
         wait_kept_at(app, 0)
         snapshot = json.loads(kept(app))
         for part in ("initial", "state"):
             snapshot["network"][part]["options"]["loss"] = "cross_entropy"
-            snapshot["network"][part]["targets"] = {"o1": 0.3, "o2": 0.3}
+            snapshot["network"][part]["targets"] = {"o1": -0.5, "o2": 1.5}
         plant(app, json.dumps(snapshot))
         app.wait_ready()
         app.click("step")
         wait_message(app, "set aside")
         assert app.text("iteration") == "0"
-        assert json.loads(kept(app, SET_ASIDE))["network"]["state"]["targets"]["o1"] == 0.3
+        assert json.loads(kept(app, SET_ASIDE))["network"]["state"]["targets"]["o1"] == -0.5
         step_works(app)
     app.watch.console_errors = [e for e in app.watch.console_errors if "422" not in e]
     app.watch.assert_clean()

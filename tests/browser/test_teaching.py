@@ -68,9 +68,9 @@ def test_substeps_unfold_one_step_in_the_worked_examples_order(app_page: Page) -
             assert abs(float(value) - 0.082167041) < 5e-10
             assert visible(app, "grad-w5") and not visible(app, "grad-w6")
         if expected == "paths-h1":
-            assert abs(float(formula.get_by_test_id("substep-value-dE_o1_dout_h1")
+            assert abs(float(formula.get_by_test_id("substep-value-dE_dout_h1_via_o1")
                              .get_attribute("data-value")) - 0.055399425) < 5e-10
-            assert abs(float(formula.get_by_test_id("substep-value-dE_o2_dout_h1")
+            assert abs(float(formula.get_by_test_id("substep-value-dE_dout_h1_via_o2")
                              .get_attribute("data-value")) + 0.019049119) < 1e-9
     assert app.text("iteration") == "0"  # the iteration is not done until the walk ends
     assert abs(float(formula.get_by_test_id("substep-value-new_w5").get_attribute("data-value"))

@@ -164,3 +164,28 @@ test("float64 series survive the text encoding bit for bit", () => {
   assert.deepEqual(Array.from(back), Array.from(values));
   assert.ok(Object.is(back[1], -0));
 });
+
+test("a live class's message carries the network, the walk under way and the shared settings", () => {
+  let page = stepped();
+  page = reduce(page, { type: "walkStarted", sent: page.network.state, result: copy(server.step) });
+  page = reduce(page, { type: "walkMoved", index: 8 });
+  page = reduce(page, { type: "walkAnswered", question: "w5-direction", choice: "down" });
+  const read = deserialize(serialize(page, "message"));
+  assert.equal(read.ok, true, read.error);
+  assert.equal(read.value.purpose, "message");
+  assert.deepEqual(read.value.network, page.network);
+  assert.equal(read.value.walk.index, 8);
+  assert.deepEqual(read.value.walk.answers, { "w5-direction": "down" });
+  assert.deepEqual(read.value.settings, { open: ["w2"], tab: "graph", digits: 4 });
+  const hostile = JSON.parse(serialize(page, "message"));
+  hostile.walk.answers = { "<img src=x>": "down" };
+  assert.equal(deserialize(JSON.stringify(hostile)).ok, false);
+});
+
+test("an export or a worksheet is not a page to restore", () => {
+  for (const purpose of ["export", "worksheet"]) {
+    const read = deserialize(serialize(stepped(), purpose));
+    assert.equal(read.ok, false, purpose);
+    assert.match(read.error, /not a page to restore/);
+  }
+});

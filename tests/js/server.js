@@ -3,7 +3,9 @@
 // Every test module imports this first, so the page's modules see the server's definition.
 
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,8 +27,23 @@ epoch = client.post("/api/epoch", json={"state": reset["state"], "epochs": 5, "p
 print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch}))
 `;
 
+/** The answers, asked once for each version of the app's code (the test files run in parallel,
+ * each in its own process; the first to ask keeps the answers for the others). */
+function answers() {
+  const app = join(ROOT, "app");
+  const hash = createHash("sha256").update(SCRIPT);
+  for (const name of readdirSync(app).filter((n) => n.endsWith(".py")).sort()) hash.update(readFileSync(join(app, name)));
+  const cached = join(tmpdir(), `backprop-lab-answers-${hash.digest("hex").slice(0, 16)}.json`);
+  if (existsSync(cached)) return readFileSync(cached, "utf8");
+  const text = execFileSync(PYTHON, ["-c", SCRIPT], { cwd: ROOT, encoding: "utf8" });
+  const partial = `${cached}.${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, cached);
+  return text;
+}
+
 /** {definition, reset, step, epoch}: the server's own answers. */
-export const server = JSON.parse(execFileSync(PYTHON, ["-c", SCRIPT], { cwd: ROOT, encoding: "utf8" }));
+export const server = JSON.parse(answers());
 useDefinition(server.definition);
 
 /** A deep copy, so that a test may change it freely. */

@@ -20,6 +20,7 @@ import { createEditor } from "../views/editor.js";
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
 const PATH_POINTS = 400; // points of the training path that Run asks for
+const WALK_ACTIONS = new Set(["walkStarted", "walkMoved", "walkAnswered", "walkLeft"]);
 
 let playing = false;
 let chain = Promise.resolve();
@@ -360,11 +361,11 @@ function save(now = false) {
   }
 }
 
+let setAsideBecause = null; // why the kept snapshot was set aside at the start, if it was
+
 /** Read back the kept page; a snapshot that fails validation is set aside with a message (one
  * that passes but that the server refuses is set aside at its first request: see recover).
  * Return whether a network was restored. */
-let setAsideBecause = null; // why the kept snapshot was set aside at the start, if it was
-
 function restore() {
   const text = storage.load();
   if (text === null) return false;
@@ -395,7 +396,7 @@ const lesson = createLesson({
 subscribe((page, action, previous) => {
   scheduleDraw(action);
   if (page.network?.initial !== previous.network?.initial && page.network) editor.show(page.network.initial);
-  save(!playing);
+  if (!WALK_ACTIONS.has(action.type)) save(!playing); // a walk is not kept: nothing to write
 });
 
 addEventListener("pagehide", () => save(true));

@@ -92,7 +92,7 @@ const en = {
   "server.greater_than_equal": "At least {ge}.",
   "server.greater_than": "More than {gt}.",
   "server.less_than": "Less than {lt}.",
-  "server.targets_not_a_distribution": "With softmax and cross-entropy the targets must be non-negative and sum to 1.",
+  "server.targets_not_a_distribution": "With softmax and cross-entropy the targets must be non-negative and not both 0 (they are then scaled to sum to 1).",
   "editor.refusedBecause": "Nothing was changed. {message}",
 
   "lesson.label": "Lesson",
@@ -276,7 +276,7 @@ const hans = {
   "server.greater_than_equal": "不能小于 {ge}。",
   "server.greater_than": "必须大于 {gt}。",
   "server.less_than": "必须小于 {lt}。",
-  "server.targets_not_a_distribution": "使用 softmax 与交叉熵时，目标值必须非负且和为 1。",
+  "server.targets_not_a_distribution": "使用 softmax 与交叉熵时，目标值必须非负且不能同时为 0（随后按比例缩放为和为 1）。",
   "editor.refusedBecause": "没有任何改动。{message}",
 
   "lesson.label": "课堂",
@@ -460,7 +460,7 @@ const hant = {
   "server.greater_than_equal": "不能小於 {ge}。",
   "server.greater_than": "必須大於 {gt}。",
   "server.less_than": "必須小於 {lt}。",
-  "server.targets_not_a_distribution": "使用 softmax 與交叉熵時，目標值必須非負且和為 1。",
+  "server.targets_not_a_distribution": "使用 softmax 與交叉熵時，目標值必須非負且不能同時為 0（隨後按比例縮放為和為 1）。",
   "editor.refusedBecause": "沒有任何改動。{message}",
 
   "lesson.label": "課堂",

@@ -68,7 +68,7 @@ export default {
     "lessons.options.hidden_deltas_use.original": "the original w5–w8 (as the post says)",
     "lessons.options.hidden_deltas_use.updated": "the updated w5–w8 (the post's script)",
     "lessons.options.apply": "Apply and reset",
-    "lessons.options.softmax": "With softmax and cross-entropy the output neurons' δ is simply out − t: the softmax ties both outputs to both nets, so ∂E/∂out and ∂out/∂net are not separate factors. The targets must then be a distribution (non-negative, summing to 1).",
+    "lessons.options.softmax": "With softmax and cross-entropy the output neurons' δ is simply out − t: the softmax ties both outputs to both nets, so ∂E/∂out and ∂out/∂net are not separate factors. The targets must then be a distribution: non-negative, not both 0, and scaled to sum to 1 when they do not.",
     "lessons.options.refused": "Nothing was changed: {reason}",
     "lessons.options.applied": "Applied: the network starts again with these options.",
 
@@ -171,7 +171,7 @@ export default {
     "lessons.options.hidden_deltas_use.original": "原始的 w5–w8（如原文所述）",
     "lessons.options.hidden_deltas_use.updated": "更新后的 w5–w8（原文的脚本）",
     "lessons.options.apply": "应用并重置",
-    "lessons.options.softmax": "使用 softmax 与交叉熵时，输出神经元的 δ 就是 out − t：softmax 把两个输出与两个 net 联系在一起，∂E/∂out 和 ∂out/∂net 不再是单独的因子。此时目标值必须是一个分布（非负，和为 1）。",
+    "lessons.options.softmax": "使用 softmax 与交叉熵时，输出神经元的 δ 就是 out − t：softmax 把两个输出与两个 net 联系在一起，∂E/∂out 和 ∂out/∂net 不再是单独的因子。此时目标值必须是一个分布：非负、不能同时为 0，和不为 1 时按比例缩放。",
     "lessons.options.refused": "没有任何改变：{reason}",
     "lessons.options.applied": "已应用：网络以这些选项重新开始。",
 
@@ -274,7 +274,7 @@ export default {
     "lessons.options.hidden_deltas_use.original": "原始的 w5–w8（如原文所述）",
     "lessons.options.hidden_deltas_use.updated": "更新後的 w5–w8（原文的腳本）",
     "lessons.options.apply": "套用並重設",
-    "lessons.options.softmax": "使用 softmax 與交叉熵時，輸出神經元的 δ 就是 out − t：softmax 把兩個輸出與兩個 net 聯繫在一起，∂E/∂out 和 ∂out/∂net 不再是單獨的因子。此時目標值必須是一個分佈（非負，和為 1）。",
+    "lessons.options.softmax": "使用 softmax 與交叉熵時，輸出神經元的 δ 就是 out − t：softmax 把兩個輸出與兩個 net 聯繫在一起，∂E/∂out 和 ∂out/∂net 不再是單獨的因子。此時目標值必須是一個分佈：非負、不能同時為 0，和不為 1 時按比例縮放。",
     "lessons.options.refused": "沒有任何改變：{reason}",
     "lessons.options.applied": "已套用：網路以這些選項重新開始。",
 

@@ -3,7 +3,8 @@
 // writes carries a version; the reader checks every field against the network's definition and
 // returns {ok: true, value} or {ok: false, error}, never a half-read state.
 //
-// Version 2. JSON for storage, export, worksheet and message:
+// Version 2. JSON for storage (read back whole), a live class's message (read back as
+// {purpose: "message", network, walk, settings}), the export and the worksheet (written only):
 //   {"version": 2, "purpose": "storage", "network": {initial, state, forward, loss, last},
 //    "curve": {x, y}, "history": {first, points}, "path": [...], "settings": {...}}
 // Loss curves are stored as the base64 of their float64 bytes (exact, and compact). A link is
@@ -125,6 +126,8 @@ export function deserialize(text, purpose = "storage") {
 function readSnapshot(data) {
   const version = data.version ?? 1;
   if (version !== 1 && version !== VERSION) fail(`version ${JSON.stringify(version)} is not one this page reads`);
+  if (version === VERSION && data.purpose === "message") return readMessage(data);
+  if (version === VERSION && data.purpose !== "storage") fail(`a ${JSON.stringify(data.purpose)} text is not a page to restore`);
   // version 1 kept the network's parts and the settings side by side at the top
   const source = version === 1 ? { network: data, settings: data } : data;
   const network = readNetwork(field(source, "network"));
@@ -138,6 +141,39 @@ function readSnapshot(data) {
     history: history ?? { first: { iteration: network.state.iteration, forward: network.forward }, points: [{ iteration: network.state.iteration, state: network.state }] },
     path: path.map(({ iteration, weights, biases }) => ({ iteration, weights, biases })),
     settings,
+  };
+}
+
+/** A live class's message: the network, the walk under way and the settings it shares. */
+function readMessage(data) {
+  const network = readNetwork(field(data, "network"));
+  return {
+    purpose: "message",
+    network,
+    walk: data.walk === null || data.walk === undefined ? null : readWalk(data.walk),
+    settings: isObject(data.settings) ? pickSettings(data.settings) : {},
+  };
+}
+
+function readWalk(value) {
+  if (!isObject(value)) fail("walk is not an object");
+  const result = field(value, "result", "walk.result");
+  if (!isObject(result)) fail("walk.result is not an object");
+  const answers = isObject(value.answers) ? value.answers : fail("walk.answers is not an object");
+  return {
+    sent: readState(value.sent, "walk.sent"),
+    result: {
+      state: readState(result.state, "walk.result.state"),
+      trace: readTrace(result.trace, "walk.result.trace"),
+      forward: readForward(result.forward, "walk.result.forward"),
+      loss: finite(result.loss, "walk.result.loss"),
+      diverged: null,
+    },
+    index: count(value.index, "walk.index", 100),
+    answers: Object.fromEntries(Object.entries(answers).map(([question, choice]) => {
+      if (!/^[\w-]{1,40}$/.test(question) || !(choice === null || /^[\w-]{1,40}$/.test(choice))) fail("walk.answers holds something that is not an answer");
+      return [question, choice];
+    })),
   };
 }
 

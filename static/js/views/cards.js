@@ -93,7 +93,7 @@ function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
     const via = weightBetween(h, o);
     return `${outputDelta(o, softmax)}${line(d(`net_${o}`, `out_${h}`), EQ, updatedDeltas ? updated(via) : name(via),
       EQ, num(`dnet_${o}_dout_${h}`))}${line(d(`E_${o}`, `out_${h}`), EQ, name(`δ_${o}`), DOT, d(`net_${o}`, `out_${h}`),
-      EQ, num(`delta_${o}`, false), TIMES, signed(`dnet_${o}_dout_${h}`, false), EQ, num(`dE_${o}_dout_${h}`))}`;
+      EQ, num(`delta_${o}`, false), TIMES, signed(`dnet_${o}_dout_${h}`, false), EQ, num(`dE_dout_${h}_via_${o}`))}`;
   };
   return [
     line(d("E_total", w), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`), DOT, d(`net_${h}`, w)),
@@ -101,7 +101,7 @@ function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
     `<div class="card-derivation">
       ${line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`))}
       ${path("o1")}${path("o2")}
-      ${line(d("E_total", `out_${h}`), EQ, num(`dE_o1_dout_${h}`, false), PLUS, signed(`dE_o2_dout_${h}`, false),
+      ${line(d("E_total", `out_${h}`), EQ, num(`dE_dout_${h}_via_o1`, false), PLUS, signed(`dE_dout_${h}_via_o2`, false),
         EQ, num(`dE_dout_${h}`))}
       ${activationSlope(h, activation)}
       ${line(d(`net_${h}`, w), EQ, name(i), EQ, num(`dnet_${h}_d${w}`))}
@@ -208,7 +208,7 @@ export function sourcesOf(key) {
     return [from.startsWith("i") ? `value-${from}` : `out-${from}`];
   }
   if ((match = /^dnet_(o\d+)_dout_(h\d+)$/.exec(key))) return [`weight-${weightBetween(match[2], match[1])}`];
-  if ((match = /^dE_(o\d+)_dout_(h\d+)$/.exec(key))) return [`delta-${match[1]}`, `weight-${weightBetween(match[2], match[1])}`];
+  if ((match = /^dE_dout_(h\d+)_via_(o\d+)$/.exec(key))) return [`delta-${match[2]}`, `weight-${weightBetween(match[1], match[2])}`];
   return [];
 }
 

@@ -77,8 +77,8 @@ function nodesFor(options) {
       rows: [
         [F, "=", "value", val(["forward", `out_${h}`])],
         [B, "←", "in", val(["factors", `dE_dout_${h}`])],
-        [B, "←o1", "via_o1", val(["factors", `dE_o1_dout_${h}`])],
-        [B, "←o2", "via_o2", val(["factors", `dE_o2_dout_${h}`])],
+        [B, "←o1", "via_o1", val(["factors", `dE_dout_${h}_via_o1`])],
+        [B, "←o2", "via_o2", val(["factors", `dE_dout_${h}_via_o2`])],
         [B, `${act}′`, "local", val(["factors", `dout_${h}_dnet_${h}`])],
       ] });
   }

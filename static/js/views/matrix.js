@@ -64,8 +64,8 @@ function equations(options) {
       EQ, column("deltas.h1", "deltas.h2")),
     scalars: ["h1", "h2"].flatMap((h) => [
       math(d(name("E", "total"), name("out", h)), EQ, name("δ", "o1"), mo("·"), name("w", h === "h1" ? "5" : "6"), mo("+"),
-        name("δ", "o2"), mo("·"), name("w", h === "h1" ? "7" : "8"), EQ, slot(`factors.dE_o1_dout_${h}`), mo("+"),
-        slot(`factors.dE_o2_dout_${h}`), EQ, mn(`factors.dE_dout_${h}`)),
+        name("δ", "o2"), mo("·"), name("w", h === "h1" ? "7" : "8"), EQ, slot(`factors.dE_dout_${h}_via_o1`), mo("+"),
+        slot(`factors.dE_dout_${h}_via_o2`), EQ, mn(`factors.dE_dout_${h}`)),
       math(name("δ", h), EQ, slot(`factors.dE_dout_${h}`), TIMES, slot(`factors.dout_${h}_dnet_${h}`), EQ, mn(`deltas.${h}`)),
     ]),
     note: t("lessons.matrix.bp2.note") });

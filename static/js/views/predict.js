@@ -37,8 +37,8 @@ export function answerOf(question, { sent, trace, after, loss }) {
     };
   }
   if (question === "h1-path") {
-    const one = f.dE_o1_dout_h1;
-    const two = f.dE_o2_dout_h1;
+    const one = f.dE_dout_h1_via_o1;
+    const two = f.dE_dout_h1_via_o2;
     const correct = Math.abs(one) >= Math.abs(two) ? "o1" : "o2";
     return {
       choices: ["o1", "o2"],

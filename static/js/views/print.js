@@ -98,9 +98,9 @@ export function createWorksheet(root, { onClose }) {
         row("=", result(k.dE_dout_o1), "×", result(k.dout_o1_dnet_o1), "×", result(k.dnet_o1_dw5), "=", result(trace.gradients.w5))];
     const w1 = [
       row(`${frac("E_total", "w1")} = ${frac("E_total", "out_h1")} · ${frac("out_h1", "net_h1")} · ${frac("net_h1", "w1")}`),
-      row(`${frac("E_o1", "out_h1")} = δ<sub>o1</sub> · ${N("w5")} =`, result(trace.deltas.o1), "×", given(k.dnet_o1_dout_h1), "=", result(k.dE_o1_dout_h1)),
-      row(`${frac("E_o2", "out_h1")} = δ<sub>o2</sub> · ${N("w7")} =`, result(trace.deltas.o2), "×", given(k.dnet_o2_dout_h1), "=", result(k.dE_o2_dout_h1)),
-      row(`${frac("E_total", "out_h1")} =`, result(k.dE_o1_dout_h1), "+", result(k.dE_o2_dout_h1), "=", result(k.dE_dout_h1)),
+      row(`${frac("E_o1", "out_h1")} = δ<sub>o1</sub> · ${N("w5")} =`, result(trace.deltas.o1), "×", given(k.dnet_o1_dout_h1), "=", result(k.dE_dout_h1_via_o1)),
+      row(`${frac("E_o2", "out_h1")} = δ<sub>o2</sub> · ${N("w7")} =`, result(trace.deltas.o2), "×", given(k.dnet_o2_dout_h1), "=", result(k.dE_dout_h1_via_o2)),
+      row(`${frac("E_total", "out_h1")} =`, result(k.dE_dout_h1_via_o1), "+", result(k.dE_dout_h1_via_o2), "=", result(k.dE_dout_h1)),
       row(`${frac("E_total", "w1")} =`, result(k.dE_dout_h1), "×", result(k.dout_h1_dnet_h1), "×", given(k.dnet_h1_dw1), "=", result(trace.gradients.w1)),
     ];
     const trained = [...Object.keys(sent.weights), ...(sent.options.train_biases ? Object.keys(sent.biases) : [])];

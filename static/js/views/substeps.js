@@ -13,14 +13,16 @@ import { definition, weight, weightNames } from "../state/definition.js";
 // The edges come from the network's definition: the two weights into a neuron, and what a
 // weight joins.
 const into = (n) => definition().weights.filter((w) => w.to === n).map((w) => w.name);
+const biasOf = (layer) => definition().biases.find((b) => b.to.includes(layer[0]));
 
 /** The sub-steps of an iteration made under `options` (the sent state's). Each has an id, a
  * title, what it reads and writes (neurons and weights), the diagram values it reveals, and its
  * formula lines for a context {sent, trace, after, digits}. */
 export function buildSubsteps(options) {
   const softmax = options.loss === "cross_entropy";
+  const { hidden, outputs } = definition();
   const steps = [];
-  for (const h of ["h1", "h2"]) {
+  for (const h of hidden) {
     const [wa, wb] = into(h);
     steps.push({
       id: `forward-${h}`, stage: "forward", title: ["substep.forward", { n: h }],
@@ -34,7 +36,7 @@ export function buildSubsteps(options) {
       ],
     });
   }
-  for (const o of ["o1", "o2"]) {
+  for (const o of outputs) {
     const [wa, wb] = into(o);
     const outLine = ({ trace }, g) => softmax
       ? line(name(`out_${o}`), EQ, `<mfrac><msup><mi>e</mi>${name(`net_${o}`)}</msup><mrow><msup><mi>e</mi>${name("net_o1")}</msup><mo>+</mo><msup><mi>e</mi>${name("net_o2")}</msup></mrow></mfrac>`,
@@ -64,7 +66,7 @@ export function buildSubsteps(options) {
     reads: ["o1", "o2"], writes: ["o1", "o2"], reveals: ["error-o1", "error-o2"],
     lines: ({ sent, trace }, g) => {
       const rows = [];
-      for (const o of ["o1", "o2"]) {
+      for (const o of outputs) {
         const target = sent.targets[o];
         const out = trace.forward[`out_${o}`];
         if (softmax) {
@@ -81,7 +83,7 @@ export function buildSubsteps(options) {
       return rows;
     },
   });
-  for (const o of ["o1", "o2"]) {
+  for (const o of outputs) {
     steps.push({
       id: `delta-${o}`, stage: "backward", title: ["substep.deltaOutput", { n: o }],
       reads: [o], writes: [o], reveals: [`delta-${o}`],
@@ -94,9 +96,9 @@ export function buildSubsteps(options) {
             g(trace.deltas[o], `delta_${o}`, false))],
     });
   }
-  for (const w of ["w5", "w6", "w7", "w8"]) steps.push(gradientStep(w, softmax));
-  if (options.train_biases) steps.push(biasStep("b2", ["o1", "o2"]));
-  for (const h of ["h1", "h2"]) {
+  for (const w of outputs.flatMap(into)) steps.push(gradientStep(w, softmax));
+  if (options.train_biases) steps.push(biasStep(biasOf(outputs)));
+  for (const h of hidden) {
     const via = definition().weights.filter((w) => w.from === h).map((w) => w.name);
     steps.push({
       id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
@@ -106,16 +108,16 @@ export function buildSubsteps(options) {
         return [
           line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`)),
           line(d("E_o1", `out_${h}`), EQ, name("δ_o1"), DOT, name(via[0]), EQ, g(trace.deltas.o1), TIMES,
-            g(f[`dnet_o1_dout_${h}`]), EQ, g(f[`dE_o1_dout_${h}`], `dE_o1_dout_${h}`, false)),
+            g(f[`dnet_o1_dout_${h}`]), EQ, g(f[`dE_dout_${h}_via_o1`], `dE_dout_${h}_via_o1`, false)),
           line(d("E_o2", `out_${h}`), EQ, name("δ_o2"), DOT, name(via[1]), EQ, g(trace.deltas.o2), TIMES,
-            g(f[`dnet_o2_dout_${h}`]), EQ, g(f[`dE_o2_dout_${h}`], `dE_o2_dout_${h}`, false)),
-          line(d("E_total", `out_${h}`), EQ, g(f[`dE_o1_dout_${h}`]), PLUS, g(f[`dE_o2_dout_${h}`]), EQ,
+            g(f[`dnet_o2_dout_${h}`]), EQ, g(f[`dE_dout_${h}_via_o2`], `dE_dout_${h}_via_o2`, false)),
+          line(d("E_total", `out_${h}`), EQ, g(f[`dE_dout_${h}_via_o1`]), PLUS, g(f[`dE_dout_${h}_via_o2`]), EQ,
             g(f[`dE_dout_${h}`], `dE_dout_${h}`, false)),
         ];
       },
     });
   }
-  for (const h of ["h1", "h2"]) {
+  for (const h of hidden) {
     steps.push({
       id: `delta-${h}`, stage: "backward", title: ["substep.deltaHidden", { n: h }],
       reads: [h], writes: [h], reveals: [`delta-${h}`],
@@ -126,8 +128,8 @@ export function buildSubsteps(options) {
       ],
     });
   }
-  for (const w of ["w1", "w2", "w3", "w4"]) steps.push(gradientStep(w, softmax));
-  if (options.train_biases) steps.push(biasStep("b1", ["h1", "h2"]));
+  for (const w of hidden.flatMap(into)) steps.push(gradientStep(w, softmax));
+  if (options.train_biases) steps.push(biasStep(biasOf(hidden)));
   const weights = weightNames();
   const trained = options.train_biases ? definition().parameters : weights;
   steps.push({
@@ -174,7 +176,7 @@ function gradientStep(w, softmax) {
   };
 }
 
-function biasStep(b, [n1, n2]) {
+function biasStep({ name: b, to: [n1, n2] }) {
   return {
     id: `gradient-${b}`, stage: "backward", title: ["substep.gradient", { w: b }],
     reads: [n1, n2], writes: [b], reveals: [`grad-${b}`],
