@@ -319,6 +319,7 @@ async function draw({ flash }) {
   // lessons below and the curve, so that a Step reaches the screen within a frame or two
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
+  if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
   if (!firstDrawn) {
     firstDrawn = true;
     performance.mark("network-drawn");
