@@ -14,7 +14,9 @@ from tests.browser.conftest import Server, browsing
 def test_plotly_comes_from_the_installed_package(server: Server) -> None:
     status, headers, body = server.get("/")
     page = body.decode()
-    match = re.search(r'<script src="(/vendor/plotly-[^"]+\.min\.js)"', page)
+    # fetched at once, run once the network is on screen
+    preload = r'<link rel="preload" href="(/vendor/plotly-[^"]+\.min\.js)" as="script"'
+    match = re.search(preload, page)
     assert match, "the page loads plotly.js from this server"
     url = match.group(1)
     assert plotly.__version__ in url

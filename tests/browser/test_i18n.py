@@ -109,7 +109,7 @@ def test_presentation_screenshots(browser: Any, server: Any, code: str) -> None:
         formula = page.evaluate(
             "() => parseFloat(getComputedStyle(document.querySelector('.substep-body math'))"
             ".fontSize)")
-        assert formula >= 26
+        assert formula >= 18  # the back row's floor; test_stage.py measures every number
         page.locator("body").press("Shift+ArrowRight")
         app.wait_iteration("1")
         app.wait_still()

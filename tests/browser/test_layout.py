@@ -16,9 +16,9 @@ BOXES_JS = """() => [...document.querySelectorAll('#diagram .node-box, #diagram 
     return {name: (owner && (owner.dataset.param || owner.querySelector('.node-name').textContent)),
             left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })"""
 
-# Every number's text box inside the diagram, with the box that should contain it.
+# Every number's text box inside the diagram's boxes, with the box that should contain it.
 TEXT_JS = """() => [...document.querySelectorAll('#diagram text')]
-  .filter(t => t.getClientRects().length && t.textContent.trim())
+  .filter(t => t.getClientRects().length && t.textContent.trim() && t.closest('.node, .edge-label'))
   .map(t => { const r = t.getBoundingClientRect();
     const box = (t.closest('.node') || t.closest('.edge-label'))
       .querySelector('.node-box, .label-bg').getBoundingClientRect();

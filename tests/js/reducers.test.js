@@ -138,3 +138,35 @@ test("an unknown action is a programming error", () => {
   assert.throws(() => reduce(initialState(), { type: "teleported" }), /unknown action teleported/);
   assert.ok(ACTIONS.includes("stepped") && ACTIONS.includes("restored"));
 });
+
+test("started with undoable: a Reset keeps what it discards, and undone brings it back", () => {
+  const before = reduce(started(), { type: "trained", run: copy(server.epoch) });
+  const reset = reduce(before, { type: "started", answer: copy(server.reset), undoable: true });
+  assert.equal(reset.network.state.iteration, 0);
+  assert.deepEqual({ reason: reset.undo.reason, from: reset.undo.from, to: reset.undo.to }, { reason: "reset", from: 1, to: 5 });
+  const back = reduce(reset, { type: "undone" });
+  assert.equal(back.network, before.network);
+  assert.equal(back.curve, before.curve);
+  assert.equal(back.history, before.history);
+  assert.equal(back.path, before.path);
+  assert.equal(back.undo, null);
+  assert.equal(reduce(back, { type: "undone" }), back); // nothing left to undo
+});
+
+test("a Reset at iteration 0 offers no undo, nor does a start that is not a Reset", () => {
+  const page = reduce(started(), { type: "started", answer: copy(server.reset), undoable: true });
+  assert.equal(page.undo, null);
+  const trained = reduce(started(), { type: "trained", run: copy(server.epoch) });
+  assert.equal(reduce(trained, { type: "started", answer: copy(server.reset) }).undo, null);
+});
+
+test("laterForgotten keeps the iterations it forgets for an undo; undoDismissed lets them go", () => {
+  const trained = reduce(started(), { type: "trained", run: copy(server.epoch) });
+  const earlier = reduce(trained, { type: "shown", view: { state: trained.history.points[0].state ?? trained.network.initial, forward: trained.network.forward, loss: trained.network.loss, last: null } });
+  const forgot = reduce(earlier, { type: "laterForgotten" });
+  assert.deepEqual({ reason: forgot.undo.reason, from: forgot.undo.from, to: forgot.undo.to }, { reason: "later", from: 1, to: 5 });
+  assert.deepEqual(Array.from(forgot.curve.x), [0]);
+  const back = reduce(forgot, { type: "undone" });
+  assert.deepEqual(Array.from(back.curve.x), [0, 1, 2, 3, 4, 5]);
+  assert.equal(reduce(forgot, { type: "undoDismissed" }).undo, null);
+});

@@ -16,13 +16,18 @@ export function createControls(root, handlers) {
   const precision = $("precision");
   const iteration = $("iteration");
   const loss = $("loss");
+  const lossNote = $("loss-note");
   const message = $("message");
+  const notice = $("undo-notice");
+  const noticeText = $("undo-text");
   const maxEpochs = Number(epochs.dataset.max);
 
   step.addEventListener("click", () => handlers.onStep());
   run.addEventListener("click", () => handlers.onRun());
   play.addEventListener("click", () => handlers.onPlay());
   reset.addEventListener("click", () => handlers.onReset());
+  $("undo").addEventListener("click", () => handlers.onUndo());
+  $("undo-dismiss").addEventListener("click", () => handlers.onUndoDismissed());
   precision.addEventListener("change", () => handlers.onDigits(Number(precision.value)));
   speed.addEventListener("change", () => handlers.onSpeed(Number(speed.value)));
   epochs.addEventListener("keydown", (event) => {
@@ -62,6 +67,15 @@ export function createControls(root, handlers) {
     show(state, lossValue, { digits, flash }) {
       setValue(iteration, formatCount(state.iteration), state.iteration, flash);
       setValue(loss, formatNumber(lossValue, digits), exact(lossValue), flash);
+      lossNote.textContent = t("readout.lossOf", { k: formatCount(state.iteration) });
+    },
+    /** Offer to bring back what `undo` ({reason, from, to}) put aside; null hides the offer. */
+    showUndo(undo) {
+      notice.hidden = !undo;
+      if (!undo) return;
+      const range = { from: formatCount(undo.from), to: formatCount(undo.to), n: formatCount(undo.to - undo.from + 1) };
+      const text = t(undo.reason === "reset" ? "undo.reset" : "undo.later", range);
+      if (noticeText.textContent !== text) noticeText.textContent = text;
     },
     /** Show `text` in the message bar; kind is "error", "warning" or "info"; null hides it. */
     say(text, kind = "info") {

@@ -10,6 +10,8 @@ import { change, state } from "../state/store.js";
 import { createPresentation } from "../views/presentation.js";
 import { createWorksheet } from "../views/print.js";
 
+const REPLAY_MAX = 1_000_000; // iterations a link's page trains again on opening
+
 export function createLesson({ api, enqueue, say, redraw, actions }) {
   const $ = (id) => document.getElementById(id);
   const help = $("keys-help");
@@ -17,7 +19,24 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   const network = () => state().network;
 
   const presentation = createPresentation($("presentation-toggle"), { onChange: () => redraw() });
-  bindKeys({ ...actions, presentation: () => presentation.toggle() }, help);
+  const body = document.body;
+  /** B: a black screen, as presentation tools do; any key or click brings the page back. */
+  function blank(on) {
+    body.classList.toggle("blanked", on);
+  }
+  document.addEventListener("pointerdown", () => blank(false), true);
+  bindKeys({
+    ...actions,
+    presentation: () => presentation.toggle(),
+    blank,
+    blanked: () => body.classList.contains("blanked"),
+    // L: the loss curve in place of the explanation, where the projector has no room for both
+    curve: () => body.classList.toggle("showing-curve"),
+    escape: () => {
+      if (worksheet.isOpen()) worksheet.close();
+      else body.classList.remove("showing-curve");
+    },
+  }, help);
   $("keys-button").addEventListener("click", () => help.showModal());
 
   // --- language ----------------------------------------------------------------------------
@@ -29,10 +48,15 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   document.title = t("page.title");
 
   // --- share and export ----------------------------------------------------------------------
-  $("copy-link").addEventListener("click", async () => {
+  const copyLink = $("copy-link");
+  /** The link that reproduces the page: the initial values, the options, the iteration. */
+  function linkOf(page) {
     const url = new URL(location.href);
-    url.hash = serialize(state(), "link");
-    const link = url.toString();
+    url.hash = serialize(page, "link");
+    return url.toString();
+  }
+  copyLink.addEventListener("click", async () => {
+    const link = copyLink.dataset.url = linkOf(state());
     const copied = await copyText(link);
     say(copied ? t("share.copied", { iteration: network().state.iteration }) : t("share.notCopied", { link }), copied ? "info" : "warning");
   });
@@ -45,7 +69,9 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
 
   // --- the worksheet -------------------------------------------------------------------------
   const printButton = $("print-view");
-  const worksheet = createWorksheet($("worksheet"), { onClose: () => printButton.focus() });
+  const worksheet = createWorksheet($("worksheet"), {
+    onClose: (returnTo) => (returnTo?.isConnected && returnTo !== document.body ? returnTo : printButton).focus(),
+  });
   printButton.addEventListener("click", () => enqueue(async () => {
     let { update, digits } = snapshot(state(), "worksheet");
     if (!update) {
@@ -73,9 +99,17 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
       if (!read.value) return false;
       const { initial, state: now } = read.value;
       try {
-        await api.reset(initial);
-        const answer = await api.reset(now);
-        change({ type: "opened", initial, state: { ...answer.state, iteration: now.iteration }, forward: answer.trace.forward });
+        // the initial values trained again for as many iterations: the same weights, error and
+        // curve as the page that made the link; a link whose weights training does not reach
+        // (or too long to train again) opens at its own numbers, without the curve before them
+        change({ type: "started", answer: await api.reset(initial) });
+        const same = (a, b) => Object.keys(a).every((name) => a[name] === b[name]);
+        if (now.iteration > 0 && now.iteration <= REPLAY_MAX) await actions.replay(now.iteration);
+        const reached = state().network.state;
+        if (reached.iteration !== now.iteration || !same(now.weights, reached.weights) || !same(now.biases, reached.biases)) {
+          const answer = await api.reset(now);
+          change({ type: "opened", initial, state: { ...answer.state, iteration: now.iteration }, forward: answer.trace.forward });
+        }
       } catch (error) {
         say(t("share.badLink", { message: error.message }), "error");
         return false;
@@ -85,6 +119,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
     },
     show(page, { digits }) {
       select.value = page.settings.language ?? select.value;
+      copyLink.dataset.url = linkOf(page);
       worksheet.redraw({ digits });
     },
     presentation,

@@ -27,6 +27,7 @@ let playing = false;
 let chain = Promise.resolve();
 let firstDrawn = false;
 let lastSave = 0;
+let networkPainted; // resolves once the first network is on screen
 
 const network = () => state().network;
 
@@ -42,6 +43,8 @@ const controls = createControls(document, {
   },
   onPlay: () => (playing ? stopPlaying() : startPlaying()),
   onReset: () => reset(),
+  onUndo: () => undo(),
+  onUndoDismissed: () => change({ type: "undoDismissed" }),
   onDigits: (digits) => change({ type: "settingsChanged", settings: { digits } }),
   onSpeed: (speed) => change({ type: "settingsChanged", settings: { speed } }),
 });
@@ -49,9 +52,11 @@ const controls = createControls(document, {
 const diagram = createDiagram(document.getElementById("diagram"), { onSelect: openCard });
 const cards = createCards(document.getElementById("cards"), {
   onClose: (name) => change({ type: "cardClosed", name }),
+  onLink: (testids) => diagram.link(testids),
 });
 const chart = createChart(document.getElementById("loss-chart"), {
   script: document.getElementById("plotly-script"),
+  painted: new Promise((resolve) => { networkPainted = resolve; }),
 });
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { stopPlaying(); enqueue(applyEdits); },
@@ -94,12 +99,24 @@ function enqueue(action) {
 
 // --- Actions ---------------------------------------------------------------------------------
 
+/** Back to iteration 0; what is discarded stays one Undo away. */
 function reset() {
   stopPlaying();
   enqueue(async () => {
-    change({ type: "started", answer: await api.reset(network().initial) });
+    change({ type: "started", answer: await api.reset(network().initial), undoable: true });
     teaching.cancel();
     controls.say(null);
+  });
+}
+
+/** Bring back what the last Reset or step from an earlier iteration put aside. */
+function undo() {
+  stopPlaying();
+  enqueue(async () => {
+    if (!state().undo) return;
+    teaching.cancel();
+    change({ type: "undone" });
+    await drawn();
   });
 }
 
@@ -180,6 +197,22 @@ async function applyStep(sent, result, { flash = true } = {}) {
   controls.say(null);
   await drawn();
   return true;
+}
+
+/** Train `n` iterations from the network now, in requests the server's bounds allow, the last
+ * one a step: training is deterministic, so a link's initial values and iteration count bring
+ * back the same weights, error and curve. Return false if training diverged. */
+async function replay(n) {
+  const most = definition().bounds.epochs_max;
+  for (let left = n; left > 1;) {
+    const k = Math.min(left - 1, most);
+    const run = await api.epoch(network().state, k, Math.min(k, PATH_POINTS));
+    change({ type: "trained", run });
+    if (run.diverged) return diverged(run.diverged);
+    left -= k;
+  }
+  const sent = network().state;
+  return applyStep(sent, await api.step(sent), { flash: false });
 }
 
 async function diverged(divergence) {
@@ -273,19 +306,28 @@ async function draw({ flash }) {
   diagram.setSelected(settings.open);
   if (!page.walk) cards.render(settings.open, view, options);
   controls.show(now.state, now.loss, options);
+  controls.showUndo(page.undo);
+  // the first minute: one cue, until the first update is on screen
+  document.body.classList.toggle("fresh", !now.last && now.state.iteration === 0 && !page.walk);
   controls.setDigits(settings.digits);
   if (settings.epochs !== epochsShown) controls.setEpochs(settings.epochs); // never over what is being typed
   epochsShown = settings.epochs;
   controls.setSpeed(settings.speed);
   logToggle.checked = settings.log;
-  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   teaching.show(page, options);
   lesson.show(page, options);
+  // the stage's numbers are drawn: let the frame that shows them be painted before the
+  // lessons below and the curve, so that a Step reaches the screen within a frame or two
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
+  await afterPaint();
+  if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
   if (!firstDrawn) {
     firstDrawn = true;
     performance.mark("network-drawn");
+    performance.mark("network-painted");
+    networkPainted();
   }
+  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   chart.setLog(settings.log);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
@@ -295,6 +337,17 @@ async function draw({ flash }) {
     document.getElementById("loss-chart").textContent = `The loss curve cannot be drawn: ${error.message}`;
   }
   document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
+}
+
+/** Resolve once the frame now being prepared is painted: a requestAnimationFrame callback runs
+ * just before that paint, a task it queues runs after it. */
+function afterPaint() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    requestAnimationFrame(() => channel.port2.postMessage(null));
+    setTimeout(resolve, 100); // a hidden page paints no frame: carry on all the same
+  });
 }
 
 // --- Keeping: the serializer's text in localStorage ---------------------------------------------
@@ -336,6 +389,8 @@ const lesson = createLesson({
     fullStep: () => teaching.fullStep(() => advance(1)),
     back: () => teaching.goBack(),
     reset,
+    undo,
+    replay,
     play: () => (playing ? stopPlaying() : startPlaying()),
   },
 });

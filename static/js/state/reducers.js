@@ -9,6 +9,8 @@
 //   curve: {x, y} (E_total per iteration), history: {first, points} (checkpoints),
 //   path: [{iteration, weights, biases}] (for the landscape),
 //   walk: null | {sent, result, index, answers} (an iteration unfolded sub-step by sub-step),
+//   undo: null | {reason, from, to, saved}: what Reset or a step from an earlier iteration put
+//     aside (iterations from … to), and `saved` = {network, curve, history, path} to bring back,
 //   settings: see settings.js,
 //   practice: see practice.js (the exercise on the practice view, and the exercises solved),
 // }
@@ -28,11 +30,15 @@ export function initialState() {
     history: { first: { iteration: 0, forward: null }, points: [] },
     path: [],
     walk: null,
+    undo: null,
     settings: { ...DEFAULT_SETTINGS },
     classroom: null, // a live class: see classroom.js
     practice: initialPractice(),
   };
 }
+
+/** What an undo brings back: the network shown, with its history, curve and path. */
+const kept = (page) => ({ network: page.network, curve: page.curve, history: page.history, path: page.path });
 
 /** A network shown from scratch at `state`: one point of curve, history and path. */
 function beginAt(page, initial, state, forward) {
@@ -48,14 +54,18 @@ function beginAt(page, initial, state, forward) {
 }
 
 const reducers = {
-  /** A network fresh from /api/reset: `answer` = {state, trace}. */
-  started(page, { answer }) {
-    return beginAt(page, answer.state, answer.state, answer.trace.forward);
+  /** A network fresh from /api/reset: `answer` = {state, trace}. `undoable`: a Reset, which
+   * keeps what it discards (iterations 1 … latest) for an undo. */
+  started(page, { answer, undoable = false }) {
+    const next = beginAt(page, answer.state, answer.state, answer.trace.forward);
+    const done = page.network ? latest(page.history) : 0;
+    if (!undoable || done === 0) return { ...next, undo: null };
+    return { ...next, undo: { reason: "reset", from: 1, to: done, saved: kept(page) } };
   },
 
   /** A network from a link: `initial` to reset to, `state` (with its `forward`) now. */
   opened(page, { initial, state, forward }) {
-    return beginAt(page, initial, state, forward);
+    return { ...beginAt(page, initial, state, forward), undo: null };
   },
 
   /** The answer of /api/epoch from the network now: its losses, path and end state. */
@@ -101,10 +111,23 @@ const reducers = {
   /** Forget the iterations after the one shown, keeping that one as a checkpoint. */
   laterForgotten(page) {
     const now = page.network.state.iteration;
-    if (now >= latest(page.history)) return page;
+    const done = latest(page.history);
+    if (now >= done) return page;
     let history = truncateHistory(page.history, now);
     if (latest(history) < now) history = recordState(history, page.network.state);
-    return { ...page, history, curve: truncateCurve(page.curve, now) };
+    const undo = { reason: "later", from: now + 1, to: done, saved: kept(page) };
+    return { ...page, history, curve: truncateCurve(page.curve, now), undo };
+  },
+
+  /** Bring back what the last Reset or step from an earlier iteration put aside. */
+  undone(page) {
+    if (!page.undo) return page;
+    return { ...page, ...page.undo.saved, walk: null, undo: null };
+  },
+
+  /** The offer to undo is dismissed; what was put aside is let go. */
+  undoDismissed(page) {
+    return page.undo ? { ...page, undo: null } : page;
   },
 
   /** An iteration unfolded from `sent`, its /api/step answer `result`, at sub-step 0. */
@@ -149,7 +172,7 @@ const reducers = {
 
   /** A snapshot read back by the serializer (`value`, already validated). */
   restored(page, { value }) {
-    return { ...page, ...value, walk: null, settings: validSettings(value.settings, page.settings) };
+    return { ...page, ...value, walk: null, undo: null, settings: validSettings(value.settings, page.settings) };
   },
 };
 

@@ -4,61 +4,127 @@
 import { exact, formatNumber } from "./format.js";
 import { language, t } from "../i18n/index.js";
 import { setValue } from "./svg.js";
-import { bias, isBias, weight } from "../state/definition.js";
-import { d, DOT, EQ, line, mi, MINUS, name, PLUS, TIMES, updated } from "../math/mathml.js";
+import { bias, definition, isBias, weight } from "../state/definition.js";
+import { d, DOT, EQ, line, mi, mo, MINUS, name, paren, PLUS, TIMES, updated } from "../math/mathml.js";
 
 // Where each weight sits comes from the network's definition: w5 joins h1 to o1, so
 // ∂net_o1/∂w5 = out_h1.
 
-/** A slot for a number; `id` gives it a data-testid (only the first of a card's repeats). */
+/** A slot for a number; `id` gives it a data-testid (only the first of a card's repeats): a
+ * factor one can point at or focus to see where it comes from on the diagram. */
 function num(key, id = true) {
-  return `<mn data-key="${key}"${id ? ` data-testid="factor-${key}"` : ""}>…</mn>`;
+  return `<mn data-key="${key}"${id ? ` data-testid="factor-${key}" tabindex="0"` : ""}>…</mn>`;
 }
 /** A number that may be negative, bracketed when it follows an operator. */
 function signed(key, id = true) {
   return `<mrow data-signed="${key}"><mo data-paren-open hidden>(</mo>${num(key, id)}<mo data-paren-close hidden>)</mo></mrow>`;
 }
+const ONE = "<mn>1</mn>";
+const ZERO = "<mn>0</mn>";
+const GREATER = mo("&gt;");
+const target = (o) => `<msub><mi mathvariant="normal">target</mi><mi mathvariant="normal">${o}</mi></msub>`;
+const iverson = (content) => `<mrow><mo>[</mo>${content}<mo>]</mo></mrow>`;
+
+// --- Where each factor comes from: its formula, then its numbers -------------------------------
+// Each line: the factor, its formula in the worked example's names, the same with the numbers
+// of the last update, and its value (the slot that carries the factor's data-testid).
+
+/** ∂out/∂net of neuron `n` under `activation`. */
+function activationSlope(n, activation, id = true) {
+  const key = `dout_${n}_dnet_${n}`;
+  const head = [d(`out_${n}`, `net_${n}`), EQ];
+  if (activation === "tanh") {
+    return line(...head, ONE, MINUS, `<msup>${name(`out_${n}`)}<mn>2</mn></msup>`,
+      EQ, ONE, MINUS, `<msup>${signed(`out_${n}`, false)}<mn>2</mn></msup>`, EQ, num(key, id));
+  }
+  if (activation === "relu") {
+    return line(...head, iverson(`${name(`net_${n}`)}${GREATER}${ZERO}`),
+      EQ, iverson(`${signed(`net_${n}`, false)}${GREATER}${ZERO}`), EQ, num(key, id));
+  }
+  return line(...head, name(`out_${n}`), paren(`${ONE}${MINUS}${name(`out_${n}`)}`),
+    EQ, num(`out_${n}`, false), TIMES, paren(`${ONE}${MINUS}${num(`out_${n}`, false)}`), EQ, num(key, id));
+}
+
+/** ∂E_total/∂out_o for the squared error. */
+function errorSlope(o, id = true) {
+  return line(d("E_total", `out_${o}`), EQ, MINUS, paren(`${target(o)}${MINUS}${name(`out_${o}`)}`),
+    EQ, MINUS, paren(`${num(`target_${o}`, false)}${MINUS}${num(`out_${o}`, false)}`), EQ, num(`dE_dout_${o}`, id));
+}
+
+/** δ_o of an output: out − target under softmax with cross-entropy, else the chain of two. */
+function outputDelta(o, softmax, id = true) {
+  if (softmax) {
+    return line(name(`δ_${o}`), EQ, d("E_total", `net_${o}`), EQ, name(`out_${o}`), MINUS, target(o),
+      EQ, num(`out_${o}`, false), MINUS, num(`target_${o}`, false), EQ, num(`delta_${o}`, id));
+  }
+  return line(name(`δ_${o}`), EQ, d("E_total", `out_${o}`), DOT, d(`out_${o}`, `net_${o}`),
+    EQ, num(`dE_dout_${o}`, false), TIMES, signed(`dout_${o}_dnet_${o}`, false), EQ, num(`delta_${o}`, id));
+}
+
+/** δ_h of a hidden neuron. */
+function hiddenDelta(h, id = true) {
+  return line(name(`δ_${h}`), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`),
+    EQ, signed(`dE_dout_${h}`, false), TIMES, signed(`dout_${h}_dnet_${h}`, false), EQ, num(`delta_${h}`, id));
+}
 
 // --- One card per parameter --------------------------------------------------------------------
 
-function outputWeightCard(w, softmax) {
+function outputWeightCard(w, { softmax, activation }) {
   const { from: h, to: o } = weight(w);
   const rows = [];
+  const input = line(d(`net_${o}`, w), EQ, name(`out_${h}`), EQ, num(`dnet_${o}_d${w}`));
   if (softmax) {
     rows.push(line(d("E_total", w), EQ, d("E_total", `net_${o}`), DOT, d(`net_${o}`, w)));
-    rows.push(line(EQ, name(`δ_${o}`), DOT, name(`out_${h}`), EQ, num(`delta_${o}`), TIMES, num(`dnet_${o}_d${w}`)));
+    rows.push(`<div class="card-derivation">${outputDelta(o, true)}${input}</div>`);
+    rows.push(line(d("E_total", w), EQ, name(`δ_${o}`), DOT, name(`out_${h}`), EQ, num(`delta_${o}`, false),
+      TIMES, num(`dnet_${o}_d${w}`, false), EQ, num(`gradient_${w}`)));
   } else {
     rows.push(line(d("E_total", w), EQ, d("E_total", `out_${o}`), DOT, d(`out_${o}`, `net_${o}`), DOT, d(`net_${o}`, w)));
-    rows.push(line(EQ, num(`dE_dout_${o}`), TIMES, signed(`dout_${o}_dnet_${o}`), TIMES, signed(`dnet_${o}_d${w}`)));
+    rows.push(`<div class="card-derivation">${errorSlope(o)}${activationSlope(o, activation)}${input}</div>`);
+    rows.push(line(EQ, num(`dE_dout_${o}`, false), TIMES, signed(`dout_${o}_dnet_${o}`, false), TIMES,
+      signed(`dnet_${o}_d${w}`, false), EQ, num(`gradient_${w}`)));
   }
-  rows.push(line(EQ, num(`gradient_${w}`)));
   return rows;
 }
 
-function hiddenWeightCard(w) {
+function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
   const { from: i, to: h } = weight(w);
+  const path = (o) => {
+    const via = weightBetween(h, o);
+    return `${outputDelta(o, softmax)}${line(d(`net_${o}`, `out_${h}`), EQ, updatedDeltas ? updated(via) : name(via),
+      EQ, num(`dnet_${o}_dout_${h}`))}${line(d(`E_${o}`, `out_${h}`), EQ, name(`δ_${o}`), DOT, d(`net_${o}`, `out_${h}`),
+      EQ, num(`delta_${o}`, false), TIMES, signed(`dnet_${o}_dout_${h}`, false), EQ, num(`dE_dout_${h}_via_${o}`))}`;
+  };
   return [
     line(d("E_total", w), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`), DOT, d(`net_${h}`, w)),
     `<p class="card-note">${t("cards.twoPaths", { h: `out<sub>${h}</sub>` })}</p>`,
-    line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`)),
-    line(d("E_o1", `out_${h}`), EQ, d("E_o1", "net_o1"), DOT, d("net_o1", `out_${h}`)),
-    line(EQ, num("delta_o1"), TIMES, signed(`dnet_o1_dout_${h}`), EQ, num(`dE_dout_${h}_via_o1`)),
-    line(d("E_o2", `out_${h}`), EQ, d("E_o2", "net_o2"), DOT, d("net_o2", `out_${h}`)),
-    line(EQ, num("delta_o2"), TIMES, signed(`dnet_o2_dout_${h}`), EQ, num(`dE_dout_${h}_via_o2`)),
-    line(d("E_total", `out_${h}`), EQ, num(`dE_dout_${h}_via_o1`, false), PLUS, signed(`dE_dout_${h}_via_o2`, false),
-      EQ, num(`dE_dout_${h}`)),
-    line(d("E_total", w), EQ, signed(`dE_dout_${h}`, false), TIMES, signed(`dout_${h}_dnet_${h}`), TIMES,
-      signed(`dnet_${h}_d${w}`)),
-    line(EQ, num(`gradient_${w}`)),
+    `<div class="card-derivation">
+      ${line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`))}
+      ${path("o1")}${path("o2")}
+      ${line(d("E_total", `out_${h}`), EQ, num(`dE_dout_${h}_via_o1`, false), PLUS, signed(`dE_dout_${h}_via_o2`, false),
+        EQ, num(`dE_dout_${h}`))}
+      ${activationSlope(h, activation)}
+      ${line(d(`net_${h}`, w), EQ, name(i), EQ, num(`dnet_${h}_d${w}`))}
+    </div>`,
+    line(d("E_total", w), EQ, signed(`dE_dout_${h}`, false), TIMES, signed(`dout_${h}_dnet_${h}`, false), TIMES,
+      signed(`dnet_${h}_d${w}`, false), EQ, num(`gradient_${w}`)),
   ];
 }
 
-function biasCard(b) {
+/** The weight that joins `from` to `to`, from the network's definition. */
+function weightBetween(from, to) {
+  return definition().weights.find((w) => w.from === from && w.to === to).name;
+}
+
+function biasCard(b, { softmax, activation }) {
   const [n1, n2] = bias(b).to;
+  const hidden = n1.startsWith("h");
+  const delta = (n) => (hidden ? hiddenDelta(n) : outputDelta(n, softmax));
   return [
     `<p class="card-note">${t("cards.bias", { b, n1, n2 })}</p>`,
     line(d("E_total", b), EQ, d("E_total", `net_${n1}`), DOT, mn1(), PLUS, d("E_total", `net_${n2}`), DOT, mn1()),
-    line(EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, num(`delta_${n1}`), PLUS, signed(`delta_${n2}`), EQ, num(`gradient_${b}`)),
+    `<div class="card-derivation">${delta(n1)}${delta(n2)}</div>`,
+    line(EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, num(`delta_${n1}`, false), PLUS, signed(`delta_${n2}`, false), EQ, num(`gradient_${b}`)),
   ];
 }
 function mn1() {
@@ -84,11 +150,11 @@ function where(p) {
   return t("cards.joins", { from, to, fromLayer: t(`layer.${from[0]}`), toLayer: t(`layer.${to[0]}`) });
 }
 
-function cardHtml(p, softmax) {
+function cardHtml(p, mode) {
   let rows;
-  if (isBias(p)) rows = biasCard(p);
-  else if (weight(p).to.startsWith("o")) rows = outputWeightCard(p, softmax);
-  else rows = hiddenWeightCard(p);
+  if (isBias(p)) rows = biasCard(p, mode);
+  else if (weight(p).to.startsWith("o")) rows = outputWeightCard(p, mode);
+  else rows = hiddenWeightCard(p, mode);
   return `
     <header class="card-head">
       <h3 class="card-title"><span class="card-param">${p}</span> <span class="card-where">${where(p)}</span></h3>
@@ -113,6 +179,8 @@ function lookup(key, view) {
   if (kind === "gradient") return trace.gradients[rest];
   if (kind === "delta") return trace.deltas[rest];
   if (kind === "old") return rest in sent.weights ? sent.weights[rest] : sent.biases[rest];
+  if (kind === "out" || kind === "net") return trace.forward[key];
+  if (kind === "target") return sent.targets[rest];
   if (kind === "new") {
     const state = view.state;
     return rest in state.weights ? state.weights[rest] : state.biases[rest];
@@ -120,23 +188,73 @@ function lookup(key, view) {
   return trace.factors[key];
 }
 
-export function createCards(container, { onClose }) {
-  const cards = new Map(); // parameter -> {element, softmax}
+/** The diagram's cells (data-testid) a number of the cards comes from. */
+export function sourcesOf(key) {
+  const [kind, rest] = [key.split("_")[0], key.slice(key.indexOf("_") + 1)];
+  const param = (p) => (isBias(p) ? `bias-${p}` : `weight-${p}`);
+  let match;
+  if (kind === "out" || kind === "net" || kind === "target") return [`${kind}-${rest}`];
+  if (kind === "delta") return [`delta-${rest}`];
+  if (kind === "gradient") return [`grad-${rest}`];
+  if (kind === "old" || kind === "new") return [param(rest)];
+  if (key === "eta") return [];
+  if ((match = /^dE_dout_(o\d+)$/.exec(key))) return [`out-${match[1]}`, `target-${match[1]}`];
+  if ((match = /^dE_dout_(h\d+)$/.exec(key))) {
+    return definition().outputs.flatMap((o) => [`delta-${o}`, `weight-${weightBetween(match[1], o)}`]);
+  }
+  if ((match = /^dout_(\w+)_dnet_\w+$/.exec(key))) return [`out-${match[1]}`, `net-${match[1]}`];
+  if ((match = /^dnet_(\w+)_d(w\d+)$/.exec(key))) {
+    const { from } = weight(match[2]);
+    return [from.startsWith("i") ? `value-${from}` : `out-${from}`];
+  }
+  if ((match = /^dnet_(o\d+)_dout_(h\d+)$/.exec(key))) return [`weight-${weightBetween(match[2], match[1])}`];
+  if ((match = /^dE_dout_(h\d+)_via_(o\d+)$/.exec(key))) return [`delta-${match[2]}`, `weight-${weightBetween(match[1], match[2])}`];
+  return [];
+}
+
+export function createCards(container, { onClose, onLink = () => {} }) {
+  const cards = new Map(); // parameter -> {element, key}
 
   container.addEventListener("click", (event) => {
     const button = event.target.closest("[data-close]");
     if (button) onClose(button.dataset.close);
   });
+  // pointing at a number or focusing a factor marks where it comes from on the diagram
+  let linked = null;
+  let by = null; // "pointer" or "focus": what marked it, and so what may unmark it
+  const slotOf = (target) => target?.closest?.("mn[data-key]") ?? null;
+  const link = (slot, source) => {
+    by = slot ? source : null;
+    if (slot === linked) return;
+    linked?.removeAttribute("data-linked");
+    linked = slot;
+    slot?.setAttribute("data-linked", "true");
+    onLink(slot ? sourcesOf(slot.dataset.key) : []);
+  };
+  const focused = () => (container.contains(document.activeElement) ? slotOf(document.activeElement) : null);
+  container.addEventListener("pointerover", (event) => {
+    const slot = slotOf(event.target);
+    if (slot) link(slot, "pointer");
+    else if (by === "pointer") link(focused(), "focus");
+  });
+  container.addEventListener("pointerleave", () => {
+    if (by === "pointer") link(focused(), "focus");
+  });
+  container.addEventListener("focusin", (event) => link(slotOf(event.target), "focus"));
+  container.addEventListener("focusout", () => {
+    if (by === "focus") link(null, null);
+  });
 
-  function ensure(p, softmax, index) {
+  function ensure(p, mode, index) {
     let card = cards.get(p);
-    if (!card || card.softmax !== softmax || card.language !== language()) {
+    const key = JSON.stringify(mode);
+    if (!card || card.key !== key || card.language !== language()) {
       const element = card ? card.element : document.createElement("article");
       element.className = "card";
       element.setAttribute("data-testid", `card-${p}`);
       element.setAttribute("aria-label", t("cards.label", { p }));
-      element.innerHTML = cardHtml(p, softmax);
-      card = { element, softmax, language: language() };
+      element.innerHTML = cardHtml(p, mode);
+      card = { element, key, language: language() };
       cards.set(p, card);
     }
     if (container.children[index] !== card.element) container.insertBefore(card.element, container.children[index] ?? null);
@@ -151,9 +269,14 @@ export function createCards(container, { onClose }) {
         cards.delete(p);
       }
     }
-    const softmax = view.state.options.loss === "cross_entropy";
+    const { options } = view.last ? view.last.sent : view.state;
+    const mode = {
+      softmax: options.loss === "cross_entropy",
+      activation: options.activation,
+      updatedDeltas: options.hidden_deltas_use === "updated",
+    };
     open.forEach((p, index) => {
-      const { element } = ensure(p, softmax, index);
+      const { element } = ensure(p, mode, index);
       const last = view.last;
       element.classList.toggle("pending", !last);
       for (const slot of element.querySelectorAll("mn[data-key]")) {
@@ -180,7 +303,14 @@ export function createCards(container, { onClose }) {
   function highlight(p) {
     const card = cards.get(p);
     if (!card) return;
-    card.element.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    // inside a panel that scrolls (presentation), only that panel moves; else the page does
+    const panel = card.element.closest(".explain");
+    if (panel && panel.scrollHeight > panel.clientHeight && getComputedStyle(panel).overflowY !== "visible") {
+      const top = card.element.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
+      panel.scrollTo({ top: top - 4, behavior: "smooth" });
+    } else {
+      card.element.scrollIntoView({ block: "start", behavior: "smooth" });
+    }
     card.element.animate?.(
       [{ boxShadow: "0 0 0 6px rgba(255, 196, 0, 0.95)" }, { boxShadow: "0 0 0 6px rgba(255, 196, 0, 0)" }],
       { duration: 1400, easing: "ease-out" },

@@ -8,28 +8,39 @@ import { AS_PRINTED } from "./format.js";
 const COLOR = "#0a5fa8";
 const MARKER = "#d55e00";
 
-function plotlyReady(script) {
+/** Run plotly.js (fetched ahead by the <link rel=preload> `preload`), once `painted` resolves:
+ * its 3 MB take a slow laptop seconds to evaluate, and the network must be on screen first. */
+function plotlyReady(preload, painted) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  return new Promise((resolve, reject) => {
+  return painted.then(() => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = preload.href;
     script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load"))));
     script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
-  });
+    document.head.appendChild(script);
+  }));
 }
 
-export function createChart(element, { script }) {
+export function createChart(element, { script, painted }) {
   let log = false;
   let digits = 9;
   let drawn = null; // {curve, log, digits, marker, language}
   let marker = null; // {x, y}: the iteration shown, when the timeline is not at the end
   let plotly = null;
-  const ready = plotlyReady(script).then((library) => {
+  const ready = plotlyReady(script, painted).then((library) => {
     plotly = library;
     return library;
   });
+  // The curve's box changes with the layout (presentation mode, the column beside the
+  // diagram), not only with the window: follow the box itself.
+  new ResizeObserver(() => {
+    if (drawn && element.clientWidth && element.clientHeight) plotly.Plots.resize(element);
+  }).observe(element);
 
   function layout(last) {
+    const narrow = element.clientWidth < 480;
     return {
-      margin: { l: 92, r: 24, t: 12, b: 64 },
+      margin: narrow ? { l: 70, r: 12, t: 8, b: 56 } : { l: 92, r: 24, t: 12, b: 64 },
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
       font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size: 17, color: "#111" },

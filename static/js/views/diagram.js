@@ -7,7 +7,10 @@ import { setValue, svg } from "./svg.js";
 import { definition } from "../state/definition.js";
 
 const WIDTH = 1464;
-const HEIGHT = 700;
+// The drawing spans y = 70…630: the view is cropped to it, so no blank band costs the room
+// the explanation below needs on a 768 px projector.
+const VIEW_TOP = 60;
+const VIEW_HEIGHT = 580;
 const TOP = 175;
 const BOTTOM = 525;
 const MIDDLE = (TOP + BOTTOM) / 2;
@@ -17,8 +20,8 @@ const MIDDLE = (TOP + BOTTOM) / 2;
 const BOXES = {
   i1: { x: 60, y: TOP, w: 110, h: 84 },
   i2: { x: 60, y: BOTTOM, w: 110, h: 84 },
-  h1: { x: 636, y: TOP, w: 262, h: 140 },
-  h2: { x: 636, y: BOTTOM, w: 262, h: 140 },
+  h1: { x: 636, y: TOP, w: 292, h: 140 },
+  h2: { x: 636, y: BOTTOM, w: 292, h: 140 },
   o1: { x: 1308, y: TOP, w: 306, h: 196 },
   o2: { x: 1308, y: BOTTOM, w: 306, h: 196 },
   b1: { x: 598, y: MIDDLE, w: 250, h: 136 },
@@ -71,11 +74,13 @@ function edgeStyle(value, scale) {
 }
 
 export function createDiagram(root, { onSelect }) {
-  root.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
+  root.setAttribute("viewBox", `0 ${VIEW_TOP} ${WIDTH} ${VIEW_HEIGHT}`);
   root.replaceChildren();
   const edgeLayer = svg("g", { class: "edges" }, root);
   const nodeLayer = svg("g", { class: "nodes" }, root);
   const labelLayer = svg("g", { class: "edge-labels" }, root);
+  // which forward pass and which update the diagram shows, above h1
+  const caption = svg("text", { class: "caption", x: BOXES.h1.x, y: 92, "text-anchor": "middle", "data-testid": "diagram-caption" }, root);
   const values = new Map(); // key -> {element, source, name}
   const edges = new Map(); // parameter -> {lines, label, background, backwardRows}
   const backwardOnly = []; // elements shown only once an update has been computed
@@ -147,15 +152,22 @@ export function createDiagram(root, { onSelect }) {
     const rows = svg("g", {}, label);
     const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
     head.textContent = edge.name;
-    valueText(rows, edge.name, { x: 44, y: 0 }, `weight-${edge.name}`);
+    const weight = valueText(rows, edge.name, { x: 44, y: 0 }, `weight-${edge.name}`);
+    // once updated, the label tells the update as one story, top to bottom: the weight the
+    // forward pass used, its gradient, the new weight (Δw is the difference of the two)
+    const before = svg("text", { class: "value before", x: 44, y: 0 }, rows);
     const gradRow = svg("g", { class: "backward" }, rows);
     svg("text", { class: "row-label", x: 0, y: LINE }, gradRow).textContent = "∂E/∂w";
     valueText(gradRow, `grad-${edge.name}`, { x: 70, y: LINE }, `grad-${edge.name}`);
     const changeRow = svg("g", { class: "backward" }, rows);
-    svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow).textContent = "Δw";
-    valueText(changeRow, `change-${edge.name}`, { x: 70, y: 2 * LINE }, `change-${edge.name}`);
+    const changeLabel = svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow);
+    changeLabel.textContent = "Δw";
+    const change = valueText(changeRow, `change-${edge.name}`, { x: 70, y: 2 * LINE }, `change-${edge.name}`);
     backwardOnly.push(gradRow, changeRow);
-    edges.set(edge.name, { lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side });
+    edges.set(edge.name, {
+      lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side,
+      story: { weight, before, changeLabel, change },
+    });
   }
 
   // --- nodes -----------------------------------------------------------------------------
@@ -246,6 +258,12 @@ export function createDiagram(root, { onSelect }) {
     root.classList.toggle("has-backward", Boolean(trace));
     for (const element of backwardOnly) element.style.display = trace ? "" : "none";
 
+    // After an update (not while a walk has yet to reach it), each weight reads old → new.
+    const updated = Boolean(trace) && state !== last.sent && !last.diverged;
+    root.classList.toggle("updated", updated);
+    caption.textContent = trace
+      ? t("diagram.update", { k: last.sent.iteration + 1, from: last.sent.iteration })
+      : t("diagram.forward", { k: state.iteration });
     const all = [...Object.values(state.weights)];
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
     for (const edge of weightEdges) {
@@ -255,6 +273,9 @@ export function createDiagram(root, { onSelect }) {
       show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null);
       const { width, sign } = edgeStyle(value, scale);
       const item = edges.get(edge.name);
+      const old = updated ? last.sent.weights[edge.name] : null;
+      tellStory(item.story, edge.name, old, digits);
+      nameParameter(item.label, edge.name, value, old, digits);
       for (const line of item.lines) {
         line.style.strokeWidth = `${width}px`;
         line.setAttribute("data-sign", sign);
@@ -264,6 +285,7 @@ export function createDiagram(root, { onSelect }) {
     for (const { name } of d.biases) {
       const value = state.biases[name];
       show(name, value);
+      nameParameter(values.get(name).closest(".node"), name, value, updated ? last.sent.biases[name] : null, digits);
       show(`grad-${name}`, trace ? trace.gradients[name] : null);
       show(`change-${name}`, trace ? trace.changes[name] : null);
       const { width, sign } = edgeStyle(value, scale);
@@ -285,11 +307,52 @@ export function createDiagram(root, { onSelect }) {
     for (const edge of weightEdges) placeLabel(edges.get(edge.name));
   }
 
+  /** A screen reader's name for the label of `p`: its value (old → new after an update) and
+   * what activating it does. */
+  function nameParameter(element, p, value, old, digits) {
+    const [v, before] = [formatNumber(value, digits), old === null ? null : formatNumber(old, digits)];
+    // an SVG <title>: the name, and the tooltip of a pointer resting on it
+    let title = element.querySelector(":scope > title");
+    if (!title) title = element.insertBefore(svg("title"), element.firstChild);
+    title.textContent = before === null || before === v
+      ? t("diagram.param", { p, value: v })
+      : t("diagram.paramUpdated", { p, value: v, before });
+    element.removeAttribute("aria-describedby");
+  }
+
+  /** The weight label as old → new when `old` is given, else as the weight alone. */
+  function tellStory({ weight, before, changeLabel, change }, name, old, digits) {
+    const story = old !== null;
+    before.style.display = story ? "" : "none";
+    change.style.display = story ? "none" : "";
+    changeLabel.textContent = story ? `${name}⁺` : "Δw";
+    weight.setAttribute("x", story ? 70 : 44);
+    weight.setAttribute("y", story ? 2 * LINE : 0);
+    weight.classList.toggle("after", story);
+    if (story) {
+      setValue(before, formatNumber(old, digits), exact(old), false);
+      weight.setAttribute("data-before", exact(old));
+    } else {
+      weight.removeAttribute("data-before");
+    }
+  }
+
   function setSelected(names) {
     for (const element of root.querySelectorAll("[data-param]")) {
       element.classList.toggle("selected", names.includes(element.dataset.param));
     }
   }
 
-  return { render, setSelected };
+  /** Mark the cells `testids` (a number of a card comes from them); [] clears the marks. */
+  function link(testids) {
+    for (const element of root.querySelectorAll("[data-linked]")) element.removeAttribute("data-linked");
+    for (const testid of testids) {
+      const cell = root.querySelector(`[data-testid="${testid}"]`);
+      if (!cell) continue;
+      cell.setAttribute("data-linked", "true");
+      cell.closest(".edge-label, .node")?.setAttribute("data-linked", "true");
+    }
+  }
+
+  return { render, setSelected, link };
 }

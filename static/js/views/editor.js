@@ -102,9 +102,14 @@ export function createEditor(form, { onApply, onRestore }) {
   /** Fill the fields with `state`'s values. */
   function show(state) {
     clearMessages();
-    for (const { input, path } of inputs.values()) {
+    for (const [id, { input, path }] of inputs) {
       input.value = exact(getPath(state, path));
       input.removeAttribute("aria-invalid");
+      // "w5 = 0.4, edit": what the field holds and what it is for
+      const params = { label: t(`editor.field.${id}`), value: input.value };
+      input.dataset.i18nAriaLabel = "editor.fieldName";
+      input.dataset.i18nParams = JSON.stringify(params);
+      input.setAttribute("aria-label", t("editor.fieldName", params));
     }
   }
 

@@ -10,9 +10,26 @@ import { definition, parameterNames } from "../state/definition.js";
 const RESOLUTIONS = [25, 51, 101, 201]; // up to the definition's landscape_resolution_max
 
 const valueOf = (point, name) => (name in point.weights ? point.weights[name] : point.biases[name]);
+const withValue = (point, name, value) => (name in point.weights
+  ? { ...point, weights: { ...point.weights, [name]: value } }
+  : { ...point, biases: { ...point.biases, [name]: value } });
+const MARGIN = 1.15; // room around the training path, as a share of its half-extent
+
+/** The surface to ask for: centred on the training path (and the network now) and wide enough
+ * to hold all of it, never narrower than the chosen span; the other parameters as they are now. */
+function framing(state, path, { x, y, span }) {
+  const xs = [...path.map((p) => valueOf(p, x)), valueOf(state, x)];
+  const ys = [...path.map((p) => valueOf(p, y)), valueOf(state, y)];
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const half = Math.max(x1 - x0, y1 - y0) / 2;
+  const centred = withValue(withValue(state, x, (x0 + x1) / 2), y, (y0 + y1) / 2);
+  return { state: half === 0 ? state : centred, span: Math.max(span, half * MARGIN) };
+}
 
 export function createLandscape(root, { request, plotlyReady }) {
-  const settings = { x: "w5", y: "w1", span: 2, resolution: 51 };
+  // w5 against w8: one weight into each output, the error bends along both axes (along w1 it is
+  // nearly flat: its gradient is a hundred times smaller)
+  const settings = { x: "w5", y: "w8", span: 2, resolution: 51 };
   let path = []; // the training path, as the page state holds it
   let state = null;
   let digits = 0;
@@ -71,10 +88,11 @@ export function createLandscape(root, { request, plotlyReady }) {
     }
     busy = true;
     try {
-      const key = JSON.stringify([state.weights, state.biases, state.inputs, state.targets, state.options, settings]);
+      const frame = framing(state, path, settings);
+      const key = JSON.stringify([frame.state.weights, frame.state.biases, state.inputs, state.targets, state.options, settings, frame.span]);
       if (!surface || surface.key !== key) {
         try {
-          surface = { key, answer: await request(state, settings.x, settings.y, settings.span, settings.resolution) };
+          surface = { key, span: frame.span, answer: await request(frame.state, settings.x, settings.y, frame.span, settings.resolution) };
         } catch (error) {
           if (error.status === 422) {
             say(error.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
@@ -153,7 +171,7 @@ export function createLandscape(root, { request, plotlyReady }) {
     element.dataset.points = String(path.length);
     element.dataset.resolution = String(answer.x.values.length);
     root.querySelector("[data-role=landscape-caption]").textContent = t("lessons.landscape.caption", {
-      x: settings.x, y: settings.y, span: formatNumber(settings.span, 0),
+      x: settings.x, y: settings.y, span: formatNumber(surface.span, digits),
       points: path.length.toLocaleString("en-US"), iteration: state.iteration.toLocaleString("en-US"),
     });
     drawnKey = drawnPath;

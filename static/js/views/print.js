@@ -31,13 +31,25 @@ export function createWorksheet(root, { onClose }) {
   root.querySelector("#worksheet-print").addEventListener("click", () => window.print());
   root.querySelector("#worksheet-close").addEventListener("click", () => close());
   root.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") close();
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
   });
 
+  // While open, the rest of the page is inert: focus stays in the worksheet, and goes back
+  // where it was when the worksheet closes.
+  let returnTo = null;
+  let inerted = [];
+
   function close() {
+    if (root.hidden) return;
     root.hidden = true;
     document.body.classList.remove("worksheet-open");
-    onClose();
+    for (const element of inerted) element.inert = false;
+    inerted = [];
+    onClose(returnTo);
+    returnTo = null;
   }
 
   function draw() {
@@ -120,6 +132,11 @@ export function createWorksheet(root, { onClose }) {
     open(next, options) {
       update = next;
       digits = options.digits;
+      if (root.hidden) {
+        returnTo = document.activeElement;
+        inerted = [...document.body.children].filter((element) => element !== root && !element.inert);
+        for (const element of inerted) element.inert = true;
+      }
       root.hidden = false;
       document.body.classList.add("worksheet-open");
       draw();
@@ -131,5 +148,6 @@ export function createWorksheet(root, { onClose }) {
       draw();
     },
     isOpen: () => !root.hidden,
+    close,
   };
 }

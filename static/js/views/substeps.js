@@ -236,7 +236,7 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
     panel.dataset.index = String(walk.index);
     panel.innerHTML = `
       <div class="substep-head">
-        <span class="substep-count" data-testid="substep-count">${t("substep.count", { k: walk.index + 1, n: walk.steps.length, iteration: walk.sent.iteration + 1 })}</span>
+        <span class="substep-count" data-testid="substep-count">${t("substep.count", { k: walk.index + 1, n: walk.steps.length, from: walk.sent.iteration, iteration: walk.sent.iteration + 1 })}</span>
         <h3 class="substep-title" data-testid="substep-title">${t(titleKey, params)}</h3>
         <span class="substep-key"><span class="key-reads">${t("substep.reads")}</span> <span class="key-writes">${t("substep.writes")}</span></span>
       </div>
