@@ -6,7 +6,7 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test test-fast bench loadtest install browser axe wrk clean
+.PHONY: run test test-fast bench loadtest install browser axe wrk redis clean
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -37,6 +37,11 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# The live-class tests and benchmark start Debian's redis-server themselves, on a free port.
+redis:
+	@command -v redis-server >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
 # axe-core checks the page's accessibility in the browser tests: installed from npm into
 # node_modules/ (not committed), with Debian's npm when the machine lacks one.
 axe:
@@ -53,19 +58,19 @@ wrk:
 run: install-app
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(PYTHON) -m app
 
-# Everything but the browser, in well under a minute: lint, the Python tests, the page's
-# JavaScript units under Node's own test runner.
-test-fast: install
+# Everything but the browser and the wheel build, in about a minute: lint, the Python tests
+# (schemathesis at 25 cases an operation), the page's JavaScript units under Node's own runner.
+test-fast: install redis
 	$(PYTHON) -m ruff check app tests benchmarks
-	$(PYTHON) -m pytest --ignore=tests/browser -q
+	FUZZ_EXAMPLES=25 $(PYTHON) -m pytest --ignore=tests/browser -m "not slow" -q
 	node --test tests/js/
 
-test: install browser axe
+test: install browser axe redis
 	$(PYTHON) -m ruff check app tests benchmarks
 	node --test tests/js/
 	$(PYTHON) -m pytest
 
-bench: install browser wrk
+bench: install browser wrk redis
 	$(PYTHON) -m benchmarks
 
 # A class stepping while long runs and slow sockets press on one server, on 127.0.0.1 for

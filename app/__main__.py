@@ -1,4 +1,5 @@
-"""Serve the app: ``python -m app`` or ``backprop-lab``, on $HOST:$PORT with $WORKERS workers."""
+"""Serve the app: ``python -m app`` or ``backprop-lab``, on $HOST:$PORT with $WORKERS workers;
+live classes in Redis at $REDIS_URL if set, else in the one worker's memory."""
 
 import os
 from typing import Any
@@ -6,15 +7,18 @@ from typing import Any
 import uvicorn
 
 from app import protocol
+from app.classes.limits import ClassLimits
 
 
 def limits() -> dict[str, Any]:
     """Return the uvicorn settings every launch gets: httptools with the server's limits (see
     ``app.protocol``), the keep-alive timeout, and an access-log line per request only when
-    ACCESS_LOG=1 (warnings and errors are always logged)."""
+    ACCESS_LOG=1 (warnings and errors are always logged). A WebSocket message over a live
+    class's size limit is refused by the server as it arrives (close code 1009), not read whole."""
     return {
         "http": "app.protocol:LimitedHttpToolsProtocol",
         "timeout_keep_alive": protocol.KEEP_ALIVE_SECONDS,
+        "ws_max_size": ClassLimits().max_message_bytes,
         "access_log": os.environ.get("ACCESS_LOG", "").strip().lower() in ("1", "true", "yes"),
     }
 
@@ -23,6 +27,9 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
     workers = int(os.environ.get("WORKERS", "1"))
+    if workers > 1 and not os.environ.get("REDIS_URL", "").strip():
+        # each worker would keep its own classes and students would miss their teacher
+        raise SystemExit("WORKERS > 1 needs REDIS_URL: live classes are shared through Redis")
     print(f"Backprop Lab: http://{host}:{port}/", flush=True)
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, **limits())
 

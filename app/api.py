@@ -4,6 +4,7 @@ Stateless: each request carries its network, and each answer is computed from it
 """
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException
@@ -180,22 +181,34 @@ async def gradient_check(
     return _answer(GradientCheckResponse, {"parameters": parameters})
 
 
-# Runs longer than this go to the worker processes; shorter ones cost less than the trip there.
+# Runs longer than this, and grids finer than this, are computed in the worker processes;
+# smaller ones cost less than the trip there.
 INLINE_EPOCHS = 1000
+INLINE_RESOLUTION = 101
 long_runs = pool.Pool(preload=["app.api"])
+BUSY: dict[int | str, dict[str, Any]] = {
+    503: {"model": Refused, "description": "Every worker is busy; retry later"}
+}
 
 
-def _epoch_json(request: EpochRequest) -> bytes:
-    """Return the answer to an epoch request as JSON (in a worker process)."""
-    return bytes(epoch(request).body)
+Endpoint = Callable[[Any], Response]
+
+
+def _json_of(call: tuple[Endpoint, Any]) -> bytes:
+    """Return the JSON an endpoint answers to a request (in a worker process)."""
+    endpoint, request = call
+    return bytes(endpoint(request).body)
+
+
+async def _computed(http: Request, endpoint: Endpoint, request: Any, inline: bool) -> Response:
+    """Return ``endpoint(request)``, computed here when it is cheap, else in a worker process."""
+    if inline:
+        return endpoint(request)
+    return await long_runs.respond(http, _json_of, (endpoint, request))
 
 
 @router.post(
-    "/epoch",
-    name="epoch",
-    response_model=EpochResponse,
-    tags=["training"],
-    responses={503: {"model": Refused, "description": "Every worker is busy; retry later"}},
+    "/epoch", name="epoch", response_model=EpochResponse, tags=["training"], responses=BUSY
 )
 async def epoch_route(
     http: Request, request: Annotated[EpochRequest | None, Body()] = None
@@ -203,13 +216,22 @@ async def epoch_route(
     """Run ``epochs`` iterations and return the state reached and E_total before each update."""
     request = request or EpochRequest()
     _state_of(request, advance=request.epochs)  # refused before it waits in the queue
-    if request.epochs <= INLINE_EPOCHS:
-        return epoch(request)
-    return await long_runs.respond(http, _epoch_json, request)
+    return await _computed(http, epoch, request, inline=request.epochs <= INLINE_EPOCHS)
 
 
-# sync: 40,000 networks take a few milliseconds, kept off the event loop
-@router.post("/landscape", response_model=LandscapeResponse, tags=["analysis"])
+@router.post(
+    "/landscape", name="landscape", response_model=LandscapeResponse, tags=["analysis"],
+    responses=BUSY,
+)  # fmt: skip
+async def landscape_route(
+    http: Request, request: Annotated[LandscapeRequest | None, Body()] = None
+) -> Response:
+    """E_total over a grid of two parameters centred on their current values, the rest held."""
+    request = request or LandscapeRequest()
+    inline = request.resolution <= INLINE_RESOLUTION
+    return await _computed(http, landscape, request, inline)
+
+
 def landscape(request: Annotated[LandscapeRequest | None, Body()] = None) -> Response:
     """E_total over a grid of two parameters centred on their current values, the rest held."""
     request = request or LandscapeRequest()

@@ -4,7 +4,8 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from app import api, compression, docs, headers, limits, pages
+from app import api, compression, docs, headers, limits, pages, practice_api
+from app.classes import routes as classes
 
 app = FastAPI(
     title="Backprop Lab",
@@ -26,6 +27,8 @@ app.add_middleware(compression.CompressAssets)
 app.add_middleware(headers.HeadAsGet)
 app.add_middleware(headers.SecurityHeaders)
 app.include_router(api.router)
+app.include_router(classes.router)
 app.include_router(pages.router)
+app.include_router(practice_api.router)
 docs.mount(app)
 app.mount("/static", pages.VersionedStaticFiles(directory=pages.STATIC_DIR), name="static")

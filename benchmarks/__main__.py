@@ -1,6 +1,6 @@
 """`make bench`: print every speed figure, each against a baseline measured in this run."""
 
-from benchmarks import engine, http, page
+from benchmarks import classroom, engine, http, page
 
 
 def main() -> None:
@@ -10,6 +10,8 @@ def main() -> None:
     http.main()
     print("# The page in Chromium")
     page.main()
+    print("# A live class")
+    classroom.main()
 
 
 if __name__ == "__main__":

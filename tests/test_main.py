@@ -6,14 +6,14 @@ from pathlib import Path
 
 import httpx2 as httpx
 
-from tests.helpers import serving
+from tests.helpers import redis_server, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def serving_logged(workers: int, log: Path) -> Iterator[str]:
-    with log.open("w") as output, serving(workers=workers, output=output) as app:
+def serving_logged(workers: int, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    with log.open("w") as output, serving(workers=workers, env=env, output=output) as app:
         yield app.origin
 
 
@@ -38,7 +38,10 @@ def test_the_server_prints_its_url_and_several_workers_answer_as_one(tmp_path):
     with serving_logged(1, tmp_path / "one.log") as url:
         one = session(url)
     assert f"Backprop Lab: {url}/" in (tmp_path / "one.log").read_text()
-    with serving_logged(4, tmp_path / "four.log") as url:
+    # several workers share live classes through Redis, and refuse to start without it
+    with redis_server() as redis_url, serving_logged(
+        4, tmp_path / "four.log", {"REDIS_URL": redis_url}
+    ) as url:
         four = session(url)
     assert len(one) == 14
     assert one == four

@@ -8,6 +8,8 @@ import sys
 import urllib.request
 import zipfile
 
+import pytest
+
 from tests.helpers import ROOT, serving
 
 # Building and installing take a while on a cold cache; pip's cache makes the second time quick.
@@ -29,6 +31,7 @@ def checkout_copy(destination):
     return destination
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_serves_page_assets_docs_and_api(tmp_path):
     source = checkout_copy(tmp_path / "source")
     dist = tmp_path / "dist"

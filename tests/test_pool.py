@@ -4,6 +4,7 @@ import asyncio
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
@@ -25,6 +26,13 @@ def never_gone():
     return asyncio.Event().wait()
 
 
+def run_alone(scenario):
+    """Run a coroutine on an event loop of its own thread: the browser tests' Playwright keeps
+    a loop running on the main thread for the whole session."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, scenario).result()
+
+
 @pytest.fixture
 def pool():
     runs = Pool(processes=1, queued=1)
@@ -42,7 +50,7 @@ def test_a_full_queue_is_refused_at_once_and_the_others_finish(pool):
             await pool.run(nap, 0.1, never_gone)
         return await first, await second
 
-    first, second = asyncio.run(scenario())
+    first, second = run_alone(scenario())
     assert first.startswith(b"slept 0.5") and second.startswith(b"slept 0.1")
     assert first.split()[-1] == second.split()[-1]  # one worker, reused
 
@@ -57,7 +65,7 @@ def test_a_run_whose_client_goes_is_stopped_and_its_worker_replaced(pool):
         return await pool.run(nap, 0, never_gone)
 
     started = time.monotonic()
-    answer = asyncio.run(scenario())
+    answer = run_alone(scenario())
     assert time.monotonic() - started < 25  # the 30 s run did not hold the only worker
     assert answer.startswith(b"slept 0 in")
 
@@ -73,7 +81,7 @@ def test_a_waiting_run_whose_client_goes_leaves_the_queue(pool):
             await pool.run(nap, 0, gone_now)
         return await running, await pool.run(nap, 0, never_gone)
 
-    first, after = asyncio.run(scenario())
+    first, after = run_alone(scenario())
     assert first.split()[-1] == after.split()[-1]  # the running one was left alone
 
 
@@ -83,7 +91,7 @@ def test_an_error_in_a_run_is_raised_and_the_worker_kept(pool):
             await pool.run(fail, "no such run", never_gone)
         return await pool.run(nap, 0, never_gone)
 
-    assert asyncio.run(scenario()).startswith(b"slept 0")
+    assert run_alone(scenario()).startswith(b"slept 0")
 
 
 def test_steps_are_answered_while_long_runs_fill_the_workers():
@@ -108,3 +116,22 @@ def test_steps_are_answered_while_long_runs_fill_the_workers():
             thread.join(120)
     assert finished.count("run") == 6
     assert finished[-1] == "run"  # the steps did not wait for every run to finish
+
+
+@pytest.mark.parametrize(
+    ("path", "request_model", "body"),
+    [
+        ("/api/epoch", "EpochRequest", {"epochs": 5000, "path": 7}),
+        ("/api/landscape", "LandscapeRequest", {"resolution": 151, "x": "b2", "y": "w8"}),
+    ],
+)
+def test_an_answer_from_a_worker_process_is_the_one_computed_in_place(
+    client, path, request_model, body
+):
+    from app import api, schemas
+
+    request = getattr(schemas, request_model).model_validate(body)
+    in_place = {"/api/epoch": api.epoch, "/api/landscape": api.landscape}[path](request)
+    answer = client.post(path, json=body)
+    assert answer.status_code == 200
+    assert answer.content == bytes(in_place.body)

@@ -5,6 +5,7 @@
 
 const en = {
   "language.label": "Language",
+  "practice.link": "Practice",
   "page.title": "Backprop Lab: the 2-2-2 worked example, live",
   "readout.label": "Training progress",
   "readout.iteration": "iteration",
@@ -192,6 +193,7 @@ const en = {
 
 const hans = {
   "language.label": "语言",
+  "practice.link": "练习",
   "page.title": "Backprop Lab：2-2-2 网络的反向传播实例，实时演示",
   "readout.label": "训练进度",
   "readout.iteration": "迭代",
@@ -376,6 +378,7 @@ const hans = {
 
 const hant = {
   "language.label": "語言",
+  "practice.link": "練習",
   "page.title": "Backprop Lab：2-2-2 網路的反向傳播實例，即時演示",
   "readout.label": "訓練進度",
   "readout.iteration": "迭代",

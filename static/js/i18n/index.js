@@ -5,10 +5,11 @@
 // The first language comes from the browser (zh-TW, zh-HK, zh-MO and zh-Hant → 繁體中文; any
 // other zh → 简体中文); a choice made in the page is kept in the page state and wins from then on.
 
+import classroom from "./classroom.js";
 import core from "./core.js";
 import lessons from "./lessons.js";
 
-const AREAS = [core, lessons];
+const AREAS = [core, lessons, classroom];
 
 export const LANGUAGES = [
   { code: "en", name: "English" },

@@ -12,11 +12,14 @@
 //   undo: null | {reason, from, to, saved}: what Reset or a step from an earlier iteration put
 //     aside (iterations from … to), and `saved` = {network, curve, history, path} to bring back,
 //   settings: see settings.js,
+//   practice: see practice.js (the exercise on the practice view, and the exercises solved),
 // }
 
+import { classReducers } from "./classroom.js";
 import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
+import { PRACTICE_ACTIONS, initialPractice, practiceReducer } from "./practice.js";
 import { DEFAULT_SETTINGS, MAX_OPEN_CARDS, validSettings } from "./settings.js";
 
 /** The state before the first answer of the server. */
@@ -29,6 +32,8 @@ export function initialState() {
     walk: null,
     undo: null,
     settings: { ...DEFAULT_SETTINGS },
+    classroom: null, // a live class: see classroom.js
+    practice: initialPractice(),
   };
 }
 
@@ -163,11 +168,21 @@ const reducers = {
     return reducers.settingsChanged(page, { settings: { open: page.settings.open.filter((p) => p !== name) } });
   },
 
+  ...classReducers,
+
   /** A snapshot read back by the serializer (`value`, already validated). */
   restored(page, { value }) {
     return { ...page, ...value, walk: null, undo: null, settings: validSettings(value.settings, page.settings) };
   },
 };
+
+// The practice view's actions change its slice only.
+for (const type of PRACTICE_ACTIONS) {
+  reducers[type] = (page, action) => {
+    const practice = practiceReducer(page.practice, action);
+    return practice === page.practice ? page : { ...page, practice };
+  };
+}
 
 export const ACTIONS = Object.keys(reducers);
 

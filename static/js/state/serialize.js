@@ -11,14 +11,18 @@
 // a URL fragment, each number the shortest text that reads back as the same float64:
 //   v=2&i1=…&i2=…&t1=…&t2=…&w1=…&…&b2=…&eta=…&activation=…&…&iteration=…&now.w1=…&…&now.b2=…
 // Version 1 (the unversioned snapshots and v=1 links written before) is read as well.
+// The practice view keeps its own text (it may have no network): {"version": 2, "purpose":
+// "practice", "practice": {level, seed, progress}, "language"}.
 
 import { definition } from "./definition.js";
 import { LIMIT } from "./history.js";
 import { MAX_POINTS } from "./path.js";
 import { CAPACITY } from "./curve.js";
+import { LEVELS, SOLVED_KEPT, emptyProgress, isLevel, isSeed } from "./practice.js";
+import { validSettings } from "./settings.js";
 
 export const VERSION = 2;
-export const PURPOSES = ["storage", "link", "export", "worksheet", "message"];
+export const PURPOSES = ["storage", "link", "export", "worksheet", "message", "practice"];
 const MAX_TEXT = 64 * 1024 * 1024; // far above what the page writes; refuses absurd input quickly
 
 // --- Writing -----------------------------------------------------------------------------------
@@ -51,6 +55,10 @@ export function snapshot(page, purpose) {
   }
   if (purpose === "worksheet") {
     return { ...head, update: shownUpdate(page), digits: page.settings.digits, language: page.settings.language };
+  }
+  if (purpose === "practice") {
+    const { level, seed, progress } = page.practice;
+    return { ...head, practice: { level, seed, progress }, language: page.settings.language };
   }
   if (purpose === "message") {
     const { open, tab, digits } = page.settings;
@@ -116,6 +124,7 @@ export function deserialize(text, purpose = "storage") {
       fail("the text is not JSON");
     }
     if (!isObject(data)) fail("the snapshot is not an object");
+    if (purpose === "practice") return { ok: true, value: readPractice(data) };
     return { ok: true, value: readSnapshot(data) };
   } catch (error) {
     if (error instanceof Invalid) return { ok: false, error: error.message };
@@ -323,6 +332,24 @@ function readPath(value) {
 const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab"];
 
 /** The settings' known keys; their values are checked by the reducer (settings.js). */
+/** The practice view's text: {practice: {level, seed, progress}, language}. */
+function readPractice(data) {
+  if (data.version !== VERSION || data.purpose !== "practice") fail("the text is not the practice view's");
+  const kept = field(data, "practice");
+  const level = field(kept, "level", "practice.level");
+  const seed = field(kept, "seed", "practice.seed");
+  if (!isLevel(level)) fail("practice.level is not a level");
+  if (!isSeed(seed)) fail("practice.seed is not a seed");
+  const progress = emptyProgress();
+  for (const each of LEVELS) {
+    const seeds = kept.progress?.[each] ?? [];
+    if (!Array.isArray(seeds) || !seeds.every(isSeed)) fail(`practice.progress.${each} is not a list of seeds`);
+    progress[each] = seeds.slice(-SOLVED_KEPT);
+  }
+  const { language } = validSettings({ language: data.language ?? null }, { language: null });
+  return { practice: { level, seed, progress }, language };
+}
+
 function pickSettings(value) {
   return Object.fromEntries(SETTINGS.filter((key) => key in value).map((key) => [key, value[key]]));
 }

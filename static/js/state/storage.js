@@ -3,6 +3,8 @@
 // the page can start from the example.
 
 const KEY = "backprop-lab/page";
+// The practice view's own text (it may be used before any network is).
+const PRACTICE_KEY = "backprop-lab/practice";
 const SET_ASIDE = "backprop-lab/page/set-aside";
 // Written by earlier versions of the page; read once, then removed.
 const LEGACY = "backprop-lab/v1";
@@ -31,14 +33,19 @@ export function load() {
   }
 }
 
-/** Keep `text`; return false when the browser refuses (storage full or disabled). */
-export function save(text) {
+/** Keep `text` under `key`; return false when the browser refuses (storage full or disabled). */
+function write(key, text) {
   try {
-    storage().setItem(KEY, text);
+    storage().setItem(key, text);
     return true;
   } catch {
     return false;
   }
+}
+
+/** Keep `text`; return false when the browser refuses (storage full or disabled). */
+export function save(text) {
+  return write(KEY, text);
 }
 
 /** Move the kept text to another key (the last one set aside is kept) and forget it. */
@@ -52,4 +59,18 @@ export function setAside(text) {
   }
 }
 
-export const KEYS = { current: KEY, setAside: SET_ASIDE };
+/** The practice view's text, or null. */
+export function loadPractice() {
+  try {
+    return storage()?.getItem(PRACTICE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keep the practice view's `text`; false when the browser refuses. */
+export function savePractice(text) {
+  return write(PRACTICE_KEY, text);
+}
+
+export const KEYS = { current: KEY, setAside: SET_ASIDE, practice: PRACTICE_KEY };

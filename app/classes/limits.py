@@ -1,0 +1,83 @@
+"""The bounds a live class keeps, and the token buckets that enforce its rates."""
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClassLimits:
+    """Every bound of a live class in one place (tests shrink them)."""
+
+    max_message_bytes: int = 16 * 1024
+    max_students: int = 500
+    idle_seconds: float = 4 * 3600
+    hello_seconds: float = 10.0
+    # Per connection: a teacher's page sends its state on every change (throttled to 20 a
+    # second by the page); a student sends answers and a ping every 25 s.
+    teacher_burst: int = 60
+    teacher_per_second: float = 30.0
+    student_burst: int = 20
+    student_per_second: float = 5.0
+    # Per address: a whole class may sit behind one school router, so joins allow a full class
+    # at once; joins to codes that do not exist are few for honest users.
+    joins_burst: int = 500
+    joins_per_second: float = 5.0
+    misses_burst: int = 20
+    misses_per_second: float = 0.2
+    creations_burst: int = 20
+    creations_per_second: float = 1 / 30
+    max_classes: int = 10_000  # in one worker's memory (Redis holds what its memory allows)
+    outbox_messages: int = 500
+    heartbeat_seconds: float = 15.0
+    presence_seconds: float = 60.0
+
+
+def limits_from_environment() -> ClassLimits:
+    """Return the default limits; CLASS_IDLE_SECONDS shortens the idle expiry (for trials)."""
+    idle = os.environ.get("CLASS_IDLE_SECONDS")
+    return ClassLimits(idle_seconds=float(idle)) if idle else ClassLimits()
+
+
+class TokenBucket:
+    """`burst` tokens refilled at `per_second`; `take()` spends one if there is one."""
+
+    def __init__(
+        self, burst: float, per_second: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst, self.per_second, self.clock = burst, per_second, clock
+        self.tokens, self.last = float(burst), clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.per_second)
+        self.last = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def full(self) -> bool:
+        return self.tokens + (self.clock() - self.last) * self.per_second >= self.burst
+
+
+class AddressBuckets:
+    """One token bucket per client address; full (unused) buckets are forgotten."""
+
+    def __init__(
+        self, burst: float, per_second: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst, self.per_second, self.clock = burst, per_second, clock
+        self.buckets: dict[str, TokenBucket] = {}
+
+    def take(self, address: str) -> bool:
+        if len(self.buckets) > 10_000:
+            self.prune()
+        bucket = self.buckets.get(address)
+        if bucket is None:
+            bucket = self.buckets[address] = TokenBucket(self.burst, self.per_second, self.clock)
+        return bucket.take()
+
+    def prune(self) -> None:
+        self.buckets = {key: bucket for key, bucket in self.buckets.items() if not bucket.full()}

@@ -1,0 +1,138 @@
+"""The messages of a live class: JSON text frames on `/ws/classes/{code}`, each {"type": ...}.
+
+The first message a client sends is `hello`; the rest depend on its role.
+
+Client → server
+- `hello` {role: "teacher", token} or {role: "student", student?}: `student` is the id the
+  server gave this student before, so that a reconnected student keeps their answers.
+- teacher: `state` {state}: the page's serialized state, opaque to the server (only its size
+  is bounded); `poll-open` {question, choices: [{value, mistake}], correct}; `poll-reveal`
+  {poll}; `poll-close` {poll}; `end`.
+- student: `answer` {poll, choice}: one per student per poll, the first one counts.
+- anyone: `ping` → `pong`.
+
+Server → client
+- `welcome` {role, code, student?, students, state, seq, poll, answer}: everything needed to
+  catch up after a (re)connection.
+- `state` {seq, state} (students; a higher seq is newer), `count` {students} (teachers),
+  `poll` {poll} (students get no `correct` and no `mistake` until the reveal), `poll-results`
+  {poll, counts, responses} (teachers), `answered` {poll, choice}, `poll-reveal` {poll,
+  counts, responses}, `poll-close` {poll}, `ended` {reason}, `error` {message}, `pong`.
+
+Close codes: 1008 a flood or a refused Origin, 1009 a message over 16 KiB, 1011/1012 the
+server or its store failed or restarts (reconnect), 1013 too slow to keep up (reconnect);
+4400 no valid hello, 4401 wrong teacher token, 4404 no such class, 4410 the class ended,
+4413 the class is full, 4429 too many joins from one address. A client reconnects after
+1xxx codes and 4429 (later), and stops after the other 44xx codes.
+"""
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+POLICY, TOO_BIG, INTERNAL, RESTART, TRY_LATER = 1008, 1009, 1011, 1012, 1013
+BAD_HELLO, BAD_TOKEN, NO_CLASS, ENDED, FULL, TOO_MANY_JOINS = 4400, 4401, 4404, 4410, 4413, 4429
+
+Mistake = Literal["activation_derivative", "second_path", "sign", "updated_weight"]
+PollId = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Hello(Message):
+    type: Literal["hello"]
+    role: Literal["teacher", "student"]
+    token: Annotated[str, Field(max_length=100)] | None = None
+    student: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,40}$")] | None = None
+
+
+class State(Message):
+    type: Literal["state"]
+    state: dict[str, Any]
+
+
+class Choice(Message):
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    # which typical mistake gives this value (None: the correct one)
+    mistake: Mistake | None = None
+
+
+class PollOpen(Message):
+    type: Literal["poll-open"]
+    question: dict[str, Any]
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=8)]
+    correct: Annotated[int, Field(ge=0, le=7)]
+
+
+class PollReveal(Message):
+    type: Literal["poll-reveal"]
+    poll: PollId
+
+
+class PollClose(Message):
+    type: Literal["poll-close"]
+    poll: PollId
+
+
+class End(Message):
+    type: Literal["end"]
+
+
+class Answer(Message):
+    type: Literal["answer"]
+    poll: PollId
+    choice: Annotated[int, Field(ge=0, le=7)]
+
+
+class Ping(Message):
+    type: Literal["ping"]
+
+
+TeacherMessage = State | PollOpen | PollReveal | PollClose | End
+StudentMessage = Answer
+AnyMessage = Annotated[
+    Hello | State | PollOpen | PollReveal | PollClose | End | Answer | Ping,
+    Field(discriminator="type"),
+]
+_messages: TypeAdapter[Any] = TypeAdapter(AnyMessage)
+
+
+class RefusedError(ValueError):
+    """A message the server will not act on; its text tells the sender why."""
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse(text: str) -> Any:
+    """Return the message in `text`, or raise RefusedError naming what is wrong with it."""
+    try:
+        data = json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as error:
+        raise RefusedError(f"not valid JSON: {error}") from None
+    if not isinstance(data, dict) or "type" not in data:
+        raise RefusedError('a message is a JSON object with a "type"')
+    try:
+        return _messages.validate_python(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'message'}: "
+            f"{problem['msg']}" for problem in error.errors()
+        )  # fmt: skip
+        raise RefusedError(problems) from None
+
+
+def dump(value: Any) -> str:
+    """Compact JSON text; numbers keep every digit (floats print their shortest exact form)."""
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    except ValueError:
+        raise RefusedError("a number is out of range (1e309 and beyond read as infinite)") from None
+
+
+def message(kind: str, **fields: Any) -> str:
+    return dump({"type": kind, **fields})

@@ -1,0 +1,197 @@
+"""A live class's fan-out: one teacher's Step to 300 connected students, on 127.0.0.1; and in
+Chromium, the time from the teacher's page showing a Step to a student's page showing it
+(target: within 200 ms).
+
+For each of STEPS state messages, the time from the teacher's send to the moment the last of
+the 300 students has it (p50 and p99; target p99 <= 100 ms): with the class in process (one
+worker), through Redis pub/sub (one instance), and through Redis with the teacher on one
+instance and the students split over two. The students all run in this one client process,
+so the figures include reading 300 sockets one after another, as no real room of devices must.
+"""
+
+import asyncio
+import json
+import os
+import statistics
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvloop
+from websockets.asyncio.client import ClientConnection, connect
+
+from app.schemas import EXAMPLE_STATE
+from tests.helpers import RunningApp, redis_server, serving
+
+STUDENTS, STEPS, WARM_UP = 300, 60, 5
+INTERVAL = 0.1  # a Play of ten steps a second
+TARGET_P99_MS = 100.0
+STATE_PREFIX = '{"type":"state","seq":'
+
+
+def create(app: RunningApp) -> tuple[str, str]:
+    request = urllib.request.Request(app.origin + "/api/classes", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = json.load(answer)
+    return body["code"], body["teacher_token"]
+
+
+async def join(app: RunningApp, code: str, hello: dict) -> ClientConnection:
+    socket = await connect(f"ws://127.0.0.1:{app.port}/ws/classes/{code}", origin=app.origin,
+                           max_queue=None, open_timeout=30)  # fmt: skip
+    await socket.send(json.dumps({"type": "hello", **hello}))
+    assert json.loads(await socket.recv())["type"] == "welcome"
+    return socket
+
+
+def cpu_seconds(apps: list[RunningApp]) -> float:
+    """CPU time (user + system) the servers have used so far."""
+    total = 0.0
+    for app in apps:
+        fields = Path(f"/proc/{app.process.pid}/stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def fan_out(
+    teacher_app: RunningApp, student_apps: list[RunningApp]
+) -> tuple[list[float], float]:
+    """Return the fan-out time of each step and the servers' CPU time per step, in seconds."""
+    code, token = create(teacher_app)
+    teacher = await join(teacher_app, code, {"role": "teacher", "token": token})
+    students = []
+    for index in range(STUDENTS):
+        students.append(await join(student_apps[index % len(student_apps)], code,
+                                   {"role": "student"}))  # fmt: skip
+    while (counted := json.loads(await teacher.recv())).get("students") != STUDENTS:
+        assert counted["type"] in ("count", "pong"), counted
+    arrivals: dict[int, list[float]] = {}
+    complete: dict[int, asyncio.Event] = {}
+
+    async def listen(socket: ClientConnection) -> None:
+        async for text in socket:
+            arrived = time.perf_counter()
+            # the seq sits at a fixed place: reading it is all a student does here
+            if not isinstance(text, str) or not text.startswith(STATE_PREFIX):
+                continue
+            seq = int(text[len(STATE_PREFIX) : text.index(",", len(STATE_PREFIX))])
+            arrivals[seq].append(arrived)
+            if len(arrivals[seq]) == STUDENTS:
+                complete[seq].set()
+
+    listeners = [asyncio.create_task(listen(socket)) for socket in students]
+    # a page's serialized state: the network, the iteration, the sub-step and the open card
+    state = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5",
+             "history": [EXAMPLE_STATE["weights"]] * 8}  # fmt: skip
+    durations = []
+    servers = list({app.port: app for app in [teacher_app, *student_apps]}.values())
+    for seq in range(1, WARM_UP + STEPS + 1):
+        if seq == WARM_UP + 1:
+            cpu_before = cpu_seconds(servers)
+        arrivals[seq], complete[seq] = [], asyncio.Event()
+        state["substep"] = seq
+        sent = time.perf_counter()
+        await teacher.send(json.dumps({"type": "state", "state": state}))
+        await asyncio.wait_for(complete[seq].wait(), timeout=30)
+        if seq > WARM_UP:
+            durations.append(max(arrivals[seq]) - sent)
+        await asyncio.sleep(max(0.0, INTERVAL - (time.perf_counter() - sent)))
+    cpu_per_step = (cpu_seconds(servers) - cpu_before) / STEPS
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*(socket.close() for socket in [teacher, *students]))
+    return durations, cpu_per_step
+
+
+def report(name: str, measured: tuple[list[float], float]) -> None:
+    durations, cpu_per_step = measured
+    p50 = statistics.median(durations) * 1e3
+    p99 = statistics.quantiles(durations, n=100, method="inclusive")[98] * 1e3
+    verdict = "meets" if p99 <= TARGET_P99_MS else "MISSES"
+    load = os.getloadavg()[0]
+    print(f"fan-out of a Step to {STUDENTS} students, {name}: p50 {p50:.1f} ms, "
+          f"p99 {p99:.1f} ms ({verdict} the target p99 <= {TARGET_P99_MS:.0f} ms; "
+          f"load average {load:.1f} on {os.cpu_count()} cores); "
+          f"server CPU {cpu_per_step * 1e3:.1f} ms a Step")  # fmt: skip
+
+
+@contextmanager
+def apps(count: int, redis_url: str | None) -> Iterator[list[RunningApp]]:
+    env = {"REDIS_URL": redis_url} if redis_url else {}
+    with ExitStack() as stack:
+        yield [stack.enter_context(serving(env=env)) for _ in range(count)]
+
+
+FOLLOW_STEPS = 20
+# the wall-clock time at which this page's iteration readout shows each text
+WATCH_ITERATION = """() => {
+  window.shownAt = {};
+  const readout = document.querySelector('[data-testid=iteration]');
+  new MutationObserver(() => { window.shownAt[readout.textContent] ??= Date.now(); })
+    .observe(readout, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def follow_latency() -> tuple[list[float], list[float]]:
+    """Milliseconds from the teacher's click on Step to the teacher's page showing it, and to a
+    student's page showing it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import launch
+
+    def ready(page: Any) -> None:
+        page.wait_for_function("() => document.querySelector('[data-testid=loss]').dataset.value")
+
+    def live(page: Any) -> None:
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=class-panel]').dataset.status === 'open'"
+        )
+
+    with serving() as app, sync_playwright() as playwright:
+        browser = launch(playwright)
+        teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        teacher.goto(app.origin + "/")
+        ready(teacher)
+        teacher.get_by_test_id("class-start").click()
+        live(teacher)
+        student = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        student.goto(teacher.get_by_test_id("class-link").get_attribute("data-url"))
+        ready(student)
+        live(student)
+        for page in (teacher, student):
+            page.evaluate(WATCH_ITERATION)
+        on_teacher, on_student = [], []
+        for k in range(1, FOLLOW_STEPS + 1):
+            clicked = teacher.evaluate(
+                "() => { document.querySelector('[data-testid=step]').click(); return Date.now(); }"
+            )
+            for page in (teacher, student):
+                page.wait_for_function("k => window.shownAt[k]", arg=str(k))
+            on_teacher.append(teacher.evaluate("k => window.shownAt[k]", str(k)) - clicked)
+            on_student.append(student.evaluate("k => window.shownAt[k]", str(k)) - clicked)
+        browser.close()
+    return on_teacher, on_student
+
+
+def main() -> None:
+    on_teacher, on_student = follow_latency()
+    behind = max(s - t for s, t in zip(on_student, on_teacher, strict=True))
+    print(f"click Step on the teacher's page (Chromium, {FOLLOW_STEPS} Steps) -> the teacher's "
+          f"page shows it: median {statistics.median(on_teacher):.0f} ms; a student's page: "
+          f"median {statistics.median(on_student):.0f} ms, at most {max(on_student):.0f} ms, "
+          f"at most {max(behind, 0):.0f} ms after the teacher's (target <= 200 ms)")  # fmt: skip
+    with apps(1, None) as (app,):
+        report("in process", uvloop.run(fan_out(app, [app])))
+    with redis_server() as url:
+        with apps(1, url) as (app,):
+            report("through Redis, one instance", uvloop.run(fan_out(app, [app])))
+        with apps(2, url) as (first, second):
+            report("through Redis, students on two instances",
+                   uvloop.run(fan_out(first, [first, second])))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

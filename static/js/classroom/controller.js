@@ -1,0 +1,277 @@
+// The live class's controller. A teacher starts a class (POST /api/classes) and, while it
+// runs, sends the page's serialized state after every change; a student joins by the link
+// (?class=CODE) or by typing the code, and while following, the teacher's state replaces the
+// page's own (through the store, so every view redraws as for any change). Polls, the count
+// and the connection's fate arrive as store actions too; views/ render them.
+
+import { connectClass } from "./connection.js";
+import { candidatesAt, pollFor } from "./polls.js";
+import { createClassPanel } from "./view.js";
+import { onLanguageChange, t } from "../i18n/index.js";
+import { deserialize, serialize } from "../state/serialize.js";
+import { change, state, subscribe } from "../state/store.js";
+import { buildSubsteps } from "../views/substeps.js";
+
+const TEACHER_KEY = "backprop-lab.class"; // {code, token, joinUrl}: this browser's class, if it teaches one
+const STUDENT_KEY = "backprop-lab.student."; // + code: the id the server gave this student
+const CODE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{9}$/;
+const MAX_MESSAGE_BYTES = 16 * 1024 - 64; // the server's limit, less the envelope
+const SEND_EVERY_MS = 50; // a teacher's changes go out at most this often (the last one always)
+
+let connection = null;
+let token = null;
+let seq = -1; // the newest teacher state received
+let lastSent = null;
+let sendTimer = null;
+let sendAgain = false;
+
+const readJson = (storage, key) => {
+  try {
+    return JSON.parse(storage.getItem(key));
+  } catch {
+    return null;
+  }
+};
+const keep = (storage, key, value) => {
+  try {
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, JSON.stringify(value));
+  } catch {
+    // storage disabled: the class works, it just won't survive a reload
+  }
+};
+
+/** A typed or linked code as the server writes it, or null. */
+export function readCode(text) {
+  const code = String(text ?? "").replace(/[\s-]/g, "").toUpperCase();
+  return CODE.test(code) ? code : null;
+}
+
+// --- Joining and leaving -------------------------------------------------------------------
+
+async function startClass() {
+  let created;
+  try {
+    const answer = await fetch("/api/classes", { method: "POST" });
+    created = await answer.json();
+    if (!answer.ok) throw new Error(created.detail ?? answer.statusText);
+  } catch (error) {
+    say(t("class.startFailed", { message: error.message }));
+    return;
+  }
+  keep(localStorage, TEACHER_KEY, { code: created.code, token: created.teacher_token, joinUrl: created.join_url });
+  teach(created.code, created.teacher_token, created.join_url);
+}
+
+function teach(code, teacherToken, joinUrl) {
+  token = teacherToken;
+  change({ type: "classJoined", role: "teacher", code, joinUrl });
+  open(code, () => ({ type: "hello", role: "teacher", token }));
+}
+
+function join(code) {
+  change({ type: "classJoined", role: "student", code });
+  open(code, () => {
+    const student = readJson(sessionStorage, STUDENT_KEY + code);
+    return student ? { type: "hello", role: "student", student } : { type: "hello", role: "student" };
+  });
+}
+
+function open(code, hello) {
+  connection?.close();
+  seq = -1;
+  lastSent = null;
+  connection = connectClass({
+    code,
+    hello,
+    onMessage: (message) => received(code, message),
+    onStatus: (status, detail) => {
+      const closed = status === "closed" || status === "reconnecting" ? { code: detail.code, reason: detail.reason } : null;
+      change({ type: "classStatus", status, closed });
+      if (status === "closed" && state().classroom?.role === "teacher") keep(localStorage, TEACHER_KEY, null);
+    },
+  });
+}
+
+function leave() {
+  connection?.close();
+  connection = null;
+  const { classroom } = state();
+  if (classroom?.role === "teacher") keep(localStorage, TEACHER_KEY, null);
+  change({ type: "classLeft" });
+  const url = new URL(location.href);
+  if (url.searchParams.has("class")) {
+    url.searchParams.delete("class");
+    history.replaceState(null, "", url);
+  }
+}
+
+function joinTyped(text) {
+  const code = readCode(text);
+  if (!code) {
+    say(t("class.codeInvalid", { example: "K7M2QX9PA" }));
+    return;
+  }
+  const url = new URL(location.href);
+  url.searchParams.set("class", code);
+  history.replaceState(null, "", url);
+  join(code);
+}
+
+function say(text) {
+  const bar = document.getElementById("message");
+  bar.textContent = text;
+  bar.dataset.kind = "error";
+  bar.hidden = false;
+}
+
+// --- What the server says ----------------------------------------------------------------------
+
+function received(code, message) {
+  switch (message.type) {
+    case "welcome": {
+      const withTally = message.poll ? { ...message.poll, counts: message.counts, responses: message.responses } : null;
+      change({ type: "classWelcomed", students: message.students ?? 0, poll: withTally, answer: message.answer });
+      if (message.role === "student") {
+        keep(sessionStorage, STUDENT_KEY + code, message.student);
+        if (message.state) teacherState(message.state, message.seq);
+      } else {
+        sendState(true); // the class sees this page again, whatever it showed meanwhile
+      }
+      break;
+    }
+    case "state":
+      teacherState(message.state, message.seq);
+      break;
+    case "count":
+      change({ type: "classCounted", students: message.students });
+      break;
+    case "poll":
+    case "poll-reveal":
+      change({ type: "classPolled", poll: { ...message.poll, counts: message.counts, responses: message.responses } });
+      break;
+    case "poll-results":
+      change({ type: "classPolled", poll: { id: message.poll, counts: message.counts, responses: message.responses } });
+      break;
+    case "poll-close":
+      change({ type: "classPollClosed", id: message.poll });
+      break;
+    case "answered":
+      change({ type: "classAnswered", id: message.poll, choice: message.choice });
+      break;
+    default:
+      break; // "ended" is followed by the close that says so; "error" needs no answer
+  }
+}
+
+function teacherState(value, number) {
+  if (number <= seq) return; // an older state, overtaken
+  seq = number;
+  const read = deserialize(JSON.stringify(value), "message");
+  if (read.ok) change({ type: "classTeacherState", value: read.value });
+  else console.warn(`the teacher's state could not be read: ${read.error}`);
+}
+
+// --- What the teacher sends --------------------------------------------------------------------
+
+/** The teacher's state as a message's text, within the server's size limit. */
+function stateText() {
+  let text = serialize(state(), "message");
+  if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) {
+    // the last update's trace is the one part a follower can do without
+    const smaller = JSON.parse(text);
+    smaller.network.last = null;
+    text = JSON.stringify(smaller);
+  }
+  return text;
+}
+
+function sendState(force = false) {
+  const { classroom, network } = state();
+  if (!connection || classroom?.role !== "teacher" || classroom.status !== "open" || !network) return;
+  const text = stateText();
+  if (!force && text === lastSent) return;
+  if (connection.send(`{"type":"state","state":${text}}`)) lastSent = text;
+}
+
+/** Send the state now, then at most every SEND_EVERY_MS, the last change always. */
+function scheduleSend() {
+  if (sendTimer !== null) {
+    sendAgain = true;
+    return;
+  }
+  sendState();
+  sendTimer = setTimeout(function again() {
+    sendTimer = null;
+    if (sendAgain) {
+      sendAgain = false;
+      scheduleSend();
+    }
+  }, SEND_EVERY_MS);
+}
+
+/** The walk's sub-step and its context, or null. */
+function walkContext(page) {
+  const { walk } = page;
+  if (!walk) return null;
+  const step = buildSubsteps(walk.sent.options)[walk.index];
+  return { id: step.id, context: { sent: walk.sent, trace: walk.result.trace, after: walk.result.state } };
+}
+
+/** The poll the teacher may open at the sub-step shown, or null. */
+function offer(page) {
+  if (page.classroom?.role !== "teacher" || page.classroom.status !== "open") return null;
+  const here = walkContext(page);
+  const found = here && candidatesAt(here.id, here.context);
+  return found ? { question: { substep: here.id, quantity: found.quantity, iteration: found.iteration } } : null;
+}
+
+function openPoll() {
+  const here = walkContext(state());
+  const poll = here && pollFor(here.id, here.context);
+  if (poll) connection?.send(poll);
+}
+
+// --- Wiring ----------------------------------------------------------------------------------
+
+const panel = createClassPanel(document.getElementById("classroom"), document.querySelector(".class-group"), {
+  onStart: startClass,
+  onJoin: joinTyped,
+  onEnd: () => connection?.send({ type: "end" }),
+  onLeave: leave,
+  onFollow: (follow) => change({ type: "classFollow", follow }),
+  onPollOpen: openPoll,
+  onReveal: (id) => connection?.send({ type: "poll-reveal", poll: id }),
+  onPollClose: (id) => connection?.send({ type: "poll-close", poll: id }),
+  onAnswer: (id, choice) => connection?.send({ type: "answer", poll: id, choice }),
+});
+
+const render = () => panel.render(state(), { offer: offer(state()) });
+subscribe((page) => {
+  render();
+  if (page.classroom?.role === "teacher") scheduleSend();
+});
+onLanguageChange(() => panel.retranslate(state(), { offer: offer(state()) }));
+render();
+
+/** Join what the address or this browser says, once the page shows its first network (so that
+ * the teacher's state is not overwritten by the page's own start). */
+function begin() {
+  const wanted = new URLSearchParams(location.search).get("class");
+  const teaching = readJson(localStorage, TEACHER_KEY);
+  const code = wanted === null ? null : readCode(wanted) ?? wanted.slice(0, 16);
+  if (teaching?.code && teaching.token && (code === null || code === teaching.code)) {
+    teach(teaching.code, teaching.token, teaching.joinUrl);
+  } else if (code) {
+    join(code);
+  }
+}
+
+if (state().network) begin();
+else {
+  const stop = subscribe((page) => {
+    if (!page.network) return;
+    stop();
+    begin();
+  });
+}

@@ -1,0 +1,106 @@
+// A live class in the page state: who this page is in it, what the server last said, the open
+// poll, and, for a student, the teacher's latest state and whether the page follows it.
+//
+// classroom: null | {
+//   role: "teacher" | "student", code, joinUrl (teacher), status: "connecting" | "open" |
+//   "reconnecting" | "closed", closed: null | {code, reason}, students (teacher),
+//   follow (student), teacher: the teacher's latest state as the serializer read it (student),
+//   poll: null | {id, question, choices, correct?, revealed, counts?, responses?},
+//   answer: the student's choice in the open poll, or null
+// }
+
+import { appendLosses, emptyCurve } from "./curve.js";
+import { recordState, startHistory } from "./history.js";
+import { extendPath, startPath } from "./path.js";
+import { validSettings } from "./settings.js";
+
+const sameNumbers = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** `page` showing the teacher's `value` ({network, walk, settings}); its own language stays. */
+export function followTeacher(page, value) {
+  const { network, walk } = value;
+  const settings = validSettings(value.settings, page.settings);
+  const now = page.network;
+  const next = { ...page, network, walk, settings };
+  const iteration = network.state.iteration;
+  if (!now || !sameNumbers(now.initial, network.initial) || iteration < now.state.iteration) {
+    // a new network, a Reset, or an earlier iteration: this page's curve starts again there
+    return {
+      ...next,
+      curve: appendLosses(emptyCurve(), iteration, [network.loss]),
+      history: startHistory(network.state, network.forward),
+      path: startPath(network.state),
+    };
+  }
+  if (iteration > now.state.iteration) {
+    return {
+      ...next,
+      curve: appendLosses(page.curve, iteration, [network.loss]),
+      history: recordState(page.history, network.state),
+      path: extendPath(page.path, [network.state]),
+    };
+  }
+  return next;
+}
+
+const withClass = (page, changes) => (page.classroom ? { ...page, classroom: { ...page.classroom, ...changes } } : page);
+
+export const classReducers = {
+  /** This page joins class `code` as `role` (a teacher also knows the join URL). */
+  classJoined(page, { role, code, joinUrl = null }) {
+    return {
+      ...page,
+      classroom: {
+        role, code, joinUrl, status: "connecting", closed: null, students: 0,
+        follow: true, teacher: null, poll: null, answer: null,
+      },
+    };
+  },
+
+  /** The connection's status ("connecting", "open", "reconnecting", "closed" with `closed`). */
+  classStatus(page, { status, closed = null }) {
+    return withClass(page, { status, closed });
+  },
+
+  /** What the server says on (re)connection: students, the open poll, this student's answer. */
+  classWelcomed(page, { students = 0, poll = null, answer = null }) {
+    return withClass(page, { students, poll, answer: answer ?? null });
+  },
+
+  classCounted(page, { students }) {
+    return withClass(page, { students });
+  },
+
+  /** A poll opened, its results or its reveal (`poll` merged into the open one). */
+  classPolled(page, { poll }) {
+    const { classroom } = page;
+    if (!classroom) return page;
+    const same = classroom.poll && classroom.poll.id === poll.id;
+    return withClass(page, { poll: same ? { ...classroom.poll, ...poll } : poll, answer: same ? classroom.answer : null });
+  },
+
+  classPollClosed(page, { id }) {
+    return page.classroom?.poll?.id === id ? withClass(page, { poll: null, answer: null }) : page;
+  },
+
+  classAnswered(page, { id, choice }) {
+    return page.classroom?.poll?.id === id ? withClass(page, { answer: choice }) : page;
+  },
+
+  /** The teacher's state (`value`, read by the serializer): shown at once when following. */
+  classTeacherState(page, { value }) {
+    const next = withClass(page, { teacher: value });
+    return next.classroom?.follow ? followTeacher(next, value) : next;
+  },
+
+  /** Follow the teacher again (catching up at once), or explore alone. */
+  classFollow(page, { follow }) {
+    const next = withClass(page, { follow });
+    const teacher = next.classroom?.teacher;
+    return follow && teacher ? followTeacher(next, teacher) : next;
+  },
+
+  classLeft(page) {
+    return page.classroom ? { ...page, classroom: null } : page;
+  },
+};
