@@ -73,15 +73,6 @@ class _Worker:
         self.process.start()
         child.close()
 
-    @asynccontextmanager
-    async def running(self, _: object) -> AsyncIterator[None]:
-        """Run the workers for the application's lifetime (its lifespan)."""
-        self.start()
-        try:
-            yield
-        finally:
-            self.stop()
-
     def stop(self) -> None:
         self.connection.close()
         if self.process.is_alive():

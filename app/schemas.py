@@ -319,12 +319,9 @@ class ForwardTrace(BaseModel):
     terms: Terms
 
 
-class Trace(BaseModel):
+class Trace(ForwardTrace):
     """Every value of one iteration, computed from the state that was sent."""
 
-    model_config = FINITE
-    forward: Forward
-    terms: Terms
     factors: Factors
     deltas: Deltas
     gradients: PerParameter = Field(
