@@ -42,12 +42,16 @@ redis:
 	@command -v redis-server >/dev/null || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
 
+# Node runs the page's unit tests (node --test) and brings npm for axe-core: Debian's when the
+# machine has none.
+node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+
 # axe-core checks the page's accessibility in the browser tests: installed from npm into
 # node_modules/ (not committed), with Debian's npm when the machine lacks one.
-axe:
+axe: node
 	@test -f node_modules/axe-core/axe.min.js || { \
-	  command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }; \
 	  npm install --no-save --no-audit --no-fund --no-package-lock axe-core@4 >/dev/null; }
 
 # wrk drives the request-rate benchmark, on 127.0.0.1 only and for a few seconds.
@@ -60,7 +64,7 @@ run: install-app
 
 # Everything but the browser and the wheel build, in about a minute: lint, the Python tests
 # (schemathesis at 25 cases an operation), the page's JavaScript units under Node's own runner.
-test-fast: install redis
+test-fast: install node redis
 	$(PYTHON) -m ruff check app tests benchmarks
 	FUZZ_EXAMPLES=25 $(PYTHON) -m pytest --ignore=tests/browser -m "not slow" -q
 	node --test tests/js/
