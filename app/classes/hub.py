@@ -114,6 +114,10 @@ class Hub:
         await websocket.accept()
         try:
             await self._session(websocket, code_text)
+        except self.store.unreachable as error:
+            log.warning("class %s: the class store is unreachable: %s", code_text[:12], error)
+            if websocket.application_state == WebSocketState.CONNECTED:
+                await _refuse(websocket, protocol.RESTART, "the class store is away; reconnect")
         except Exception:
             log.exception("class %s: a connection failed", code_text[:12])
             if websocket.application_state == WebSocketState.CONNECTED:

@@ -17,7 +17,9 @@ import time
 from typing import Any
 
 import redis.asyncio as redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.classes.store import ClassStore, Deliver, Ended, Snapshot
 
@@ -31,6 +33,8 @@ def _key(code: str, part: str = "") -> str:
 
 
 class RedisStore(ClassStore):
+    unreachable = (RedisConnectionError, RedisTimeoutError)
+
     def __init__(
         self,
         url: str,

@@ -40,6 +40,8 @@ class ClassStore(ABC):
 
     # told when published packets may have been lost (the hub then has everyone reconnect)
     on_lost: Callable[[], None] = staticmethod(lambda: None)
+    # what a call raises when the store cannot be reached (a connection then reconnects)
+    unreachable: tuple[type[Exception], ...] = ()
 
     @abstractmethod
     async def create(self, code: str, token_hash: str) -> bool:

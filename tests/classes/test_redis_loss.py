@@ -29,4 +29,4 @@ def test_losing_redis_closes_connections_with_a_code_to_reconnect(lonely_redis):
     assert closed_with(student)[0] == protocol.RESTART
     newcomer = room.connect(code)
     newcomer.send_json({"type": "hello", "role": "student"})
-    assert closed_with(newcomer)[0] == protocol.INTERNAL
+    assert closed_with(newcomer)[0] == protocol.RESTART
