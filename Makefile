@@ -6,7 +6,7 @@ PORT    ?= 8000
 WORKERS ?= 1
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test test-fast bench loadtest install browser axe wrk redis clean
+.PHONY: run test test-fast bench loadtest install browser axe wrk redis clean screenshots
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -84,3 +84,7 @@ loadtest: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts build dist *.egg-info
+
+# The README's screenshots, taken again from the app in Debian's Chromium.
+screenshots: install browser
+	$(PYTHON) -m benchmarks.screenshots

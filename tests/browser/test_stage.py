@@ -199,3 +199,57 @@ def test_phone(browser: Any, server: Any) -> None:
         next_substep(app, 0)
         assert_no_sideways_overflow(page)
         app.watch.assert_clean()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720)], ids=lambda v: str(v))
+def test_projector_layout_with_a_live_class(browser: Any, server: Any, width: int,
+                                            height: int) -> None:
+    """A class running in presentation mode is one strip: the code readable from the back row,
+    the stage and its explanation still in the window, the link and QR code one click away."""
+    with browsing(browser, server, width, height) as app:
+        page = app.page
+        app.open()
+        app.click("class-start")
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=class-panel]')?.dataset.status === 'open'")
+        step_once(app)
+        present(app)
+        assert_no_sideways_overflow(page)
+        for testid in ("step", "run", "substep-back", "substep-next", "class-code", "class-count",
+                       "class-show-join", "class-end"):
+            assert on_screen(page, f"[data-testid={testid}]"), testid
+        assert page.evaluate("() => parseFloat(getComputedStyle("
+                             "document.querySelector('[data-testid=class-code]')).fontSize)") >= 18
+        assert on_screen(page, "#diagram")
+        assert on_screen(page, "#cards .card .card-head")
+        assert on_screen(page, "#cards .card math")
+        app.screenshot(f"stage-{width}x{height}-class-step.png")
+        for index in range(9):
+            next_substep(app, index)
+        assert_no_sideways_overflow(page)
+        assert on_screen(page, "[data-testid=substep-panel]")
+        assert on_screen(page, "#diagram")
+        app.screenshot(f"stage-{width}x{height}-class-substep9.png")
+
+        # the join link and QR code open over the stage; Esc closes them, focus comes back
+        show = page.get_by_test_id("class-show-join")
+        show.focus()
+        show.press("Enter")
+        dialog = page.get_by_test_id("class-join-dialog")
+        is_open = "() => document.querySelector('[data-testid=class-join-dialog]').open"
+        page.wait_for_function(is_open)
+        url = app.attr("class-link", "data-url")
+        assert url in dialog.inner_text()
+        assert dialog.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+        assert on_screen(page, "[data-testid=class-join-dialog] img")
+        assert page.evaluate("() => document.querySelector('[data-testid=class-join-dialog]')"
+                             ".contains(document.activeElement)")
+        # the lesson's keys wait while the dialog is open
+        page.keyboard.press("ArrowRight")
+        assert page.get_by_test_id("substep-panel").get_attribute("data-index") == "8"
+        app.screenshot(f"stage-{width}x{height}-class-join.png")
+        page.keyboard.press("Escape")
+        page.wait_for_function(f"() => !({is_open})()")
+        assert page.evaluate("() => document.activeElement?.dataset.testid") == "class-show-join"
+        assert page.evaluate("() => document.body.classList.contains('presenting')")
+        app.watch.assert_clean()

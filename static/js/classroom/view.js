@@ -88,8 +88,23 @@ export function createClassPanel(panel, bar, handlers) {
         const enlarged = parts.qrButton.classList.toggle("enlarged");
         parts.qrButton.setAttribute("aria-expanded", String(enlarged));
       });
-      head.append(codeBox, parts.link, parts.count, parts.end);
-      panel.append(parts.qrButton);
+      // in presentation the panel is one line: the link and the QR code open over the stage,
+      // in a modal dialog like the keys' (Esc closes it, focus stays inside and comes back)
+      parts.showJoin = element("button", {
+        type: "button", class: "button class-show-join", "data-testid": "class-show-join", "aria-haspopup": "dialog",
+      }, t("class.showJoin"));
+      parts.joinDialog = element("dialog", { class: "class-join-dialog", "data-testid": "class-join-dialog", "aria-label": t("class.showJoin") });
+      const close = element("button", { type: "button", class: "button", "data-testid": "class-join-close" }, t("class.close"));
+      close.addEventListener("click", () => parts.joinDialog.close());
+      parts.joinDialog.append(
+        element("strong", { class: "class-code" }, classroom.code),
+        element("p", { class: "class-link" }, classroom.joinUrl),
+        element("img", { class: "class-qr-large", src: parts.qr.getAttribute("src"), alt: parts.qr.getAttribute("alt") }),
+        close,
+      );
+      parts.showJoin.addEventListener("click", () => parts.joinDialog.showModal());
+      head.append(codeBox, parts.link, parts.count, parts.showJoin, parts.end);
+      panel.append(parts.qrButton, parts.joinDialog);
     } else {
       head.append(element("span", { class: "class-label" }, t("class.heading")),
         parts.code = element("strong", { class: "class-code", "data-testid": "class-code" }, classroom.code));
@@ -134,7 +149,8 @@ export function createClassPanel(panel, bar, handlers) {
     if (classroom.role === "teacher") {
       parts.count.dataset.value = String(classroom.students);
       parts.count.textContent = t(classroom.students === 1 ? "class.student" : "class.students", { n: classroom.students });
-      parts.end.hidden = parts.qrButton.hidden = parts.link.hidden = closed;
+      parts.end.hidden = parts.qrButton.hidden = parts.link.hidden = parts.showJoin.hidden = closed;
+      if (closed && parts.joinDialog.open) parts.joinDialog.close();
       parts.leave.hidden = !closed;
     } else {
       parts.follow.checked = classroom.follow;

@@ -33,7 +33,9 @@ export function bindKeys(handlers, help) {
       }
       return;
     }
-    if (help.open && event.key !== "?") return;
+    // a modal dialog keeps the keys for itself (Esc closes it); ? still closes the keys' list
+    const modal = document.querySelector("dialog[open]");
+    if (modal && !(modal === help && event.key === "?")) return;
     if (event.key === "Escape") {
       handlers.escape?.();
       return;

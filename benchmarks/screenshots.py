@@ -1,0 +1,125 @@
+"""`make screenshots`: the README's pictures, taken again from the running app in Chromium.
+
+Writes static/screenshots/: presentation mode at 1024×768 and 1280×720 after Step, on sub-step 9
+and on the w1 card; the practice page at level 3 with a named mistake, a hint and part of the
+worked solution; a live class with a revealed poll, as the teacher and as a student sees it.
+Every picture is taken once the page says it is done and nothing moves, never after a pause.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from tests.browser.conftest import Page, Server, browsing, launch
+from tests.browser.test_classroom import (
+    join_by_link,
+    start_class,
+    wait_count,
+    wait_substep,
+    walk_to,
+)
+from tests.browser.test_practice import (
+    answer,
+    correct_values,
+    exercise,
+    mistake_of,
+    open_practice,
+    wait_steps_shown,
+)
+from tests.browser.test_stage import next_substep, present, step_once
+from tests.helpers import ROOT, serving
+
+SCREENSHOTS = ROOT / "static" / "screenshots"
+PROJECTORS = [(1024, 768), (1280, 720)]
+
+
+def take(app: Page, name: str, full_page: bool = False) -> Path:
+    app.wait_still()
+    path = SCREENSHOTS / name
+    app.page.screenshot(path=str(path), full_page=full_page)
+    print(path.relative_to(ROOT))
+    return path
+
+
+def presentation(browser: Any, server: Server, width: int, height: int) -> None:
+    """After Step, on sub-step 9 (∂E_total/∂w6) and on the w1 card after the next Step."""
+    with browsing(browser, server, width, height) as app:
+        app.open()
+        step_once(app)
+        present(app)
+        take(app, f"present-{width}x{height}-step.png")
+        for index in range(9):
+            next_substep(app, index)
+        take(app, f"present-{width}x{height}-substep9.png")
+        app.click("step")
+        app.wait_iteration("2")
+        app.page.locator(".edge-label[data-param=w1]").click()
+        card = app.page.get_by_test_id("card-w1")
+        card.wait_for()
+        app.page.evaluate("() => document.activeElement.blur()")
+        take(app, f"present-{width}x{height}-w1-card.png")
+        app.watch.assert_clean()
+
+
+def practice(browser: Any, server: Server) -> None:
+    """Level 3: two right answers, a named mistake, an unexplained one, eleven solution steps."""
+    level = 3
+    drawn = exercise(server, level)
+    values = correct_values(drawn)
+    with browsing(browser, server, 1280, 720) as app:
+        open_practice(app, level)
+        for name in ("dE_dout_h1", "dout_h1_dnet_h1"):
+            answer(app, name, f"{values[name]:.5g}")
+        name, wrong, _ = mistake_of(level, drawn)
+        answer(app, name, f"{wrong:.7f}")  # as a student writes it, no exponent
+        answer(app, "w1_new", "0.36")
+        for shown in range(1, 12):
+            app.click("solution-next")
+            wait_steps_shown(app, shown)
+        app.page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+        take(app, "practice.png", full_page=True)
+        app.watch.assert_clean()
+
+
+def classroom(browser: Any, server: Server) -> None:
+    """A teacher and a student at ∂E_total/∂w5: the poll answered right and revealed."""
+    with browsing(browser, server) as teacher, browsing(browser, server) as student:
+        teacher.open()
+        _, url = start_class(teacher)
+        join_by_link(student, url)
+        wait_count(teacher, 1)
+        walk_to(teacher, "gradient-w5")
+        teacher.click("poll-open")
+        wait_substep(student, teacher)
+        gradient = server.post("/api/step")["trace"]["gradients"]["w5"]  # the example's first
+        choice = student.page.locator(f"[data-testid=poll-choice][data-value='{gradient!r}']")
+        choice.click()
+        teacher.page.wait_for_function(
+            "() => document.querySelector('[data-testid=poll-results]')?.dataset.responses === '1'")
+        teacher.click("poll-reveal")
+        student.page.get_by_test_id("poll-verdict").wait_for()
+        for app in (teacher, student):
+            app.page.evaluate("() => document.activeElement.blur()")
+        take(teacher, "class-teacher.png")
+        take(student, "class-student.png")
+        teacher.watch.assert_clean()
+        student.watch.assert_clean()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with serving() as running, sync_playwright() as playwright:
+        server = Server(running.origin)
+        browser = launch(playwright)
+        try:
+            for width, height in PROJECTORS:
+                presentation(browser, server, width, height)
+            practice(browser, server)
+            classroom(browser, server)
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
