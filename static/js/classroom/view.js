@@ -213,7 +213,7 @@ export function createClassPanel(panel, bar, handlers) {
     });
     if (teacher || poll.revealed) {
       const results = element("div", { class: "poll-results", "data-testid": "poll-results", "data-responses": String(poll.responses ?? 0) });
-      results.append(list, element("p", { class: "poll-responses" }, t("poll.responses", { n: poll.responses ?? 0 })));
+      results.append(list, element("p", { class: "poll-responses" }, t(poll.responses === 1 ? "poll.response" : "poll.responses", { n: poll.responses ?? 0 })));
       box.append(results);
     } else {
       box.append(list);
