@@ -70,7 +70,7 @@ def _modules() -> list[str]:
     return sorted(path.relative_to(STATIC_DIR).as_posix() for path in STATIC_DIR.rglob("*.js"))
 
 
-def _import_map(request: Request) -> str:
+def import_map_of(request: Request) -> str:
     """Map each module's plain URL to its versioned URL, so relative imports are cached too."""
     imports = {}
     for module in _modules():
@@ -87,7 +87,7 @@ def index(request: Request) -> HTMLResponse:
         url = request.url_for("static", path=relative).path
         return f"{url}?v={asset_version(relative)}"
 
-    import_map = _import_map(request)
+    import_map = import_map_of(request)
     response = templates.TemplateResponse(
         request,
         "index.html",

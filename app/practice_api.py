@@ -131,7 +131,7 @@ def practice_page(request: Request) -> HTMLResponse:
     def versioned(relative: str) -> str:
         return f"{request.url_for('static', path=relative).path}?v={pages.asset_version(relative)}"
 
-    import_map = pages._import_map(request)
+    import_map = pages.import_map_of(request)
     seed = request.query_params.get("seed", "")
     if not (seed.isdigit() and int(seed) < practice.SEED_LIMIT):
         seed = "0"  # the page draws a seed of its own and mends the links
