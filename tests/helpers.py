@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
@@ -88,16 +88,9 @@ def start_app(
 
 
 @contextmanager
-def serving(
-    port: int | None = None,
-    workers: int = 1,
-    env: Mapping[str, str] | None = None,
-    output: IO[bytes] | IO[str] | None = None,
-    command: Sequence[str] = (sys.executable, "-m", "app"),
-    cwd: Path = ROOT,
-) -> Iterator[RunningApp]:
-    """Run the app for the length of a ``with`` block."""
-    app = start_app(port, workers, env, output, command, cwd)
+def serving(*args: Any, **kwargs: Any) -> Iterator[RunningApp]:
+    """Run the app for the length of a ``with`` block (arguments as for ``start_app``)."""
+    app = start_app(*args, **kwargs)
     try:
         yield app
     finally:
