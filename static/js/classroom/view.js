@@ -48,7 +48,7 @@ export function statusOf(classroom) {
 }
 
 export function createClassPanel(panel, bar, handlers) {
-  const startButton = bar.querySelector("[data-testid=class-start]");
+  const startButton = bar.querySelector("#class-start");
   const joinForm = bar.querySelector("#class-join-form");
   const joinInput = bar.querySelector("#class-join-code");
   startButton.addEventListener("click", () => handlers.onStart());

@@ -52,7 +52,7 @@ const controls = createControls(document, {
 const diagram = createDiagram(document.getElementById("diagram"), { onSelect: openCard });
 const cards = createCards(document.getElementById("cards"), {
   onClose: (name) => change({ type: "cardClosed", name }),
-  onLink: (testids) => diagram.link(testids),
+  onLink: (cells) => diagram.link(cells),
 });
 const chart = createChart(document.getElementById("loss-chart"), {
   script: document.getElementById("plotly-script"),

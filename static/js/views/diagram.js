@@ -343,11 +343,11 @@ export function createDiagram(root, { onSelect }) {
     }
   }
 
-  /** Mark the cells `testids` (a number of a card comes from them); [] clears the marks. */
-  function link(testids) {
+  /** Mark the `cells` (a number of a card comes from them); [] clears the marks. */
+  function link(cells) {
     for (const element of root.querySelectorAll("[data-linked]")) element.removeAttribute("data-linked");
-    for (const testid of testids) {
-      const cell = root.querySelector(`[data-testid="${testid}"]`);
+    for (const name of cells) {
+      const cell = root.querySelector(`[data-cell="${name}"]`);
       if (!cell) continue;
       cell.setAttribute("data-linked", "true");
       cell.closest(".edge-label, .node")?.setAttribute("data-linked", "true");
