@@ -59,8 +59,10 @@ export function renderExercise({ practice, exercise, given }) {
     : "";
   byId("questions").classList.toggle("many", exercise.asks.length > 8);
   byId("decimals-note").textContent = text("questions.note", { decimals: exercise.decimals });
-  // a text keyboard: a phone's decimal pad often has no minus key, and answers may be negative
   byId("questions").innerHTML = exercise.asks
+    // an answer may be negative: inputmode="text" brings the phone's full keyboard, whose
+    // number layer has a minus key; the "decimal" and "numeric" pads of iOS, and of some
+    // Android keyboards (Samsung's), have none, and type="number" refuses "−" and a comma
     .map(({ id, label, decimals }) => `
       <li class="question" data-id="${id}">
         <label class="q-label" for="answer-${id}">${notation(label)}</label>
