@@ -14,7 +14,7 @@ import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
 import { createCards } from "../views/cards.js";
 import { createChart } from "../views/chart.js";
-import { createDiagram } from "../views/diagram.js";
+import { boxesFrom, createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
 import "../classroom/controller.js";
 
@@ -302,10 +302,10 @@ async function draw({ flash }) {
   // update), so that no box mixes two iterations; the weights are the updated ones.
   const view = teaching.view(page) ?? { state: now.state, forward: now.last ? now.last.trace.forward : now.forward, last: now.last };
   const options = { digits: settings.digits, flash };
-  diagram.render(view, options);
+  diagram.render(view, { ...options, iteration: now.state.iteration });
   diagram.setSelected(settings.open);
   if (!page.walk) cards.render(settings.open, view, options);
-  controls.show(now.state, now.loss, options);
+  controls.show(now.state, now.loss, { ...options, boxesFrom: boxesFrom(view) });
   controls.showUndo(page.undo);
   // the first minute: one cue, until the first update is on screen
   document.body.classList.toggle("fresh", !now.last && now.state.iteration === 0 && !page.walk);

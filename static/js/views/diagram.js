@@ -73,6 +73,11 @@ function edgeStyle(value, scale) {
   return { width, sign: value < 0 ? "negative" : "positive" };
 }
 
+/** The iteration whose forward pass the boxes of `view` show: the one the update came from. */
+export function boxesFrom(view) {
+  return (view.last ? view.last.sent : view.state).iteration;
+}
+
 export function createDiagram(root, { onSelect }) {
   root.setAttribute("viewBox", `0 ${VIEW_TOP} ${WIDTH} ${VIEW_HEIGHT}`);
   root.replaceChildren();
@@ -157,8 +162,9 @@ export function createDiagram(root, { onSelect }) {
     // forward pass used, its gradient, the new weight (Δw is the difference of the two)
     const before = svg("text", { class: "value before", x: 44, y: 0 }, rows);
     const gradRow = svg("g", { class: "backward" }, rows);
-    svg("text", { class: "row-label", x: 0, y: LINE }, gradRow).textContent = "∂E/∂w";
-    valueText(gradRow, `grad-${edge.name}`, { x: 70, y: LINE }, `grad-${edge.name}`);
+    const gradLabel = svg("text", { class: "row-label", x: 0, y: LINE }, gradRow);
+    gradLabel.textContent = "∂E/∂w";
+    const grad = valueText(gradRow, `grad-${edge.name}`, { x: 70, y: LINE }, `grad-${edge.name}`);
     const changeRow = svg("g", { class: "backward" }, rows);
     const changeLabel = svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow);
     changeLabel.textContent = "Δw";
@@ -166,7 +172,7 @@ export function createDiagram(root, { onSelect }) {
     backwardOnly.push(gradRow, changeRow);
     edges.set(edge.name, {
       lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side,
-      story: { weight, before, changeLabel, change },
+      story: { weight, before, changeLabel, change }, names: [head, gradLabel, changeLabel], grad,
     });
   }
 
@@ -230,7 +236,15 @@ export function createDiagram(root, { onSelect }) {
   for (const element of backwardOnly) element.classList.add("backward");
 
   function placeLabel(edge) {
-    const { label, background, rows, anchor, side } = edge;
+    const { label, background, rows, anchor, side, names, story, grad } = edge;
+    // the numbers start after the widest name of the label, whatever size the names are drawn at
+    const [head, ...below] = names.map((text) => text.getComputedTextLength());
+    const gap = 12;
+    const indent = Math.max(head, ...below) + gap;
+    const storyTold = story.before.style.display !== "none";
+    story.before.setAttribute("x", head + gap);
+    story.weight.setAttribute("x", storyTold ? indent : head + gap);
+    for (const value of [grad, story.change]) value.setAttribute("x", indent);
     const box = rows.getBBox();
     const width = box.width + 2 * 10;
     const height = box.height + 2 * 6;
@@ -247,8 +261,9 @@ export function createDiagram(root, { onSelect }) {
     label.setAttribute("data-width", Math.round(width));
   }
 
-  /** Show `view` ({state, forward, last}) with `digits` significant digits. */
-  function render(view, { digits, flash }) {
+  /** Show `view` ({state, forward, last}) with `digits` significant digits; `iteration`: the
+   * network's iteration now. */
+  function render(view, { digits, flash, iteration }) {
     const { state, forward, last } = view;
     const trace = last ? last.trace : null;
     const show = (key, value) => {
@@ -261,9 +276,11 @@ export function createDiagram(root, { onSelect }) {
     // After an update (not while a walk has yet to reach it), each weight reads old → new.
     const updated = Boolean(trace) && state !== last.sent && !last.diverged;
     root.classList.toggle("updated", updated);
-    caption.textContent = trace
-      ? t("diagram.update", { k: last.sent.iteration + 1, from: last.sent.iteration })
-      : t("diagram.forward", { k: state.iteration });
+    // which iteration's forward pass the boxes show, when it is not the iteration now
+    const from = boxesFrom(view);
+    caption.textContent = from === iteration
+      ? t("diagram.forward", { k: from })
+      : t("diagram.before", { from });
     const all = [...Object.values(state.weights)];
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
     for (const edge of weightEdges) {
@@ -326,7 +343,6 @@ export function createDiagram(root, { onSelect }) {
     before.style.display = story ? "" : "none";
     change.style.display = story ? "none" : "";
     changeLabel.textContent = story ? `${name}⁺` : "Δw";
-    weight.setAttribute("x", story ? 70 : 44);
     weight.setAttribute("y", story ? 2 * LINE : 0);
     weight.classList.toggle("after", story);
     if (story) {
