@@ -9,7 +9,7 @@ smaller than the rest, by a bounded ratio."""
 
 from typing import Any
 
-TEXTS_JS = """() => {
+TEXTS_JS = """(root) => {
   const view = {left: 0, top: 0, right: document.documentElement.clientWidth,
                 bottom: document.documentElement.clientHeight};
   const SCRIPTS = new Set(['msub', 'msup', 'msubsup', 'munder', 'mover', 'munderover']);
@@ -49,7 +49,8 @@ TEXTS_JS = """() => {
     return false;
   };
   const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(root ? document.querySelector(root) : document.body,
+                                          NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.trim();
     if (!text) continue;
@@ -74,12 +75,14 @@ TEXTS_JS = """() => {
 }"""
 
 
-def texts(page: Any) -> list[dict[str, Any]]:
-    """Every text on screen: {text, px, script, tag, where}."""
-    return page.evaluate(TEXTS_JS)
+def texts(page: Any, root: str | None = None) -> list[dict[str, Any]]:
+    """Every text on screen (inside `root`, a selector, if given): {text, px, script, tag,
+    where}."""
+    return page.evaluate(TEXTS_JS, root)
 
 
-def too_small(page: Any, floor: float, script_ratio: float = 0.7) -> list[dict[str, Any]]:
+def too_small(page: Any, floor: float, script_ratio: float = 0.7,
+              root: str | None = None) -> list[dict[str, Any]]:
     """The texts on screen under `floor` px (sub- and superscripts under `script_ratio` of it)."""
-    return [t for t in texts(page)
+    return [t for t in texts(page, root)
             if t["px"] < (floor * script_ratio if t["script"] else floor) - 0.01]
