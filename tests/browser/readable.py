@@ -43,7 +43,8 @@ TEXTS_JS = """(root) => {
       if (tag === 'tspan' && e.hasAttribute('dy') && parseFloat(getComputedStyle(e).fontSize)
           < parseFloat(getComputedStyle(e.parentElement).fontSize)) return true;
       const parent = e.parentElement;
-      if (parent && SCRIPTS.has(parent.tagName.toLowerCase()) && parent.firstElementChild !== e) return true;
+      if (parent && SCRIPTS.has(parent.tagName.toLowerCase())
+          && parent.firstElementChild !== e) return true;
       if (tag === 'math') return false;
     }
     return false;

@@ -103,9 +103,9 @@ def test_every_card_is_seen_whole_with_the_presenters_keys(
             # past the last page the card leaves the stage; that key does nothing else
             page.keyboard.press("PageDown")
             page.wait_for_function(
-                "() => !document.querySelector('.card.current[data-testid=card-%s]')"
-                " || document.querySelector('[data-testid=card-%s]').dataset.page === '0'"
-                % (name, name))
+                "n => !document.querySelector(`.card.current[data-testid=card-${n}]`)"
+                " || document.querySelector(`[data-testid=card-${n}]`).dataset.page === '0'",
+                arg=name)
             app.wait_still()
             assert substep_index(app) is None
         if width == 1024:
@@ -190,10 +190,12 @@ def test_the_text_walk_finds_what_is_too_small(app_page: Page) -> None:
     page.evaluate("""() => {
       const probe = document.createElement('div');
       probe.id = 'probe';
-      probe.style.cssText = 'position: fixed; left: 10px; top: 10px; font-size: 18px; background: #fff';
-      probe.innerHTML = '<span>plain</span><math><mfrac><mi>numerator</mi><mi>denominator</mi></mfrac>'
+      probe.style.cssText = 'position: fixed; left: 10px; top: 10px; font-size: 18px';
+      probe.innerHTML = '<span>plain</span>'
+        + '<math><mfrac><mi>numerator</mi><mi>denominator</mi></mfrac>'
         + '<msub><mi>base</mi><mi>script</mi></msub></math>'
-        + '<svg width="100" height="20" viewBox="0 0 200 40"><text x="0" y="30" font-size="20">scaled</text></svg>'
+        + '<svg width="100" height="20" viewBox="0 0 200 40">'
+        + '<text x="0" y="30" font-size="20">scaled</text></svg>'
         + '<span style="display: none">hidden</span>'
         + '<span style="position: absolute; left: -5000px">away</span>';
       document.body.append(probe);
@@ -230,7 +232,7 @@ def test_e_total_after_step_is_said_in_words(browser: Any, server: Any) -> None:
         assert app.text("diagram-caption") == "boxes: iteration 0"
         assert not math.isclose(app.value("error-o1") + app.value("error-o2"), app.value("loss"))
         # in Chinese too
-        app.page.evaluate("() => { const s = document.querySelector('[data-testid=language-select]');"
+        app.page.evaluate("() => { const s = document.getElementById('language-select');"
                           " s.value = 'zh-Hans'; s.dispatchEvent(new Event('change')); }")
         app.page.wait_for_function(
             "() => document.querySelector('[data-testid=loss-note]').textContent === '新权重'")
@@ -281,7 +283,10 @@ def test_after_step_the_arrow_walks_the_update_just_made(app_page: Page) -> None
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("en", "Walk the worked example"), ("zh-Hans", "逐个分步讲解原例"), ("zh-Hant", "逐個分步講解原例")])
+    ("en", "Walk the worked example"),
+    ("zh-Hans", "逐个分步讲解原例"),
+    ("zh-Hant", "逐個分步講解原例"),
+])
 def test_the_first_screen_says_how_to_walk_the_worked_example(
         browser: Any, server: Any, language: str, words: str) -> None:
     with browsing(browser, server, 1024, 768) as app:
