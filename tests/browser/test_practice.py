@@ -428,7 +428,7 @@ def test_the_diagram_shows_the_exercise_numbers(practice_page: Page, server: Ser
     app = practice_page
     drawn = exercise(server, 2)
     open_practice(app, 2)
-    diagram = app.page.get_by_test_id("network-diagram")
+    diagram = app.page.get_by_test_id("network-diagram").locator("svg:visible")
     for name, value in drawn["state"]["weights"].items():
         label = diagram.locator(f"[data-weight={name}]").text_content()
         assert label.replace(" ", "").endswith(f"={value:g}".replace("-", "−")), (name, label)

@@ -49,7 +49,8 @@ export function walkLink(state, substep) {
 export function renderExercise({ practice, exercise, given }) {
   byId("exercise-name").textContent = `${text("seed", { seed: practice.seed })} · ${text("level", { level: practice.level })}`;
   document.title = text("document.title");
-  byId("network-diagram").innerHTML = networkDiagram(exercise.state, text("diagram.label"));
+  const label = text("diagram.label");
+  byId("network-diagram").innerHTML = networkDiagram(exercise.state, label, "wide") + networkDiagram(exercise.state, label, "tall");
   byId("network-values").innerHTML = networkTable(exercise.state);
   byId("network-note").innerHTML = notation(text("network.note"));
   byId("given").innerHTML = given.length
