@@ -18,7 +18,13 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   const select = $("language-select");
   const network = () => state().network;
 
-  const presentation = createPresentation($("presentation-toggle"), { onChange: () => redraw() });
+  // presentation mode is a setting, so that a reload in front of the room keeps the layout
+  const presentation = createPresentation($("presentation-toggle"), {
+    onChange: (on) => {
+      if (state().settings.presenting !== on) change({ type: "settingsChanged", settings: { presenting: on } });
+      redraw();
+    },
+  });
   const body = document.body;
   /** B: a black screen, as presentation tools do; any key or click brings the page back. */
   function blank(on) {
@@ -118,6 +124,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
       return true;
     },
     show(page, { digits }) {
+      if (page.settings.presenting !== presentation.active()) presentation.set(page.settings.presenting, { fullscreen: false });
       select.value = page.settings.language ?? select.value;
       copyLink.dataset.url = linkOf(page);
       worksheet.redraw({ digits });

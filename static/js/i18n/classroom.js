@@ -48,6 +48,8 @@ const en = {
   "poll.mistake.second_path": "only one of the two paths into the hidden neuron",
   "poll.mistake.sign": "the sign flipped",
   "poll.mistake.updated_weight": "the updated weight used instead of the original",
+  "poll.held": "Reveal the poll or close it first: the rest of this iteration would show its answer.",
+  "class.closed.endedTeacher": "Class {code} has ended.",
 };
 
 const hans = {
@@ -98,6 +100,8 @@ const hans = {
   "poll.mistake.second_path": "只算了通往隐藏神经元的两条路径之一",
   "poll.mistake.sign": "符号反了",
   "poll.mistake.updated_weight": "用了更新后的权重而不是原来的权重",
+  "poll.held": "请先公布或关闭投票：本次迭代的其余部分会显示答案。",
+  "class.closed.endedTeacher": "课堂 {code} 已结束。",
 };
 
 const hant = {
@@ -148,6 +152,8 @@ const hant = {
   "poll.mistake.second_path": "只算了通往隱藏神經元的兩條路徑之一",
   "poll.mistake.sign": "符號反了",
   "poll.mistake.updated_weight": "用了更新後的權重而不是原來的權重",
+  "poll.held": "請先公布或關閉投票：本次迭代的其餘部分會顯示答案。",
+  "class.closed.endedTeacher": "課堂 {code} 已結束。",
 };
 
 export default { en, "zh-Hans": hans, "zh-Hant": hant };
