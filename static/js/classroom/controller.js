@@ -227,9 +227,11 @@ function walkContext(page) {
   return { id: step.id, context: { sent: walk.sent, trace: walk.result.trace, after: walk.result.state } };
 }
 
-/** The poll the teacher may open at the sub-step shown, or null. */
+/** The poll the teacher may open at the sub-step shown, or null. None while walking an update
+ * already made: the class has been sent its numbers (and seen them) already. */
 function offer(page) {
   if (page.classroom?.role !== "teacher" || page.classroom.status !== "open") return null;
+  if (page.walk && page.walk.sent.iteration !== page.network.state.iteration) return null;
   const here = walkContext(page);
   const found = here && candidatesAt(here.id, here.context);
   return found ? { question: { substep: here.id, quantity: found.quantity, iteration: found.iteration } } : null;

@@ -22,6 +22,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   const presentation = createPresentation($("presentation-toggle"), {
     onChange: (on) => {
       if (state().settings.presenting !== on) change({ type: "settingsChanged", settings: { presenting: on } });
+      if (!on) actions.unstage(); // the laptop view shows its cards whole, below the diagram
       redraw();
     },
   });
@@ -40,7 +41,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
     curve: () => body.classList.toggle("showing-curve"),
     escape: () => {
       if (worksheet.isOpen()) worksheet.close();
-      else body.classList.remove("showing-curve");
+      else if (!actions.unstage()) body.classList.remove("showing-curve");
     },
   }, help);
   $("keys-button").addEventListener("click", () => help.showModal());

@@ -44,10 +44,6 @@ const en = {
   "poll.right": "Right!",
   "poll.wrong": "Not this time.",
   "poll.correct": "correct",
-  "poll.mistake.activation_derivative": "the activation's derivative left out",
-  "poll.mistake.second_path": "only one of the two paths into the hidden neuron",
-  "poll.mistake.sign": "the sign flipped",
-  "poll.mistake.updated_weight": "the updated weight used instead of the original",
   "poll.held": "Reveal the poll or close it first: the rest of this iteration would show its answer.",
   "class.closed.endedTeacher": "Class {code} has ended.",
 };
@@ -96,10 +92,6 @@ const hans = {
   "poll.right": "答对了！",
   "poll.wrong": "这次没答对。",
   "poll.correct": "正确",
-  "poll.mistake.activation_derivative": "漏掉了激活函数的导数",
-  "poll.mistake.second_path": "只算了通往隐藏神经元的两条路径之一",
-  "poll.mistake.sign": "符号反了",
-  "poll.mistake.updated_weight": "用了更新后的权重而不是原来的权重",
   "poll.held": "请先公布或关闭投票：本次迭代的其余部分会显示答案。",
   "class.closed.endedTeacher": "课堂 {code} 已结束。",
 };
@@ -148,10 +140,6 @@ const hant = {
   "poll.right": "答對了！",
   "poll.wrong": "這次沒答對。",
   "poll.correct": "正確",
-  "poll.mistake.activation_derivative": "漏掉了激活函數的導數",
-  "poll.mistake.second_path": "只算了通往隱藏神經元的兩條路徑之一",
-  "poll.mistake.sign": "符號反了",
-  "poll.mistake.updated_weight": "用了更新後的權重而不是原來的權重",
   "poll.held": "請先公布或關閉投票：本次迭代的其餘部分會顯示答案。",
   "class.closed.endedTeacher": "課堂 {code} 已結束。",
 };
