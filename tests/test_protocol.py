@@ -272,29 +272,35 @@ PAGE_STATE = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5"
 @pytest.mark.slow
 def test_a_ping_flood_that_never_reads_leaves_the_servers_memory_bounded():
     """For 20 s a client opens a WebSocket (no hello), sends 125-byte pings as fast as it can
-    and never reads, again whenever the server drops it: the server's memory grows by at most
-    32 MiB, and it serves the while."""
+    and never reads, again whenever the server drops it: the server drops it, its memory grows
+    by at most 32 MiB, and it serves the while."""
     with serving() as app:
         before = resident_mib(app.process.pid)
         flood = frame(0x9, b"p" * 125) * 100
+
+        def flooder() -> socket.socket:
+            sock = upgrade(app.port, receive_buffer=4096)
+            sock.settimeout(1)
+            return sock
+
         sent = dropped = 0
-        sock = upgrade(app.port)
-        sock.settimeout(1)
+        sock = flooder()
         end = time.monotonic() + 20
         while time.monotonic() < end:
             try:
                 sock.sendall(flood)
                 sent += len(flood)
+            except TimeoutError:
+                continue  # the server is busy (or reads no more): keep pressing
             except OSError:
                 sock.close()
                 dropped += 1
-                sock = upgrade(app.port)
-                sock.settimeout(1)
+                sock = flooder()
         grown = resident_mib(app.process.pid) - before
         sock.close()
         with urllib.request.urlopen(app.origin + "/openapi.json", timeout=PATIENCE) as response:
             assert response.status == 200
-    assert sent > 10 * len(flood) and dropped >= 1  # the flood was sent, and cut off
+    assert sent > 100 * len(flood) and dropped >= 1  # the flood was sent, and cut off
     assert grown <= 32, f"the server grew by {grown:.0f} MiB"
 
 
@@ -352,25 +358,20 @@ def _students_counted(teacher: ClientConnection, counted: int) -> int:
 
 @pytest.mark.slow
 def test_a_thousand_sockets_from_one_address_and_a_reopen_storm_leave_a_student_able_to_join():
-    """One device (127.0.0.2) opens 1,000 connections and leaves them idle: raw TCP, WebSockets
-    without a hello, and students seated in two classes of its own; another (127.0.0.3)
-    reopens idle connections a hundred times a second. A student on a third address still
-    loads the page, joins a class and follows its Step."""
+    """One device (127.0.0.2) tries to seat 1,000 idle students in classes of its own (a
+    seated socket never times out); another (127.0.0.3) opens idle connections a hundred times
+    a second, for as long as the server takes to close an idle one (10 s). A student on a third
+    address still loads the page, joins a class and follows its Step."""
     with serving() as app:
-        classes = [_create_class_from(app.port, "127.0.0.2") for _ in range(2)]
+        classes = [_create_class_from(app.port, "127.0.0.2") for _ in range(10)]
         hostile: list[socket.socket] = []
         refused = 0
         for index in range(1000):
             try:
-                if index % 3 == 0:
-                    hostile.append(open_socket(app.port, "127.0.0.2"))
-                else:
-                    code = classes[index % 2]
-                    hostile.append(upgrade(app.port, "127.0.0.2", f"/ws/classes/{code}"))
-                    if index % 3 == 2:
-                        hostile[-1].sendall(hello_frame())
+                hostile.append(upgrade(app.port, "127.0.0.2", f"/ws/classes/{classes[index % 10]}"))
+                hostile[-1].sendall(hello_frame())
             except (OSError, AssertionError):
-                refused += 1  # refused (429) or closed: the device keeps trying
+                refused += 1  # refused (429) or closed
         storm_stop = threading.Event()
         stormed: list[socket.socket] = []
 
@@ -384,9 +385,9 @@ def test_a_thousand_sockets_from_one_address_and_a_reopen_storm_leave_a_student_
         storming = threading.Thread(target=storm)
         storming.start()
         try:
-            deadline = time.monotonic() + PATIENCE
-            while len(stormed) < 50 and time.monotonic() < deadline:
-                storm_stop.wait(0.05)  # the student comes once the storm is on
+            deadline = time.monotonic() + 60
+            while len(stormed) < 1000 and time.monotonic() < deadline:
+                storm_stop.wait(0.05)  # the student comes once the storm has run ~10 s
             with urllib.request.urlopen(app.origin + "/", timeout=PATIENCE) as page:
                 assert page.status == 200
             code, token = create_class(app.origin)
@@ -402,8 +403,7 @@ def test_a_thousand_sockets_from_one_address_and_a_reopen_storm_leave_a_student_
             storming.join(PATIENCE)
             for sock in hostile + stormed:
                 sock.close()
-    assert refused > 0  # the device's share was enforced, not just never reached
-    assert len(stormed) >= 50
+    assert len(stormed) >= 1000
 
 
 def _create_class_from(port: int, source: str) -> str:
