@@ -2,7 +2,8 @@
 
 Writes static/screenshots/: presentation mode at 1024×768 and 1280×720 after Step, on sub-step 9
 and on the w1 card; the practice page at level 3 with a named mistake, a hint and part of the
-worked solution; a live class with a revealed poll, as the teacher and as a student sees it.
+worked solution; a live class with a revealed poll, as the teacher and as a student sees it; a
+poll still open, as the projector and as the students see it (its value withheld).
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
@@ -105,6 +106,28 @@ def classroom(browser: Any, server: Server) -> None:
         student.watch.assert_clean()
 
 
+def poll_open(browser: Any, server: Server) -> None:
+    """A poll on ∂E_total/∂w6 before the reveal: the projector (1024×768, presenting) and a
+    student, each with the value withheld ("?") while the class answers."""
+    with browsing(browser, server, 1024, 768) as teacher, browsing(browser, server) as student:
+        teacher.open()
+        _, url = start_class(teacher)
+        join_by_link(student, url)
+        wait_count(teacher, 1)
+        present(teacher)
+        walk_to(teacher, "gradient-w6")
+        teacher.click("poll-open")
+        wait_substep(student, teacher)
+        for app in (teacher, student):
+            app.page.wait_for_function(
+                "() => document.querySelector('[data-testid=grad-w6]').textContent === '?'")
+            app.page.evaluate("() => document.activeElement.blur()")
+        take(teacher, "class-poll-projector.png")
+        take(student, "class-poll-student.png")
+        teacher.watch.assert_clean()
+        student.watch.assert_clean()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -117,6 +140,7 @@ def main() -> None:
                 presentation(browser, server, width, height)
             practice(browser, server)
             classroom(browser, server)
+            poll_open(browser, server)
         finally:
             browser.close()
 
