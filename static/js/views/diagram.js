@@ -67,6 +67,7 @@ const COLUMN = 170;
 const LEFT = COLUMN / 2;
 const RIGHT = 350 - COLUMN / 2;
 const CENTRE = 175;
+const BIAS_WIDTH = 230;
 const tallBoxes = () => {
   const rowsHeight = (rows) => 21 + 21 * rows + 11;
   const label = 66; // a weight label of three rows, with its margins
@@ -88,7 +89,7 @@ const tallBoxes = () => {
     slots[crossRight] = { x: 350, y, align: "right" };
     y += label + 8;
     const height = rowsHeight(2);
-    boxes[bias] = { x: CENTRE, y: y + height / 2, w: COLUMN, h: height };
+    boxes[bias] = { x: CENTRE, y: y + height / 2, w: BIAS_WIDTH, h: height }; // alone on its row
     y += height + 16;
   };
   row(["i1", "i2"], 30);
@@ -118,6 +119,7 @@ const TALL = {
   strokeScale: 0.5, // an edge's width for |w|, on this smaller drawing
   biasRows: { grad: 0, change: 1, stacked: false },
   labelWidth: COLUMN,
+  fit: true, // a number longer than its room is drawn narrower, never smaller or outside
 };
 
 const edgesOf = (layout) => definition().weights.map((w) => ({ ...w, ...layout.labels[w.name] }));
@@ -407,7 +409,36 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       show(`${o}-target`, state.targets[o]);
       show(`${o}-E_${o}`, forward[`E_${o}`]);
     }
+    if (layout.fit) {
+      squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
+      for (const item of edges.values()) if (item.story) fitLabel(item);
+      for (const element of root.querySelectorAll(".node .value")) fitInBox(element);
+    }
     for (const edge of weightEdges) placeLabel(edges.get(edge.name));
+  }
+
+  /** Draw `element`'s text at most `room` units wide: squeezed sideways when longer (a
+   * phone's column holds twelve digits; 0.00000291497 with its sign is fourteen), at its height. */
+  function squeeze(element, room) {
+    element.removeAttribute("textLength");
+    element.removeAttribute("lengthAdjust");
+    if (!element.textContent || element.getComputedTextLength() <= room) return;
+    element.setAttribute("textLength", room);
+    element.setAttribute("lengthAdjust", "spacingAndGlyphs");
+  }
+
+  /** Keep a weight label's numbers inside its column. */
+  function fitLabel({ rows }) {
+    for (const element of rows.querySelectorAll(".value")) {
+      squeeze(element, layout.labelWidth - 2 * layout.labelPad.x - Number(element.getAttribute("x")));
+    }
+  }
+
+  /** Keep a box's number (right-aligned) clear of its row's label, or of the box's name. */
+  function fitInBox(element) {
+    const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
+    const labelEnd = Number(label.getAttribute("x")) + label.getComputedTextLength();
+    squeeze(element, Number(element.getAttribute("x")) - labelEnd - layout.pad);
   }
 
   /** A screen reader's name for the label of `p`: its value (old → new after an update) and
