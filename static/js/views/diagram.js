@@ -54,8 +54,9 @@ const WIDE = {
   title: 34, // a box's name, from its top
   rowNudge: 4,
   labelPad: { x: 10, y: 6 },
-  weightX: 44, // where a weight label's numbers start: on its name's row, on the rows below
+  weightX: 44, // where a weight label's numbers start at the least: on its name's row, below
   rowValueX: 70,
+  nameGap: 12, // between a label's widest name and its numbers
   inputValueY: (box) => box.h - 18,
   biasRows: { grad: 0, change: 2, stacked: true }, // a bias box is narrow, between two neurons
   strokeScale: 1,
@@ -112,9 +113,10 @@ const TALL = {
   pad: 8,
   title: 21,
   rowNudge: 2,
-  labelPad: { x: 8, y: 4 },
+  labelPad: { x: 6, y: 4 },
   weightX: 46,
   rowValueX: 46,
+  nameGap: 8,
   inputValueY: () => 21,
   strokeScale: 0.5, // an edge's width for |w|, on this smaller drawing
   biasRows: { grad: 0, change: 1, stacked: false },
@@ -343,13 +345,14 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     // the numbers start after the widest name of the label, whatever size the names are drawn
     // at (the projector's are larger)
     const [head, ...below] = names.map((text) => text.getComputedTextLength());
-    const gap = 12;
+    const gap = layout.nameGap;
     const afterHead = Math.max(layout.weightX, head + gap);
     const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
     const storyTold = story.before.style.display !== "none";
     story.before.setAttribute("x", afterHead);
     story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
     for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
+    if (layout.fit) fitLabel(edge);
     const box = rows.getBBox();
     // a phone's labels fill their column (a longer number widens one inwards)
     const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
@@ -430,7 +433,6 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
     if (layout.fit) {
       squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
-      for (const item of edges.values()) if (item.story) fitLabel(item);
       for (const element of root.querySelectorAll(".node .value")) fitInBox(element);
     }
     for (const edge of weightEdges) placeLabel(edges.get(edge.name));
