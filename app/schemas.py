@@ -475,3 +475,110 @@ class Refused(BaseModel):
     """A 4xx other than 422, e.g. 413 for a body over the limit."""
 
     detail: str
+
+
+# --- A live class: the teacher's page as the page's serializer writes it -------------------
+# static/js/state/serialize.js writes it (purpose "message") and reads it back on each
+# student's page. The server lets through nothing else: numbers where the page reads numbers,
+# names where it reads names, no field the page does not write. A field the page's message
+# gains is added here too, or the server refuses the teacher's state naming it.
+
+SENT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+
+
+def _as_sent(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """`model`'s fields, every one required, strict and alone (what the server answered)."""
+    fields: dict[str, Any] = {
+        key: (info.annotation, Field(description=info.description))
+        for key, info in model.model_fields.items()
+    }
+    return create_model(name, __config__=SENT, __doc__=model.__doc__, **fields)
+
+
+# the state as sent, without the softmax rule's rescaling: a teacher's numbers pass unchanged
+SentState = create_model(
+    "SentState",
+    __config__=STRICT,
+    __doc__="A network state as the page holds it.",
+    **{key: (info.annotation, info) for key, info in State.model_fields.items()},
+)
+SentForward = _as_sent(Forward, "SentForward")
+
+
+class SentTrace(BaseModel):
+    """One iteration's values as /api/step answered them."""
+
+    model_config = SENT
+    forward: SentForward
+    terms: _as_sent(Terms, "SentTerms") | None = None  # type: ignore[valid-type]
+    factors: _as_sent(Factors, "SentFactors")  # type: ignore[valid-type]
+    deltas: _as_sent(Deltas, "SentDeltas")  # type: ignore[valid-type]
+    gradients: _as_sent(PerParameter, "SentGradients")  # type: ignore[valid-type]
+    changes: _as_sent(PerParameter, "SentChanges")  # type: ignore[valid-type]
+
+
+class SentDivergence(BaseModel):
+    model_config = SENT
+    iteration: Count = Field(ge=0, le=MAX_ITERATION)
+    parameter: PARAMETER_NAMES
+    message: Annotated[str, Field(max_length=500)]
+
+
+class SentLast(BaseModel):
+    """The update that led to the state shown."""
+
+    model_config = SENT
+    sent: SentState  # type: ignore[valid-type]
+    trace: SentTrace
+    diverged: SentDivergence | None = None
+
+
+class SentNetwork(BaseModel):
+    model_config = SENT
+    initial: SentState  # type: ignore[valid-type]
+    state: SentState  # type: ignore[valid-type]
+    forward: SentForward  # type: ignore[valid-type]
+    loss: float
+    last: SentLast | None = None
+
+
+class SentResult(BaseModel):
+    """A /api/step answer, which the walk unfolds."""
+
+    model_config = SENT
+    state: SentState  # type: ignore[valid-type]
+    trace: SentTrace
+    forward: SentForward  # type: ignore[valid-type]
+    loss: float
+    diverged: SentDivergence | None = None
+
+
+class SentWalk(BaseModel):
+    """An iteration walked sub-step by sub-step: the sub-step shown and the class's answers."""
+
+    model_config = SENT
+    sent: SentState  # type: ignore[valid-type]
+    result: SentResult
+    index: Annotated[int, Field(ge=0, le=100)]
+    answers: Annotated[dict[Name, Name | None], Field(max_length=20)] = {}
+
+
+class SentSettings(BaseModel):
+    """The settings a class shares: the open cards, the lesson's tab, the digits shown."""
+
+    model_config = SENT
+    open: Annotated[list[PARAMETER_NAMES], Field(max_length=len(PARAMETERS))] = []
+    tab: Name = "graph"
+    digits: Annotated[int, Field(ge=0, le=17)] = 0
+
+
+class ClassPage(BaseModel):
+    """What a teacher's page sends to its class: its network, its walk and shared settings."""
+
+    model_config = SENT
+    version: Literal[2]
+    purpose: Literal["message"]
+    network: SentNetwork
+    walk: SentWalk | None = None
+    settings: SentSettings = Field(default_factory=SentSettings)
