@@ -131,6 +131,7 @@ export function createClassPanel(panel, bar, handlers) {
     startButton.hidden = joinForm.hidden = Boolean(classroom);
     if (!classroom) {
       panel.hidden = true;
+      panel.removeAttribute("data-following");
       shownKey = null;
       return;
     }
@@ -144,6 +145,9 @@ export function createClassPanel(panel, bar, handlers) {
     const closed = classroom.status === "closed";
     panel.dataset.status = classroom.status;
     panel.dataset.role = classroom.role;
+    // a student whose page the teacher drives: the stylesheet gives a phone's room to what
+    // such a page can use (the class, its poll, the sub-step), not to controls it can't
+    panel.toggleAttribute("data-following", classroom.role === "student" && classroom.follow && !closed);
     const status = statusOf(classroom);
     parts.status.textContent = status.text;
     parts.status.dataset.kind = status.kind;

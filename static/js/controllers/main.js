@@ -49,7 +49,10 @@ const controls = createControls(document, {
   onSpeed: (speed) => change({ type: "settingsChanged", settings: { speed } }),
 });
 
-const diagram = createDiagram(document.getElementById("diagram"), { onSelect: openCard });
+const diagram = createDiagram(document.getElementById("diagram"), {
+  onSelect: openCard,
+  onLayout: () => scheduleDraw(), // turned for a narrow screen or back: its numbers again
+});
 const cards = createCards(document.getElementById("cards"), {
   onClose: (name) => change({ type: "cardClosed", name }),
   onLink: (cells) => diagram.link(cells),

@@ -45,12 +45,15 @@ export function renderExercise({ practice, exercise, given }) {
     : "";
   byId("questions").classList.toggle("many", exercise.asks.length > 8);
   byId("questions").innerHTML = exercise.asks
+    // an answer may be negative: inputmode="text" brings the phone's full keyboard, whose
+    // number layer has a minus key; the "decimal" and "numeric" pads of iOS, and of some
+    // Android keyboards (Samsung's), have none, and type="number" refuses "−" and a comma
     .map(({ id, label }) => `
       <li class="question" data-id="${id}">
         <label class="q-label" for="answer-${id}">${notation(label)}</label>
         <span class="q-equals" aria-hidden="true">=</span>
         <input class="answer" id="answer-${id}" data-testid="answer-${id}" data-id="${id}" type="text"
-               inputmode="decimal" autocomplete="off" spellcheck="false" enterkeyhint="done"
+               inputmode="text" autocapitalize="off" autocomplete="off" spellcheck="false" enterkeyhint="done"
                aria-label="${text("answer.label", { label })}" aria-describedby="verdict-${id}"
                value="${escapeAttribute(practice.answers[id] ?? "")}">
         <button type="button" class="button check" data-id="${id}">${text("check")}</button>
