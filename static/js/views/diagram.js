@@ -151,6 +151,11 @@ function edgeStyle(value, scale) {
   return { width, sign: value < 0 ? "negative" : "positive" };
 }
 
+/** The iteration whose forward pass the boxes of `view` show: the one the update came from. */
+export function boxesFrom(view) {
+  return (view.last ? view.last.sent : view.state).iteration;
+}
+
 /** The network's drawing in the SVG `root`: built in the layout the screen's width calls for,
  * and again when that changes (`onLayout` is then told, to draw the numbers once more). */
 export function createDiagram(root, { onSelect, onLayout = () => {} }) {
@@ -255,8 +260,9 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       // forward pass used, its gradient, the new weight (Δw is the difference of the two)
       const before = svg("text", { class: "value before", x: layout.weightX, y: 0 }, rows);
       const gradRow = svg("g", { class: "backward" }, rows);
-      svg("text", { class: "row-label", x: 0, y: LINE }, gradRow).textContent = "∂E/∂w";
-      valueText(gradRow, `grad-${edge.name}`, { x: layout.rowValueX, y: LINE }, `grad-${edge.name}`);
+      const gradLabel = svg("text", { class: "row-label", x: 0, y: LINE }, gradRow);
+      gradLabel.textContent = "∂E/∂w";
+      const grad = valueText(gradRow, `grad-${edge.name}`, { x: layout.rowValueX, y: LINE }, `grad-${edge.name}`);
       const changeRow = svg("g", { class: "backward" }, rows);
       const changeLabel = svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow);
       changeLabel.textContent = "Δw";
@@ -264,7 +270,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       backwardOnly.push(gradRow, changeRow);
       edges.set(edge.name, {
         lines: [line], label, background, rows, anchor, side: edge.side, align: edge.align,
-        story: { weight, before, changeLabel, change },
+        story: { weight, before, changeLabel, change }, names: [head, gradLabel, changeLabel], grad,
       });
     }
   }
@@ -330,8 +336,18 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   }
 
   function placeLabel(edge) {
-    const { label, background, rows, anchor, side, align } = edge;
+    const { label, background, rows, anchor, side, align, names, story, grad } = edge;
     const { x: padX, y: padY } = layout.labelPad;
+    // the numbers start after the widest name of the label, whatever size the names are drawn
+    // at (the projector's are larger)
+    const [head, ...below] = names.map((text) => text.getComputedTextLength());
+    const gap = 12;
+    const afterHead = Math.max(layout.weightX, head + gap);
+    const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
+    const storyTold = story.before.style.display !== "none";
+    story.before.setAttribute("x", afterHead);
+    story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
+    for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
     const box = rows.getBBox();
     // a phone's labels fill their column (a longer number widens one inwards)
     const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
@@ -350,8 +366,9 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     label.setAttribute("data-width", Math.round(width));
   }
 
-  /** Show `view` ({state, forward, last}) with `digits` significant digits. */
-  function render(view, { digits, flash }) {
+  /** Show `view` ({state, forward, last}) with `digits` significant digits; `iteration`: the
+   * network's iteration now. */
+  function render(view, { digits, flash, iteration }) {
     const { state, forward, last } = view;
     const trace = last ? last.trace : null;
     const show = (key, value) => {
@@ -364,9 +381,11 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     // After an update (not while a walk has yet to reach it), each weight reads old → new.
     const updated = Boolean(trace) && state !== last.sent && !last.diverged;
     root.classList.toggle("updated", updated);
-    caption.textContent = trace
-      ? t("diagram.update", { k: last.sent.iteration + 1, from: last.sent.iteration })
-      : t("diagram.forward", { k: state.iteration });
+    // which iteration's forward pass the boxes show, when it is not the iteration now
+    const from = boxesFrom(view);
+    caption.textContent = from === iteration
+      ? t("diagram.forward", { k: from })
+      : t("diagram.before", { from });
     const all = [...Object.values(state.weights)];
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
     for (const edge of weightEdges) {
@@ -429,7 +448,6 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     before.style.display = story ? "" : "none";
     change.style.display = story ? "none" : "";
     changeLabel.textContent = story ? `${name}⁺` : "Δw";
-    weight.setAttribute("x", story ? layout.rowValueX : layout.weightX);
     weight.setAttribute("y", story ? 2 * layout.line : 0);
     weight.classList.toggle("after", story);
     if (story) {
