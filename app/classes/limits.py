@@ -17,7 +17,7 @@ class ClassLimits:
     # class of 30-40 (and a lecture of 100), while one device can no longer fill the class.
     seats_per_address: int = 100
     idle_seconds: float = 4 * 3600
-    hello_seconds: float = 10.0
+    hello_seconds: float = 5.0  # a page says hello as soon as its socket opens
     # Per connection: a teacher's page sends its state on every change (throttled to 20 a
     # second by the page); a student sends answers and a ping every 25 s.
     teacher_burst: int = 60
@@ -33,7 +33,7 @@ class ClassLimits:
     creations_burst: int = 20
     creations_per_second: float = 1 / 30
     max_classes: int = 10_000  # in one worker's memory (Redis holds what its memory allows)
-    outbox_messages: int = 500
+    outbox_bytes: int = 256 * 1024  # waiting to be sent to one connection
     heartbeat_seconds: float = 15.0
     presence_seconds: float = 60.0
     # Through Redis each instance says every beat that it lives; a crashed one's seats stop

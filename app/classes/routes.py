@@ -95,10 +95,11 @@ def _check_host(connection: HTTPConnection) -> None:
               "or the class store (Redis) cannot answer now; try again after Retry-After"},
     },
 )
-async def create_class(request: Request) -> ClassCreated:
+async def create_class(request: Request, response: Response) -> ClassCreated:
     """Start a live class (no body needed): its join code, the teacher's token and the join
     URL on the host this request used. The class ends when the teacher ends it or after
-    4 hours without activity."""
+    4 hours without activity. The answer is never stored by a cache (it holds the token)."""
+    response.headers["Cache-Control"] = "no-store"
     _check_host(request)
     hub = hub_of(request.app)
     address = address_key(request.client.host if request.client else "")

@@ -87,7 +87,8 @@ def test_a_name_field_takes_names_only(path: tuple, text: str):
 
 
 @settings(max_examples=200, deadline=None)
-@given(path=st.sampled_from(objects(PAGE)), key=st.text(min_size=1, max_size=20),
+@given(path=st.sampled_from([path for path in objects(PAGE) if path != ("walk", "answers")]),
+       key=st.text(min_size=1, max_size=20),
        value=st.sampled_from(HOSTILE) | st.floats(allow_nan=False) | st.none())  # fmt: skip
 def test_a_field_the_page_does_not_write_is_refused(path: tuple, key: str, value: Any):
     target = PAGE
