@@ -496,35 +496,46 @@ SENT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 
 
-def _as_sent(model: type[BaseModel], name: str) -> type[BaseModel]:
-    """`model`'s fields, every one required, strict and alone (what the server answered)."""
-    fields: dict[str, Any] = {
-        key: (info.annotation, Field(description=info.description))
-        for key, info in model.model_fields.items()
-    }
+def _as_sent(model: type[BaseModel], name: str, held: bool = False) -> type[BaseModel]:
+    """`model`'s fields, every one required, strict and alone (what the server answered);
+    `held`: each number may be null (a value the teacher's page withholds from the class)."""
+    fields: dict[str, Any] = {}
+    for key, info in model.model_fields.items():
+        number = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        fields[key] = (number | None if held else number, Field(description=info.description))
     return create_model(name, __config__=SENT, __doc__=model.__doc__, **fields)
 
 
-# the state as sent, without the softmax rule's rescaling: a teacher's numbers pass unchanged
-SentState = create_model(
-    "SentState",
-    __config__=STRICT,
-    __doc__="A network state as the page holds it.",
-    **{key: (info.annotation, info) for key, info in State.model_fields.items()},
-)
+def _state_as_sent(name: str, held: bool = False) -> type[BaseModel]:
+    """The state as sent, without the softmax rule's rescaling: a teacher's numbers pass
+    unchanged; `held`: a weight or bias may be null (its update withheld)."""
+    fields: dict[str, Any] = {key: (info.annotation, info) for key, info in
+                              State.model_fields.items()}  # fmt: skip
+    if held:
+        for key, model in (("weights", Weights), ("biases", Biases)):
+            fields[key] = (_as_sent(model, f"{name}{key.title()}", held=True), ...)
+    return create_model(name, __config__=STRICT, __doc__="A network state as the page holds it.",
+                        **fields)  # fmt: skip
+
+
+SentState = _state_as_sent("SentState")
 SentForward = _as_sent(Forward, "SentForward")
 
 
-class SentTrace(BaseModel):
-    """One iteration's values as /api/step answered them."""
+def _trace_as_sent(name: str, held: bool = False) -> type[BaseModel]:
+    """One iteration's values as /api/step answered them (`held`: any of them may be null)."""
+    parts = {"forward": Forward, "factors": Factors, "deltas": Deltas,
+             "gradients": PerParameter, "changes": PerParameter}  # fmt: skip
+    fields: dict[str, Any] = {
+        part: (_as_sent(model, f"{name}{part.title()}", held), ...) for part, model in parts.items()
+    }
+    fields["terms"] = (_as_sent(Terms, f"{name}Terms", held) | None, None)
+    return create_model(name, __config__=SENT, __doc__=_trace_as_sent.__doc__, **fields)
 
-    model_config = SENT
-    forward: SentForward
-    terms: _as_sent(Terms, "SentTerms") | None = None  # type: ignore[valid-type]
-    factors: _as_sent(Factors, "SentFactors")  # type: ignore[valid-type]
-    deltas: _as_sent(Deltas, "SentDeltas")  # type: ignore[valid-type]
-    gradients: _as_sent(PerParameter, "SentGradients")  # type: ignore[valid-type]
-    changes: _as_sent(PerParameter, "SentChanges")  # type: ignore[valid-type]
+
+SentTrace = _trace_as_sent("SentTrace")
+HeldState = _state_as_sent("HeldState", held=True)
+HeldTrace = _trace_as_sent("HeldTrace", held=True)
 
 
 class SentDivergence(BaseModel):
@@ -539,7 +550,7 @@ class SentLast(BaseModel):
 
     model_config = SENT
     sent: SentState  # type: ignore[valid-type]
-    trace: SentTrace
+    trace: SentTrace  # type: ignore[valid-type]
     diverged: SentDivergence | None = None
 
 
@@ -553,13 +564,14 @@ class SentNetwork(BaseModel):
 
 
 class SentResult(BaseModel):
-    """A /api/step answer, which the walk unfolds."""
+    """A /api/step answer, which the walk unfolds: what the class has not reached yet or is
+    answering is null (the walk's `withheld` names it)."""
 
     model_config = SENT
-    state: SentState  # type: ignore[valid-type]
-    trace: SentTrace
-    forward: SentForward  # type: ignore[valid-type]
-    loss: float
+    state: HeldState  # type: ignore[valid-type]
+    trace: HeldTrace  # type: ignore[valid-type]
+    forward: SentForward | None  # type: ignore[valid-type]
+    loss: float | None
     diverged: SentDivergence | None = None
 
 
@@ -571,6 +583,8 @@ class SentWalk(BaseModel):
     result: SentResult
     index: Annotated[int, Field(ge=0, le=100)]
     answers: Annotated[dict[Name, Name | None], Field(max_length=20)] = {}
+    withheld: Annotated[list[Annotated[str, Field(pattern=r"^\w{1,40}$")]],
+                        Field(max_length=200)] = []  # fmt: skip
 
 
 class SentSettings(BaseModel):
