@@ -16,6 +16,7 @@ import { createCards } from "../views/cards.js";
 import { createChart } from "../views/chart.js";
 import { createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
+import { createPlotlyLoader } from "../views/plotly.js";
 import "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
@@ -25,9 +26,7 @@ const WALK_ACTIONS = new Set(["walkStarted", "walkMoved", "walkAnswered", "walkL
 
 let playing = false;
 let chain = Promise.resolve();
-let firstDrawn = false;
 let lastSave = 0;
-let networkPainted; // resolves once the first network is on screen
 
 const network = () => state().network;
 
@@ -54,15 +53,14 @@ const cards = createCards(document.getElementById("cards"), {
   onClose: (name) => change({ type: "cardClosed", name }),
   onLink: (cells) => diagram.link(cells),
 });
-const chart = createChart(document.getElementById("loss-chart"), {
-  script: document.getElementById("plotly-script"),
-  painted: new Promise((resolve) => { networkPainted = resolve; }),
-});
+const plotly = createPlotlyLoader(document.querySelector("meta[name=plotly-script]").content);
+const chart = createChart(document.getElementById("loss-chart"), { plotly });
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { stopPlaying(); enqueue(applyEdits); },
   onRestore: () => { stopPlaying(); enqueue(restoreExample); },
 });
 const lessons = createLessons(document.getElementById("lessons"), {
+  plotly,
   onOptions: (options) => { stopPlaying(); enqueue(() => applyOptions(options)); },
   onReproduce: (target) => { stopPlaying(); enqueue(() => reproduce(target)); },
   onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
@@ -321,21 +319,11 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (!firstDrawn) {
-    firstDrawn = true;
-    performance.mark("network-drawn");
-    performance.mark("network-painted");
-    networkPainted();
-  }
   lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   chart.setLog(settings.log);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
-  try {
-    await chart.draw(page.curve);
-  } catch (error) {
-    document.getElementById("loss-chart").textContent = `The loss curve cannot be drawn: ${error.message}`;
-  }
+  await chart.draw(page.curve);
   document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
 }
 

@@ -67,6 +67,9 @@ const en = {
   "chart.perIteration": "per iteration",
   "chart.log": "log scale",
   "chart.iteration": "iteration",
+  "chart.waiting": "The curve is drawn from the first Step.",
+  "chart.loading": "Drawing the curve…",
+  "chart.failed": "The loss curve cannot be drawn: {message}",
 
   "editor.heading": "Initial values",
   "editor.field.w1": "w1", "editor.field.w2": "w2", "editor.field.w3": "w3", "editor.field.w4": "w4",
@@ -255,6 +258,9 @@ const hans = {
   "chart.perIteration": "随迭代的变化",
   "chart.log": "对数坐标",
   "chart.iteration": "迭代",
+  "chart.waiting": "第一次单步之后绘制曲线。",
+  "chart.loading": "正在绘制曲线…",
+  "chart.failed": "无法绘制误差曲线：{message}",
 
   "editor.heading": "初始值",
   "editor.field.i1": "输入 i1",
@@ -440,6 +446,9 @@ const hant = {
   "chart.perIteration": "隨迭代的變化",
   "chart.log": "對數座標",
   "chart.iteration": "迭代",
+  "chart.waiting": "第一次單步之後繪製曲線。",
+  "chart.loading": "正在繪製曲線…",
+  "chart.failed": "無法繪製誤差曲線：{message}",
 
   "editor.heading": "初始值",
   "editor.field.i1": "輸入 i1",
