@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from app import network
+from app import practice
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
@@ -188,7 +188,7 @@ def index(request: Request) -> HTMLResponse:
             "plotly_url": request.url_for("plotly", version=PLOTLY_VERSION).path,
             "max_epochs": MAX_EPOCHS,
             # data for the page's modules (a JSON script is not executed: the CSP allows it)
-            "network_definition": network.definition(),
+            "network_definition": practice.definition(),
         },
     )
     response.headers["Cache-Control"] = "no-cache"
