@@ -130,7 +130,10 @@ def _modules() -> list[str]:
 
 # `import ... from "x"`, `export ... from "x"` and `import "x"`: the page's modules import
 # nothing else (no dynamic import)
-_IMPORT = re.compile(r"""\b(?:import|export)\b[^"';]*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']""")
+_IMPORT = re.compile(
+    r"""\b(?:import|export)\b[^"';]*?\bfrom\s*["']([^"']+)["']"""
+    r"""|\bimport\s*["']([^"']+)["']"""
+)
 
 
 @lru_cache(maxsize=256)
@@ -146,7 +149,8 @@ def modules_loaded_by(entry: str) -> list[str]:
     seen = [entry]
     for relative in seen:  # grows as it goes
         stat = (STATIC_DIR / relative).stat()
-        seen += [name for name in _imports(relative, stat.st_mtime_ns, stat.st_size) if name not in seen]
+        imported = _imports(relative, stat.st_mtime_ns, stat.st_size)
+        seen += [name for name in imported if name not in seen]
     return seen
 
 

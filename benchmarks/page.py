@@ -67,7 +67,8 @@ FIRST_LOAD = """(() => {
       whenPainted("step", () => { watch.disconnect(); finish(times); });
     }
   });
-  watch.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  watch.observe(document,
+                { subtree: true, childList: true, attributes: true, characterData: true });
 })()"""
 
 

@@ -59,7 +59,9 @@ def test_the_modules_of_the_page_follow_every_import_and_only_those(tmp_path, mo
         'import { a,\n  b,\n} from "./views/a.js";\nimport "./side.js";\n'
         'export { c } from "./views/c.js";\n// not an import: "./views/none.js"\n'
     )
-    (tmp_path / "js" / "views" / "a.js").write_text('import { c } from "./c.js";\nimport "../main.js";\n')
+    (tmp_path / "js" / "views" / "a.js").write_text(
+        'import { c } from "./c.js";\nimport "../main.js";\n'
+    )
     (tmp_path / "js" / "views" / "c.js").write_text("export const c = 1;\n")
     (tmp_path / "js" / "side.js").write_text("")
     (tmp_path / "js" / "unused.js").write_text("")

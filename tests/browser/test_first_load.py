@@ -26,12 +26,12 @@ WATCH = """(() => {
         channel.port2.postMessage(null);
       });
     }
-    if (!seen.atPlotly && document.querySelector("%s")) {
+    if (!seen.atPlotly && document.querySelector("PLOTLY_SCRIPT")) {
       seen.atPlotly = { iteration: iteration.textContent, painted: seen.painted,
                         Plotly: typeof window.Plotly };
     }
   }).observe(document, { subtree: true, childList: true, characterData: true });
-})()""" % PLOTLY_SCRIPT
+})()""".replace("PLOTLY_SCRIPT", PLOTLY_SCRIPT)
 
 
 def plotly_ran(app: Page) -> bool:
