@@ -3,7 +3,8 @@
 // Follow toggle and the poll's choices. It renders what the page state holds and reports
 // clicks to its handlers; it changes nothing itself.
 
-import { t } from "../i18n/index.js";
+import { language, t } from "../i18n/index.js";
+import { mistakeName } from "../state/definition.js";
 import { formatNumber } from "../views/format.js";
 
 const QUANTITY = [
@@ -210,7 +211,7 @@ export function createClassPanel(panel, bar, handlers) {
       }
       if (poll.revealed) {
         row.classList.toggle("right", right);
-        const note = right ? t("poll.correct") : choice.mistake ? t(`poll.mistake.${choice.mistake}`) : "";
+        const note = right ? t("poll.correct") : choice.mistake ? mistakeName(choice.mistake, language()) : "";
         row.append(element("span", { class: "poll-note" }, note));
       }
       list.append(row);

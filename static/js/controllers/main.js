@@ -436,11 +436,16 @@ subscribe((page, action, previous) => {
 
 addEventListener("pagehide", () => save(true));
 translatePage();
+// A link may ask for a sub-step of the next iteration's walk (&walk=paths-h1): the practice
+// page's way to the step that explains a mistake.
+const linkedWalk = new URLSearchParams(location.hash.slice(1)).get("walk");
 enqueue(async () => {
-  const opened = (await lesson.fromLink()) || restore();
+  const fromLink = await lesson.fromLink();
+  const opened = fromLink || restore();
   if (!opened) startFrom(await api.reset());
   if (setAsideBecause) controls.say(t("message.setAside", { message: setAsideBecause }), "error");
   if (!state().settings.language) change({ type: "settingsChanged", settings: { language: browserLanguage() } });
   setLanguage(state().settings.language);
   await drawn();
+  if (fromLink && linkedWalk) teaching.walkTo(linkedWalk);
 });

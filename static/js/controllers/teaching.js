@@ -101,6 +101,22 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     });
   }
 
+  /** Walk the next iteration up to sub-step `id` (a practice page's link to the step that
+   * explains a mistake); an id this walk lacks starts at its first sub-step. */
+  function walkTo(id) {
+    stopPlaying();
+    enqueue(async () => {
+      if (state().walk) change({ type: "walkLeft" });
+      const sent = network().state;
+      const result = await api.step(sent);
+      if (result.diverged) return;
+      change({ type: "walkStarted", sent, result });
+      const index = stepsOf(state().walk).findIndex((step) => step.id === id);
+      if (index > 0) change({ type: "walkMoved", index });
+      await drawn();
+    });
+  }
+
   async function finish() {
     const { walk } = state();
     if (madeAlready(walk)) {
@@ -209,6 +225,7 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     view,
     show,
     nextSubstep,
+    walkTo,
     fullStep,
     goBack,
     seek,

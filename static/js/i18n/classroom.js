@@ -44,10 +44,6 @@ const en = {
   "poll.right": "Right!",
   "poll.wrong": "Not this time.",
   "poll.correct": "correct",
-  "poll.mistake.activation_derivative": "the activation's derivative left out",
-  "poll.mistake.second_path": "only one of the two paths into the hidden neuron",
-  "poll.mistake.sign": "the sign flipped",
-  "poll.mistake.updated_weight": "the updated weight used instead of the original",
 };
 
 const hans = {
@@ -94,10 +90,6 @@ const hans = {
   "poll.right": "答对了！",
   "poll.wrong": "这次没答对。",
   "poll.correct": "正确",
-  "poll.mistake.activation_derivative": "漏掉了激活函数的导数",
-  "poll.mistake.second_path": "只算了通往隐藏神经元的两条路径之一",
-  "poll.mistake.sign": "符号反了",
-  "poll.mistake.updated_weight": "用了更新后的权重而不是原来的权重",
 };
 
 const hant = {
@@ -144,10 +136,6 @@ const hant = {
   "poll.right": "答對了！",
   "poll.wrong": "這次沒答對。",
   "poll.correct": "正確",
-  "poll.mistake.activation_derivative": "漏掉了激活函數的導數",
-  "poll.mistake.second_path": "只算了通往隱藏神經元的兩條路徑之一",
-  "poll.mistake.sign": "符號反了",
-  "poll.mistake.updated_weight": "用了更新後的權重而不是原來的權重",
 };
 
 export default { en, "zh-Hans": hans, "zh-Hant": hant };
