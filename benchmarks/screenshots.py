@@ -1,8 +1,9 @@
 """`make screenshots`: the README's pictures, taken again from the running app in Chromium.
 
 Writes static/screenshots/: presentation mode at 1024×768 and 1280×720 after Step, on sub-step 9
-and on the w1 card (its first page and, after PageDown, its second); the practice page at level 3 with a named mistake, a hint and part of the
-worked solution; a live class with a revealed poll, as the teacher and as a student sees it.
+and on the w1 card (its first page and, after PageDown, its second); the practice page at
+level 3 with a named mistake, a hint and part of the worked solution; a live class with a
+revealed poll, as the teacher and as a student sees it.
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
