@@ -6,8 +6,13 @@ Client → server
 - `hello` {role: "teacher", token} or {role: "student", student?}: `student` is the id the
   server gave this student before, so that a reconnected student keeps their answers.
 - teacher: `state` {state}: the page's serialized state, opaque to the server (only its size
-  is bounded); `poll-open` {question, choices: [{value, mistake}], correct}; `poll-reveal`
-  {poll}; `poll-close` {poll}; `end`.
+  is bounded); `poll-open` {question: {substep, quantity, iteration}, choices: [{value,
+  mistake}], correct}; `poll-reveal` {poll}; `poll-close` {poll}; `end`.
+  The teacher's page withholds from `state` what the class must not see yet: a walk
+  ({sent, result, index, answers}) goes with `withheld`, the names of the values set to null
+  in it (those its sub-steps have not reached, and from `poll-open` until `poll-reveal` the
+  polled value and every value computed from it; see static/js/views/withheld.js), so that no
+  message a student receives holds the right choice before the reveal.
 - student: `answer` {poll, choice}: one per student per poll, the first one counts.
 - anyone: `ping` → `pong`.
 
@@ -15,7 +20,8 @@ Server → client
 - `welcome` {role, code, student?, students, state, seq, poll, answer}: everything needed to
   catch up after a (re)connection.
 - `state` {seq, state} (students; a higher seq is newer), `count` {students} (teachers),
-  `poll` {poll} (students get no `correct` and no `mistake` until the reveal), `poll-results`
+  `poll` {poll} (students get no `correct` and no `mistake` until the reveal: only
+  {id, question, choices: [{value}], revealed}), `poll-results`
   {poll, counts, responses} (teachers), `answered` {poll, choice}, `poll-reveal` {poll,
   counts, responses}, `poll-close` {poll}, `ended` {reason}, `error` {message}, `pong`.
 

@@ -10,7 +10,7 @@ import { createClassPanel } from "./view.js";
 import { onLanguageChange, t } from "../i18n/index.js";
 import { deserialize, serialize } from "../state/serialize.js";
 import { change, state, subscribe } from "../state/store.js";
-import { buildSubsteps } from "../views/substeps.js";
+import { stepsFor, walkToSend } from "../views/withheld.js";
 
 const TEACHER_KEY = "backprop-lab.class"; // {code, token, joinUrl}: this browser's class, if it teaches one
 const STUDENT_KEY = "backprop-lab.student."; // + code: the id the server gave this student
@@ -18,6 +18,7 @@ const CODE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{9}$/;
 const MAX_MESSAGE_BYTES = 16 * 1024 - 64; // the server's limit, less the envelope
 const SEND_EVERY_MS = 50; // a teacher's changes go out at most this often (the last one always)
 
+const PENDING_POLL = ""; // the id of a poll sent but not yet confirmed by the server
 let connection = null;
 let token = null;
 let seq = -1; // the newest teacher state received
@@ -159,8 +160,13 @@ function received(code, message) {
     case "answered":
       change({ type: "classAnswered", id: message.poll, choice: message.choice });
       break;
+    case "error":
+      // a poll the server refused is no poll
+      if (state().classroom?.poll?.id === PENDING_POLL) change({ type: "classPollClosed", id: PENDING_POLL });
+      console.warn(`the class server refused a message: ${message.message}`);
+      break;
     default:
-      break; // "ended" is followed by the close that says so; "error" needs no answer
+      break; // "ended" is followed by the close that says so
   }
 }
 
@@ -174,9 +180,12 @@ function teacherState(value, number) {
 
 // --- What the teacher sends --------------------------------------------------------------------
 
-/** The teacher's state as a message's text, within the server's size limit. */
+/** The teacher's state as a message's text, within the server's size limit. The walk goes
+ * without what the class has not reached or is answering (withheld.js): the socket holds no
+ * answer before the stage shows it. */
 function stateText() {
-  let text = serialize(state(), "message");
+  const page = state();
+  let text = serialize({ ...page, walk: walkToSend(page) }, "message");
   if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) {
     // the last update's trace is the one part a follower can do without
     const smaller = JSON.parse(text);
@@ -214,13 +223,15 @@ function scheduleSend() {
 function walkContext(page) {
   const { walk } = page;
   if (!walk) return null;
-  const step = buildSubsteps(walk.sent.options)[walk.index];
+  const step = stepsFor(walk.sent.options)[walk.index];
   return { id: step.id, context: { sent: walk.sent, trace: walk.result.trace, after: walk.result.state } };
 }
 
-/** The poll the teacher may open at the sub-step shown, or null. */
+/** The poll the teacher may open at the sub-step shown, or null. None while walking an update
+ * already made: the class has been sent its numbers (and seen them) already. */
 function offer(page) {
   if (page.classroom?.role !== "teacher" || page.classroom.status !== "open") return null;
+  if (page.walk && page.walk.sent.iteration !== page.network.state.iteration) return null;
   const here = walkContext(page);
   const found = here && candidatesAt(here.id, here.context);
   return found ? { question: { substep: here.id, quantity: found.quantity, iteration: found.iteration } } : null;
@@ -229,7 +240,10 @@ function offer(page) {
 function openPoll() {
   const here = walkContext(state());
   const poll = here && pollFor(here.id, here.context);
-  if (poll) connection?.send(poll);
+  if (!poll || !connection?.send(poll)) return;
+  // withheld at once, not when the server's echo comes back: no state sent meanwhile holds it
+  const { question, choices, correct } = poll;
+  change({ type: "classPolled", poll: { id: PENDING_POLL, question, choices, correct, revealed: false } });
 }
 
 // --- Wiring ----------------------------------------------------------------------------------

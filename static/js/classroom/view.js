@@ -36,6 +36,7 @@ export function statusOf(classroom) {
   if (status === "closed") {
     let known = { 4404: "noClass", 4410: "ended", 4413: "full", 4401: "badToken" }[closed?.code];
     if (known === "ended" && /expired/.test(closed.reason)) known = "expired";
+    else if (known === "ended" && role === "teacher") known = "endedTeacher";
     return { kind: "error", text: t(`class.closed.${known ?? "other"}`, { code, reason: closed?.reason || closed?.code }) };
   }
   if (status === "reconnecting") {
@@ -191,13 +192,19 @@ export function createClassPanel(panel, bar, handlers) {
       const row = element("div", { class: "poll-row" });
       const value = formatNumber(choice.value, digits);
       const right = poll.revealed && index === poll.correct;
+      // which choice is right is marked only once revealed: the teacher's page knows it
+      // before (the projector must not show it), a student's page does not
+      const marks = right ? { "data-correct": "true" } : {};
       if (teacher) {
-        row.append(element("span", { class: "poll-value", "data-value": String(choice.value) }, value));
+        row.append(element("span", {
+          class: "poll-value", "data-testid": "poll-choice", "data-value": String(choice.value),
+          "data-index": String(index), ...marks,
+        }, value));
       } else {
         const button = element("button", {
           type: "button", class: "button poll-choice", "data-testid": "poll-choice",
           "data-value": String(choice.value), "data-index": String(index),
-          "aria-pressed": String(classroom.answer === index),
+          "aria-pressed": String(classroom.answer === index), ...marks,
         }, value);
         button.disabled = classroom.answer !== null || poll.revealed;
         button.addEventListener("click", () => handlers.onAnswer(poll.id, index));

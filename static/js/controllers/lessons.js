@@ -156,6 +156,19 @@ export function createLessons(root, { onOptions, onReproduce, onTab }) {
   async function refresh(flash) {
     if (!view) return;
     const optionsShown = { digits, flash };
+    const held = root.querySelector(`[data-tab=${tab}] > .lesson-withheld`);
+    if (view.withheld?.size && (tab === "check" || tab === "figures")) {
+      // the gradient check and the published figures would give the class's answer away
+      if (!held) panel(tab).replaceChildren(Object.assign(document.createElement("p"), {
+        className: "lesson-note lesson-withheld", textContent: t("lessons.withheld"),
+      }));
+      return;
+    }
+    if (held) {
+      held.remove();
+      if (tab === "check") check.rebuild();
+      else figures.rebuild();
+    }
     if (tab === "graph" || tab === "matrix") {
       const data = await lessonData();
       if (tab === "graph") {

@@ -44,6 +44,8 @@ const en = {
   "poll.right": "Right!",
   "poll.wrong": "Not this time.",
   "poll.correct": "correct",
+  "poll.held": "Reveal the poll or close it first: the rest of this iteration would show its answer.",
+  "class.closed.endedTeacher": "Class {code} has ended.",
 };
 
 const hans = {
@@ -90,6 +92,8 @@ const hans = {
   "poll.right": "答对了！",
   "poll.wrong": "这次没答对。",
   "poll.correct": "正确",
+  "poll.held": "请先公布或关闭投票：本次迭代的其余部分会显示答案。",
+  "class.closed.endedTeacher": "课堂 {code} 已结束。",
 };
 
 const hant = {
@@ -136,6 +140,8 @@ const hant = {
   "poll.right": "答對了！",
   "poll.wrong": "這次沒答對。",
   "poll.correct": "正確",
+  "poll.held": "請先公布或關閉投票：本次迭代的其餘部分會顯示答案。",
+  "class.closed.endedTeacher": "課堂 {code} 已結束。",
 };
 
 export default { en, "zh-Hans": hans, "zh-Hant": hant };

@@ -366,14 +366,19 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     label.setAttribute("data-width", Math.round(width));
   }
 
-  /** Show `view` ({state, forward, last}) with `digits` significant digits; `iteration`: the
-   * network's iteration now. */
+  /** Show `view` ({state, forward, last, withheld?}) with `digits` significant digits;
+   * `iteration`: the network's iteration now. A value withheld while the class answers
+   * (withheld.js) reads "?". */
   function render(view, { digits, flash, iteration }) {
     const { state, forward, last } = view;
     const trace = last ? last.trace : null;
-    const show = (key, value) => {
+    const withheld = view.withheld ?? new Set();
+    const show = (key, value, valueKey = null) => {
       const element = values.get(key);
-      if (element) setValue(element, formatNumber(value, digits), exact(value), flash);
+      if (!element) return;
+      const held = value === null && withheld.has(valueKey);
+      element.toggleAttribute("data-withheld", held);
+      setValue(element, held ? "?" : formatNumber(value, digits), exact(value), flash);
     };
     root.classList.toggle("has-backward", Boolean(trace));
     for (const element of backwardOnly) element.style.display = trace ? "" : "none";
@@ -386,14 +391,16 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     caption.textContent = from === iteration
       ? t("diagram.forward", { k: from })
       : t("diagram.before", { from });
-    const all = [...Object.values(state.weights)];
+    // a weight withheld keeps the width and colour of the one before the update
+    const styled = (group, name) => state[group][name] ?? last.sent[group][name];
+    const all = Object.keys(state.weights).map((name) => styled("weights", name));
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
     for (const edge of weightEdges) {
       const value = state.weights[edge.name];
-      show(edge.name, value);
-      show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null);
-      show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null);
-      const { width, sign } = edgeStyle(value, scale);
+      show(edge.name, value, `new_${edge.name}`);
+      show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null, `gradient_${edge.name}`);
+      show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null, `change_${edge.name}`);
+      const { width, sign } = edgeStyle(styled("weights", edge.name), scale);
       const item = edges.get(edge.name);
       const old = updated ? last.sent.weights[edge.name] : null;
       tellStory(item.story, edge.name, old, digits);
@@ -406,11 +413,11 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
     for (const { name } of d.biases) {
       const value = state.biases[name];
-      show(name, value);
+      show(name, value, `new_${name}`);
       nameParameter(values.get(name).closest(".node"), name, value, updated ? last.sent.biases[name] : null, digits);
-      show(`grad-${name}`, trace ? trace.gradients[name] : null);
-      show(`change-${name}`, trace ? trace.changes[name] : null);
-      const { width, sign } = edgeStyle(value, scale);
+      show(`grad-${name}`, trace ? trace.gradients[name] : null, `gradient_${name}`);
+      show(`change-${name}`, trace ? trace.changes[name] : null, `change_${name}`);
+      const { width, sign } = edgeStyle(styled("biases", name), scale);
       for (const line of edges.get(name).lines) {
         line.style.strokeWidth = `${Math.max(2, width / 2) * layout.strokeScale}px`;
         line.setAttribute("data-sign", sign);
@@ -420,7 +427,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     for (const n of [...d.hidden, ...d.outputs]) {
       show(`${n}-net`, forward[`net_${n}`]);
       show(`${n}-out`, forward[`out_${n}`]);
-      show(`${n}-δ`, trace ? trace.deltas[n] : null);
+      show(`${n}-δ`, trace ? trace.deltas[n] : null, `delta_${n}`);
     }
     for (const o of d.outputs) {
       show(`${o}-target`, state.targets[o]);
@@ -432,7 +439,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   /** A screen reader's name for the label of `p`: its value (old → new after an update) and
    * what activating it does. */
   function nameParameter(element, p, value, old, digits) {
-    const [v, before] = [formatNumber(value, digits), old === null ? null : formatNumber(old, digits)];
+    const [v, before] = [value === null ? "?" : formatNumber(value, digits), old === null ? null : formatNumber(old, digits)];
     // an SVG <title>: the name, and the tooltip of a pointer resting on it
     let title = element.querySelector(":scope > title");
     if (!title) title = element.insertBefore(svg("title"), element.firstChild);
