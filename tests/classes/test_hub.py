@@ -317,3 +317,41 @@ def test_the_size_limit_counts_bytes_not_characters(classroom: Classroom):
     assert closed_with(teacher)[0] == protocol.TOO_BIG
     student.send_json({"type": "ping"})
     assert until(student, "pong")
+
+
+@pytest.mark.parametrize("limits", [ClassLimits(outbox_bytes=6000)])
+def test_a_connection_whose_queue_would_pass_its_bytes_is_closed_to_reconnect(
+    classroom: Classroom,
+):
+    code, token = classroom.create()
+    teacher, _ = classroom.join(code, "teacher", token=token)
+    student, welcome = classroom.join(code)
+    assert len(json.dumps(welcome)) < 6000
+    teacher.send_json({"type": "state", "state": class_page(1)})  # about 4.6 KB
+    assert until(student, "state")["state"] == class_page(1)  # a small one fits
+    big = class_page(2)
+    walk = big["walk"]
+    big["network"]["last"] = {"sent": walk["sent"], "trace": walk["result"]["trace"]}  # 7 KB
+    teacher.send_json({"type": "state", "state": big})
+    code_, reason = closed_with(student)
+    assert code_ == protocol.TRY_LATER and "reconnect" in reason
+    teacher.send_json({"type": "ping"})
+    assert until(teacher, "pong")  # the class goes on
+
+
+def test_an_outbox_counts_bytes_and_a_close_always_fits():
+    import asyncio
+
+    from app.classes.hub import Close, Outbox
+
+    async def fill() -> list[object]:
+        outbox = Outbox(10)
+        assert outbox.push("12345") and outbox.push("67890")
+        assert not outbox.push("x") and outbox.size == 10
+        assert outbox.push(Close(protocol.TRY_LATER, "too slow"))
+        taken = [await outbox.get()]
+        assert outbox.size == 5 and outbox.push("abcde")
+        return taken + [await outbox.get() for _ in range(3)]
+
+    assert asyncio.run(fill()) == ["12345", "67890", Close(protocol.TRY_LATER, "too slow"),
+                                   "abcde"]  # fmt: skip
