@@ -552,6 +552,7 @@ class SentLast(BaseModel):
     sent: SentState  # type: ignore[valid-type]
     trace: SentTrace  # type: ignore[valid-type]
     diverged: SentDivergence | None = None
+    walked: bool = False  # the update has been walked sub-step by sub-step already
 
 
 class SentNetwork(BaseModel):

@@ -76,6 +76,16 @@ def test_the_pages_own_message_is_read_unchanged():
             assert read.state.model_dump(mode="json", exclude_unset=True) == page
 
 
+def test_an_update_walked_already_is_read_unchanged():
+    """After a walk the page marks the update as walked; the class must still hear its Step."""
+    page = class_page(1, 0)
+    step = page["walk"]
+    page["network"]["last"] = {"sent": step["sent"], "trace": step["result"]["trace"],
+                               "diverged": None, "walked": True}  # fmt: skip
+    read = protocol.parse(state_message(page))
+    assert read.state.model_dump(mode="json", exclude_unset=True) == page
+
+
 @settings(max_examples=300, deadline=None)
 @given(path=st.sampled_from(NUMBERS), text=st.sampled_from(HOSTILE) | st.text(max_size=40))
 def test_text_where_the_page_has_a_number_is_refused(path: tuple, text: str):

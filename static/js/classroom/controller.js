@@ -258,7 +258,11 @@ const panel = createClassPanel(document.getElementById("classroom"), document.qu
   onLeave: leave,
   onFollow: (follow) => change({ type: "classFollow", follow }),
   onPollOpen: openPoll,
-  onReveal: (id) => connection?.send({ type: "poll-reveal", poll: id }),
+  onReveal: (id) => {
+    // revealed here at once (after the message, which the server handles first): a Step
+    // pressed right after Reveal is not held back
+    if (connection?.send({ type: "poll-reveal", poll: id })) change({ type: "classPolled", poll: { id, revealed: true } });
+  },
   onPollClose: (id) => connection?.send({ type: "poll-close", poll: id }),
   onAnswer: (id, choice) => connection?.send({ type: "answer", poll: id, choice }),
 });
