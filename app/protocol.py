@@ -39,7 +39,9 @@ import logging
 import os
 import socket
 import struct
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import httptools
@@ -102,10 +104,10 @@ class AddressBook:
     """One worker's open connections by client address, and the rate each address opens them.
     A WebSocket keeps the count its HTTP connection took (the same transport)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.counts: dict[str, int] = {}
         self.owners: dict[Any, str] = {}
-        self.connects = AddressBuckets(CONNECTS_BURST, CONNECTS_PER_SECOND)
+        self.connects = AddressBuckets(CONNECTS_BURST, CONNECTS_PER_SECOND, clock)
         self.trusted = trusted_proxies()
 
     def admit(self, transport: Any, total: int) -> str | None:
