@@ -51,7 +51,7 @@ from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
 
-from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket
+from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket, address_key
 
 MAX_HEAD_BYTES = 16 * 1024
 MAX_HEADERS = 100
@@ -116,6 +116,7 @@ class AddressBook:
         address = peer[0] if isinstance(peer, tuple) and peer else ""
         if not address or _is_trusted(address, self.trusted):
             return None
+        address = address_key(address)  # an IPv6 device may hold a whole /64
         count = self.counts.get(address, 0)
         share = MAX_CONNECTIONS_PER_ADDRESS
         limit = share if total > MAX_CONNECTIONS // 2 else max(share, MAX_CONNECTIONS // 2)

@@ -25,8 +25,7 @@ from app.protocol import (
     RECEIVE_SECONDS,
     AddressBook,
 )
-from app.schemas import EXAMPLE_STATE
-from tests.helpers import serving
+from tests.helpers import class_page, serving
 
 # A bound on every wait, far above what the server should need: a hang fails instead of blocking.
 PATIENCE = RECEIVE_SECONDS + 10
@@ -272,9 +271,9 @@ def until(client: ClientConnection, check: Callable[[dict[str, Any]], bool]) -> 
     raise AssertionError("no such message in 10,000")
 
 
-# A teacher's page state, about 1 KiB as a page sends it.
-PAGE_STATE = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5",
-              "history": [EXAMPLE_STATE["weights"]] * 8}  # fmt: skip
+# A teacher's page state as a page sends it (about 4.5 KB), at each sub-step of its walk.
+PAGE_STATES = [class_page(1, index) for index in range(20)]
+PAGE_STATE = PAGE_STATES[0]
 
 
 @pytest.mark.slow
@@ -341,7 +340,7 @@ def test_a_student_that_stops_reading_is_dropped_and_its_seat_freed():
                 counted, states = 1, 0
                 while counted != 0 and states < 3000:  # 3,000 states: about 3 MB
                     states += 1
-                    state = {**PAGE_STATE, "substep": states}
+                    state = PAGE_STATES[states % len(PAGE_STATES)]
                     teacher.send(json.dumps({"type": "state", "state": state}))
                     time.sleep(1 / 25)  # within the teacher's 30 messages a second
                     counted = _students_counted(teacher, counted)
@@ -500,3 +499,11 @@ def test_a_trusted_proxys_connections_are_not_counted_per_address(monkeypatch):
     assert book.counts == {}
     assert book.admit(_Transport("192.0.3.9"), total=10) is None
     assert book.counts == {"192.0.3.9": 1}
+
+
+def test_an_ipv6_device_is_one_address_for_its_whole_64():
+    book = AddressBook(clock=lambda: 1000.0)
+    for host in range(MAX_CONNECTIONS_PER_ADDRESS):
+        assert book.admit(_Transport(f"2001:db8:0:1::{host + 1:x}"), total=MAX_CONNECTIONS) is None
+    assert book.admit(_Transport("2001:db8:0:1::ffff"), total=MAX_CONNECTIONS) is not None
+    assert book.admit(_Transport("2001:db8:0:2::1"), total=MAX_CONNECTIONS) is None
