@@ -274,6 +274,18 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
+def abort(transport: asyncio.BaseTransport) -> None:
+    """Close a connection now: the peer gets a reset, and what waited for it in this process
+    and in the kernel is freed with the socket (a plain abort leaves the kernel sending it)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass  # not a TCP socket, or already closed
+    transport.abort()
+
+
 class _GivingUpTransport:
     """A transport whose ``close()`` does not wait forever for a peer that reads nothing: what
     is still unsent after ``CLOSE_SECONDS`` is dropped with the connection."""
@@ -286,7 +298,10 @@ class _GivingUpTransport:
         transport = self._transport
         transport.close()
         if transport.get_write_buffer_size():
-            self._loop.call_later(CLOSE_SECONDS, transport.abort)
+            self._loop.call_later(CLOSE_SECONDS, abort, transport)
+
+    def abort(self) -> None:
+        abort(self._transport)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
@@ -342,15 +357,8 @@ class LimitedWebSocketProtocol(WebSocketsSansIOProtocol):
         pass
 
     def _drop(self) -> None:
-        """Abort the connection: the application sees a disconnect, the peer a reset, and
-        what waited for it in the kernel is freed with the socket."""
+        """Abort the connection (see ``abort``): the application sees a disconnect."""
         self.gave_up = self.close_sent = True
-        sock = self.transport.get_extra_info("socket")
-        if sock is not None:
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            except OSError:
-                pass
         self.transport.abort()
 
     async def send(self, message: Any) -> None:

@@ -366,6 +366,7 @@ def class_under_attack() -> None:
     seconds = ATTACK_WARM_UP + (classroom.WARM_UP + classroom.STEPS) * classroom.INTERVAL + 10
 
     with serving() as app:
+        quiet = asyncio.run(classroom.fan_out(app, [app]))  # the same class, not attacked
         before = memory_mb(app.process.pid)
 
         async def attack(code: str) -> None:
@@ -389,6 +390,7 @@ def class_under_attack() -> None:
         f"reopened from one address, another reopens idle connections {STORM_PER_SECOND} "
         f"times a second, and {STALLED} students never read"
     )
+    classroom.report("not attacked (the same run)", quiet)
     classroom.report("under attack", measured)
     print(
         f"  ping floods: {attacked['pings']:,} pings sent, the flooders dropped "
@@ -396,8 +398,9 @@ def class_under_attack() -> None:
         f"server {attacked['idle_closed']} times, {attacked['refused']} refused (429/503); "
         f"storm: {attacked['storm_opened']} opened (answers: "
         f"{', '.join(sorted(attacked['storm_answers']))}); students who never read: "
-        f"{attacked['stalled_dropped']} dropped, {attacked['stalled_closed']} closed, "
-        f"{attacked['stalled_open']} still open, {attacked['stalled_refused']} refused"
+        f"{attacked['stalled_dropped']} dropped (reset), {attacked['stalled_closed']} closed "
+        f"(their keep-alive pings unanswered), {attacked['stalled_open']} still open, "
+        f"{attacked['stalled_refused']} refused"
     )
     print(f"  server memory: {before:.1f} MB before, {during:.1f} MB under attack, "
           f"{after:.1f} MB after")  # fmt: skip

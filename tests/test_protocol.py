@@ -17,8 +17,7 @@ from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as connect_websocket
 
 from app.protocol import MAX_HEAD_BYTES, MAX_HEADERS, RECEIVE_SECONDS
-from app.schemas import EXAMPLE_STATE
-from tests.helpers import serving
+from tests.helpers import class_page, serving
 
 # A bound on every wait, far above what the server should need: a hang fails instead of blocking.
 PATIENCE = RECEIVE_SECONDS + 10
@@ -264,9 +263,9 @@ def until(client: ClientConnection, check: Callable[[dict[str, Any]], bool]) -> 
     raise AssertionError("no such message in 10,000")
 
 
-# A teacher's page state, about 1 KiB as a page sends it.
-PAGE_STATE = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5",
-              "history": [EXAMPLE_STATE["weights"]] * 8}  # fmt: skip
+# A teacher's page state as a page sends it (about 4.5 KB), at each sub-step of its walk.
+PAGE_STATES = [class_page(1, index) for index in range(20)]
+PAGE_STATE = PAGE_STATES[0]
 
 
 @pytest.mark.slow
@@ -333,7 +332,7 @@ def test_a_student_that_stops_reading_is_dropped_and_its_seat_freed():
                 counted, states = 1, 0
                 while counted != 0 and states < 3000:  # 3,000 states: about 3 MB
                     states += 1
-                    state = {**PAGE_STATE, "substep": states}
+                    state = PAGE_STATES[states % len(PAGE_STATES)]
                     teacher.send(json.dumps({"type": "state", "state": state}))
                     time.sleep(1 / 25)  # within the teacher's 30 messages a second
                     counted = _students_counted(teacher, counted)

@@ -13,7 +13,9 @@ import { change, state, subscribe } from "../state/store.js";
 import { stepsFor, walkToSend } from "../views/withheld.js";
 
 const TEACHER_KEY = "backprop-lab.class"; // {code, token, joinUrl}: this browser's class, if it teaches one
-const STUDENT_KEY = "backprop-lab.student."; // + code: the id the server gave this student
+// {code, student}: the id the server gave this browser's student in that class, kept across
+// reloads and closed tabs so that a student who comes back keeps their seat and their vote
+const STUDENT_KEY = "backprop-lab.student";
 const CODE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{9}$/;
 const MAX_MESSAGE_BYTES = 16 * 1024 - 64; // the server's limit, less the envelope
 const SEND_EVERY_MS = 50; // a teacher's changes go out at most this often (the last one always)
@@ -73,7 +75,8 @@ function teach(code, teacherToken, joinUrl) {
 function join(code) {
   change({ type: "classJoined", role: "student", code });
   open(code, () => {
-    const student = readJson(sessionStorage, STUDENT_KEY + code);
+    const kept = readJson(localStorage, STUDENT_KEY);
+    const student = kept?.code === code && typeof kept.student === "string" ? kept.student : null;
     return student ? { type: "hello", role: "student", student } : { type: "hello", role: "student" };
   });
 }
@@ -134,7 +137,7 @@ function received(code, message) {
       const withTally = message.poll ? { ...message.poll, counts: message.counts, responses: message.responses } : null;
       change({ type: "classWelcomed", students: message.students ?? 0, poll: withTally, answer: message.answer });
       if (message.role === "student") {
-        keep(sessionStorage, STUDENT_KEY + code, message.student);
+        keep(localStorage, STUDENT_KEY, { code, student: message.student });
         if (message.state) teacherState(message.state, message.seq);
       } else {
         sendState(true); // the class sees this page again, whatever it showed meanwhile

@@ -34,13 +34,14 @@ function element(tag, attributes = {}, text = null) {
 export function statusOf(classroom) {
   const { code, status, closed, role, follow } = classroom;
   if (status === "closed") {
-    let known = { 4404: "noClass", 4410: "ended", 4413: "full", 4401: "badToken" }[closed?.code];
+    let known = { 4404: "noClass", 4409: "replaced", 4410: "ended", 4401: "badToken" }[closed?.code];
     if (known === "ended" && /expired/.test(closed.reason)) known = "expired";
     else if (known === "ended" && role === "teacher") known = "endedTeacher";
     return { kind: "error", text: t(`class.closed.${known ?? "other"}`, { code, reason: closed?.reason || closed?.code }) };
   }
   if (status === "reconnecting") {
-    return { kind: "warning", text: t(closed?.code === 4429 ? "class.status.tooManyJoins" : "class.status.reconnecting", { code }) };
+    const why = { 4429: "class.status.tooManyJoins", 4413: "class.status.full" }[closed?.code] ?? "class.status.reconnecting";
+    return { kind: "warning", text: t(why, { code }) };
   }
   if (status === "open") {
     const which = role === "teacher" ? "teacher" : follow ? "following" : "exploring";
