@@ -39,7 +39,9 @@ import logging
 import os
 import socket
 import struct
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import httptools
@@ -49,7 +51,7 @@ from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
 
-from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket
+from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket, address_key
 
 MAX_HEAD_BYTES = 16 * 1024
 MAX_HEADERS = 100
@@ -102,10 +104,10 @@ class AddressBook:
     """One worker's open connections by client address, and the rate each address opens them.
     A WebSocket keeps the count its HTTP connection took (the same transport)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.counts: dict[str, int] = {}
         self.owners: dict[Any, str] = {}
-        self.connects = AddressBuckets(CONNECTS_BURST, CONNECTS_PER_SECOND)
+        self.connects = AddressBuckets(CONNECTS_BURST, CONNECTS_PER_SECOND, clock)
         self.trusted = trusted_proxies()
 
     def admit(self, transport: Any, total: int) -> str | None:
@@ -114,6 +116,7 @@ class AddressBook:
         address = peer[0] if isinstance(peer, tuple) and peer else ""
         if not address or _is_trusted(address, self.trusted):
             return None
+        address = address_key(address)  # an IPv6 device may hold a whole /64
         count = self.counts.get(address, 0)
         share = MAX_CONNECTIONS_PER_ADDRESS
         limit = share if total > MAX_CONNECTIONS // 2 else max(share, MAX_CONNECTIONS // 2)
@@ -280,9 +283,11 @@ def abort(transport: asyncio.BaseTransport) -> None:
     sock = transport.get_extra_info("socket")
     if sock is not None:
         try:
+            if sock.fileno() < 0:
+                return  # closed already (a close that finished before its time ran out)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass  # not a TCP socket, or already closed
+        except (OSError, ValueError):
+            pass  # not a TCP socket
     transport.abort()
 
 
