@@ -30,6 +30,10 @@ class ClassLimits:
     creations_per_second: float = 1 / 30
     max_classes: int = 10_000  # in one worker's memory (Redis holds what its memory allows)
     outbox_messages: int = 500
+    # Practice: the students given a number in one class, the answers one student may have
+    # checked in one practice (each a few microseconds of judging and a few bytes kept).
+    max_practice_students: int = 1000
+    max_practice_answers: int = 300
     heartbeat_seconds: float = 15.0
     presence_seconds: float = 60.0
 

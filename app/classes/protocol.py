@@ -8,7 +8,13 @@ Client → server
 - teacher: `state` {state}: the page's serialized state, opaque to the server (only its size
   is bounded); `poll-open` {question, choices: [{value, mistake}], correct}; `poll-reveal`
   {poll}; `poll-close` {poll}; `end`.
+- teacher: `practice-assign` {level}: every student gets an exercise of that level (1-4) of
+  their own, replacing the practice before (its dashboard is forgotten).
 - student: `answer` {poll, choice}: one per student per poll, the first one counts.
+- student: `nickname` {nickname}: the name the teacher's dashboard shows for this student (at
+  most 24 characters of text, "" for their number); `practice-answer` {practice, answers:
+  {ask id: number}, language?}: answers to this student's own exercise, judged by the server
+  (app.practice.check). Neither names a student: a student answers for themselves only.
 - anyone: `ping` → `pong`.
 
 Server → client
@@ -18,6 +24,13 @@ Server → client
   `poll` {poll} (students get no `correct` and no `mistake` until the reveal), `poll-results`
   {poll, counts, responses} (teachers), `answered` {poll, choice}, `poll-reveal` {poll,
   counts, responses}, `poll-close` {poll}, `ended` {reason}, `error` {message}, `pong`.
+- Practice (app.classes.practice): the welcome carries `practice`, for a student their own
+  exercise {id, level, seed, number, nickname, answers} and for a teacher {id, level} with
+  `board` [row]; `practice` {practice} (a student's new exercise), `practice-verdicts`
+  {practice, results} (that student only: the results of /api/practice/check), to teachers
+  only `practice-board` {practice, board} and `practice-row` {practice, row}, a row being
+  {number, nickname, seed, attempts, solved, asks, mistakes: {code: count}, substeps: {code:
+  sub-step}}. No student ever receives another student's row, answers or name.
 
 Close codes: 1008 a flood or a refused Origin, 1009 a message over 16 KiB, 1011/1012 the
 server or its store failed or restarts (reconnect), 1013 too slow to keep up (reconnect);
@@ -31,11 +44,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from app import practice
+
 POLICY, TOO_BIG, INTERNAL, RESTART, TRY_LATER = 1008, 1009, 1011, 1012, 1013
 BAD_HELLO, BAD_TOKEN, NO_CLASS, ENDED, FULL, TOO_MANY_JOINS = 4400, 4401, 4404, 4410, 4413, 4429
 
 Mistake = Literal["activation_derivative", "second_path", "sign", "updated_weight"]
 PollId = Annotated[str, Field(min_length=1, max_length=40)]
+AskId = Literal[practice.ANSWER_IDS]  # type: ignore[valid-type]
+AnswerValue = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e9, le=1e9)]
 
 
 class Message(BaseModel):
@@ -87,14 +104,33 @@ class Answer(Message):
     choice: Annotated[int, Field(ge=0, le=7)]
 
 
+class PracticeAssign(Message):
+    type: Literal["practice-assign"]
+    level: Annotated[int, Field(strict=True, ge=1, le=4)]
+
+
+class Nickname(Message):
+    type: Literal["nickname"]
+    # bounded again in characters once read (app.classes.practice.nickname)
+    nickname: Annotated[str, Field(max_length=200)]
+
+
+class PracticeAnswer(Message):
+    type: Literal["practice-answer"]
+    practice: PollId
+    answers: Annotated[dict[AskId, AnswerValue], Field(min_length=1, max_length=16)]
+    language: Literal["en", "zh-Hans", "zh-Hant"] = "en"
+
+
 class Ping(Message):
     type: Literal["ping"]
 
 
-TeacherMessage = State | PollOpen | PollReveal | PollClose | End
-StudentMessage = Answer
+TeacherMessage = State | PollOpen | PollReveal | PollClose | End | PracticeAssign
+StudentMessage = Answer | Nickname | PracticeAnswer
 AnyMessage = Annotated[
-    Hello | State | PollOpen | PollReveal | PollClose | End | Answer | Ping,
+    Hello | State | PollOpen | PollReveal | PollClose | End | PracticeAssign | Answer | Nickname
+    | PracticeAnswer | Ping,
     Field(discriminator="type"),
 ]
 _messages: TypeAdapter[Any] = TypeAdapter(AnyMessage)
