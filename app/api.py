@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from app import network, pool, training
+from app import network, pool, practice, training
 from app.schemas import (
     MAX_ITERATION,
     EpochRequest,
@@ -94,13 +94,13 @@ async def reset(request: OptionalStateRequest = None) -> Response:
     return _answer(ResetResponse, {"state": state, "trace": trace})
 
 
-_DEFINITION = json.dumps(network.definition(), separators=(",", ":"))
+_DEFINITION = json.dumps(practice.definition(), separators=(",", ":"))
 
 
 @router.get("/network", response_model=NetworkDefinition, tags=["network"])
 async def definition() -> Response:
     """The network declared once: its neurons, weights and biases with their edges, the options,
-    the worked example's state and every bound a request must keep to."""
+    the worked example's state, every bound a request must keep to, and the named mistakes."""
     return Response(_DEFINITION, media_type="application/json")
 
 

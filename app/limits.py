@@ -61,7 +61,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404 and not request.url.path.startswith("/api/"):
         return not_found_page(request)
     if exc.status_code == 400:
-        detail = f"body: {exc.detail}; send UTF-8 JSON"
+        if isinstance(exc.__cause__, RecursionError):  # the JSON parser's own depth limit
+            detail = "body: the JSON is nested too deeply; send the fields the schema names"
+        else:
+            detail = f"body: {exc.detail}; send UTF-8 JSON"
         return JSONResponse(status_code=400, content={"detail": detail})
     return await http_exception_handler(request, exc)
 

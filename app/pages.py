@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
-from app import network
+from app import practice
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
@@ -97,7 +97,7 @@ def index(request: Request) -> HTMLResponse:
             "plotly_url": request.url_for("plotly", version=PLOTLY_VERSION).path,
             "max_epochs": MAX_EPOCHS,
             # data for the page's modules (a JSON script is not executed: the CSP allows it)
-            "network_definition": network.definition(),
+            "network_definition": practice.definition(),
         },
     )
     response.headers["Cache-Control"] = "no-cache"

@@ -8,10 +8,19 @@ the same network at every level, so a class climbs the ladder on one set of numb
 
 Every correct value comes from ``app.network``; each named mistake is the engine's own numbers
 put together the wrong way (its sign flipped, a factor left out, the updated w5 and w7, ...).
+
+The grading rule a student can follow: an exercise asks for a number of decimals, the same for
+every answer, chosen so that every named mistake lies ``APART_UNITS`` units of that last decimal
+or more from the right value. An answer within ``ACCEPTED_UNITS`` units is right: the right
+value rounded, one unit off, or worked out with every intermediate value rounded to those
+decimals (which moves it by 1.6 units at most; tests/test_practice.py works that through for
+thousands of networks). Up to ``ROUNDING_UNITS`` units off is a rounding slip, never a mistake
+of concept.
 """
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from app import network
@@ -21,11 +30,12 @@ LEVELS = (1, 2, 3, 4)
 LEARNING_RATES = (0.1, 0.25, 0.5, 1.0)
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 
-# An answer a is right when |a - c| <= max(RELATIVE * scale, ABSOLUTE): the scale is |c| for a
-# factor or gradient, and the change |c - w| for a new weight (w5+ = 0.3589 would otherwise
-# pass for w5 = 0.40 itself when the update is small).
-RELATIVE_TOLERANCE = 0.005
-ABSOLUTE_TOLERANCE = 1e-6
+# The grading rule, in units of the last decimal asked (see the module's docstring).
+FEWEST_DECIMALS = 4
+MOST_DECIMALS = 9  # a mistake closer than APART_UNITS of this gives the right number
+ACCEPTED_UNITS = 3
+ROUNDING_UNITS = 20
+APART_UNITS = 25
 
 O1_FACTORS = ("dE_dout_o1", "dout_o1_dnet_o1", "dnet_o1_dw5")
 H1_FACTORS = ("dE_dout_h1", "dout_h1_dnet_h1", "dnet_h1_dw1")
@@ -46,17 +56,80 @@ ANSWER_IDS = (
     *(new_weight_id(w) for w in network.WEIGHTS if w not in ("w1", "w5")),
 )  # fmt: skip
 
-# The named mistakes in order of precedence: where two give the same value, the first is named.
+# The catalogue of named mistakes, in the order a verdict lists them; ``rounding`` is no
+# mistake of concept: an answer a little further off than the decimals asked allow.
 MISCONCEPTIONS = (
     "sign_error",
     "missing_activation_derivative",
     "dropped_half",
+    "kept_half",
     "net_for_out",
     "missed_second_path",
     "used_updated_weight",
     "forgot_learning_rate",
     "added_update",
 )
+ROUNDING = "rounding"
+
+# Each mistake's short name, as a verdict, a poll and the summary of one's mistakes show it.
+NAMES = {
+    "en": {
+        "sign_error": "sign error",
+        "missing_activation_derivative": "missing activation derivative",
+        "dropped_half": "dropped the ½",
+        "kept_half": "kept the ½",
+        "net_for_out": "net instead of out",
+        "missed_second_path": "missed the second path",
+        "used_updated_weight": "used the updated weights",
+        "forgot_learning_rate": "forgot the learning rate",
+        "added_update": "added the update",
+        "rounding": "rounding",
+    },
+    "zh-Hans": {
+        "sign_error": "符号错误",
+        "missing_activation_derivative": "漏了激活函数的导数",
+        "dropped_half": "漏了 ½",
+        "kept_half": "留下了 ½",
+        "net_for_out": "用 net 代替了 out",
+        "missed_second_path": "漏了第二条路径",
+        "used_updated_weight": "用了更新后的权重",
+        "forgot_learning_rate": "漏了学习率",
+        "added_update": "加上了更新量",
+        "rounding": "舍入",
+    },
+    "zh-Hant": {
+        "sign_error": "符號錯誤",
+        "missing_activation_derivative": "漏了激活函數的導數",
+        "dropped_half": "漏了 ½",
+        "kept_half": "留下了 ½",
+        "net_for_out": "用 net 代替了 out",
+        "missed_second_path": "漏了第二條路徑",
+        "used_updated_weight": "用了更新後的權重",
+        "forgot_learning_rate": "漏了學習率",
+        "added_update": "加上了更新量",
+        "rounding": "捨入",
+    },
+}
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Return the named mistakes as JSON-able data: code, whether it is a mistake of concept,
+    and its name in each language (what pages and polls show)."""
+    return [
+        {
+            "code": code,
+            "concept": code != ROUNDING,
+            "name": {language: NAMES[language][code] for language in LANGUAGES},
+        }
+        for code in (*MISCONCEPTIONS, ROUNDING)
+    ]
+
+
+def definition() -> dict[str, Any]:
+    """Return the network's definition with the catalogue of mistakes: what GET /api/network
+    answers and what every page embeds."""
+    return {**network.definition(), "mistakes": catalogue()}
+
 
 # Labels in the worked example's notation (the same in every language).
 NOTATION = {
@@ -88,6 +161,11 @@ NOTATION = {
 
 # Which neuron each weight feeds, and what it multiplies there, from the network's definition.
 FEEDS = {name: (target, source) for name, source, target in network.NETWORK.weights}
+# The weights leaving each hidden neuron, in the order of the outputs they reach: w5, w7 for h1.
+LEAVING = {
+    hidden: tuple(name for name, source, _ in network.NETWORK.weights if source == hidden)
+    for hidden in network.NETWORK.hidden
+}
 
 
 def chain_of(weight: str) -> tuple[str, str, str]:
@@ -135,6 +213,7 @@ class Exercise:
     seed: int
     state: dict[str, Any]  # a complete standard state, as /api/step takes it
     asks: tuple[str, ...]
+    decimals: int  # how many decimals every answer is asked to
 
 
 def _two_decimals(rng: random.Random, low: int, high: int) -> float:
@@ -147,13 +226,15 @@ def _signed_two_decimals(rng: random.Random) -> float:
     return rng.choice((-1, 1)) * _two_decimals(rng, 1, 99)
 
 
-def exercise(level: int, seed: int) -> Exercise:
-    """Return the exercise of ``level`` drawn from ``seed`` (its network depends on the seed
-    alone)."""
+def _valid(level: int, seed: int) -> None:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     if not 0 <= seed < SEED_LIMIT:
         raise ValueError(f"seed must be 0 <= seed < {SEED_LIMIT}")
+
+
+def _drawn(seed: int) -> tuple[dict[str, Any], random.Random]:
+    """Return the network of ``seed`` and the generator that drew it (it draws level 1's ask)."""
     rng = random.Random(seed)
     state = {
         "inputs": {name: _two_decimals(rng, 1, 99) for name in network.NETWORK.inputs},
@@ -164,6 +245,14 @@ def exercise(level: int, seed: int) -> Exercise:
         "options": asdict(network.Options()),
         "iteration": 0,
     }
+    return state, rng
+
+
+def exercise(level: int, seed: int) -> Exercise:
+    """Return the exercise of ``level`` drawn from ``seed`` (its network depends on the seed
+    alone)."""
+    _valid(level, seed)
+    state, rng = _drawn(seed)
     if level == 1:
         asks: tuple[str, ...] = (rng.choice(O1_FACTORS),)
     elif level == 2:
@@ -174,7 +263,8 @@ def exercise(level: int, seed: int) -> Exercise:
         asks = tuple(gradient_id(w) for w in network.WEIGHTS) + tuple(
             new_weight_id(w) for w in network.WEIGHTS
         )
-    return Exercise(level, seed, state, asks)
+    needed = _judged(seed).decimals_needed
+    return Exercise(level, seed, state, asks, max(needed[answer_id] for answer_id in asks))
 
 
 # --- Answers and mistakes -----------------------------------------------------------------
@@ -198,95 +288,259 @@ def answers(state: dict[str, Any]) -> dict[str, float]:
     return {name: float(values[name]) for name in ANSWER_IDS}
 
 
-def mistakes(state: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
-    """Return, for each quantity, the value each named mistake gives, in order of precedence."""
+@dataclass(frozen=True)
+class Mistake:
+    code: str
+    value: float
+    substep: str  # the sub-step of the main page's walk that explains it, e.g. paths-h1
+    params: dict[str, str] = field(default_factory=dict)  # for its message
+
+
+def _missing_derivative(neuron: str) -> dict[str, str]:
+    return {
+        "factor": f"∂out_{neuron}/∂net_{neuron}",
+        "derivative": f"out_{neuron}·(1 − out_{neuron})",
+    }
+
+
+def _hidden_mistakes(
+    hidden: str, factors: dict[str, Any], weights: dict[str, float], updated: dict[str, Any]
+) -> list[Mistake]:
+    """Return the named mistakes of dE_total/dout_h for hidden neuron ``hidden``: the sign, the
+    output layer's activation derivative or the ½ slips inside δ_o1 and δ_o2, one path only
+    (either one), the updated weights (``updated`` holds the factors under that rule)."""
+    name = f"dE_dout_{hidden}"
+    first, second = LEAVING[hidden]
+    to_first, to_second = FEEDS[first][0], FEEDS[second][0]
+    correct = factors[name]
+    both = f"∂E_total/∂out_{hidden} = δ_{to_first}·{first} + δ_{to_second}·{second}"
+    without_output_derivative = (
+        factors[f"dE_dout_{to_first}"] * weights[first]
+        + factors[f"dE_dout_{to_second}"] * weights[second]
+    )
+    return [
+        Mistake("sign_error", -correct, f"paths-{hidden}"),
+        Mistake("missing_activation_derivative", without_output_derivative, f"delta-{to_first}",
+                {"factor": f"∂out_{to_first}/∂net_{to_first} and ∂out_{to_second}/∂net_{to_second}",
+                 "derivative": "out·(1 − out)"}),
+        Mistake("dropped_half", 2 * correct, f"delta-{to_first}"),
+        Mistake("kept_half", correct / 2, f"delta-{to_first}"),
+        *(
+            Mistake("missed_second_path", factors[f"{name}_via_{through}"], f"paths-{hidden}",
+                    {"neuron": hidden, "through": through, "other": other, "formula": both})
+            for through, other in ((to_first, to_second), (to_second, to_first))
+        ),
+        Mistake("used_updated_weight", updated[name], f"paths-{hidden}",
+                {"first": first, "second": second}),
+    ]  # fmt: skip
+
+
+def mistakes(state: dict[str, Any]) -> dict[str, list[Mistake]]:
+    """Return, for each quantity, the value each named mistake gives, in catalogue order.
+
+    A mistake made on the way to a gradient carries into its new weight, w − η·(that value);
+    the flipped sign carries as ``added_update``, its own name there."""
     trace = _iteration(state)
-    fwd, factors, gradients = trace["forward"], trace["factors"], trace["gradients"]
+    fwd, factors, deltas, gradients = (
+        trace["forward"], trace["factors"], trace["deltas"], trace["gradients"],
+    )  # fmt: skip
     updated = _iteration(state, hidden_deltas_use="updated")
-    eta = state["learning_rate"]
-    correct = answers(state)
-    found: dict[str, list[tuple[str, float]]] = {name: [] for name in ANSWER_IDS}
+    weights, eta = state["weights"], state["learning_rate"]
+    found: dict[str, list[Mistake]] = {name: [] for name in ANSWER_IDS}
 
-    def add(code: str, answer_id: str, value: float) -> None:
-        found[answer_id].append((code, float(value)))
+    def add(answer_id: str, code: str, value: float, substep: str, **params: str) -> None:
+        if answer_id in found:
+            found[answer_id].append(Mistake(code, float(value), substep, params))
 
-    factors_and_gradients = (*O1_FACTORS, *H1_FACTORS, *(gradient_id(w) for w in network.WEIGHTS))
-    for name in factors_and_gradients:
-        add("sign_error", name, -correct[name])
-    # dE/dw5 as dE/dout_o1 * dnet_o1/dw5, dE/dw1 as dE/dout_h1 * dnet_h1/dw1
-    add("missing_activation_derivative", "dE_dw5",
-        factors["dE_dout_o1"] * factors["dnet_o1_dw5"])  # fmt: skip
-    add("missing_activation_derivative", "dE_dw1",
-        factors["dE_dout_h1"] * factors["dnet_h1_dw1"])  # fmt: skip
-    for name in ("dE_dout_o1", "dE_dw5", "dE_dw1"):
-        add("dropped_half", name, 2 * correct[name])
-    add("net_for_out", "dnet_o1_dw5", fwd["net_h1"])
-    add("net_for_out", "dE_dw5", trace["deltas"]["o1"] * fwd["net_h1"])
-    hidden_tail = factors["dout_h1_dnet_h1"] * factors["dnet_h1_dw1"]
-    add("missed_second_path", "dE_dout_h1", factors["dE_dout_h1_via_o1"])
-    add("missed_second_path", "dE_dw1", factors["dE_dout_h1_via_o1"] * hidden_tail)
-    add("used_updated_weight", "dE_dout_h1", updated["factors"]["dE_dout_h1"])
-    add("used_updated_weight", "dE_dw1", updated["gradients"]["w1"])
+    # The output layer's factors
+    for output in network.NETWORK.outputs:
+        name = f"dE_dout_{output}"
+        add(name, "sign_error", -factors[name], f"delta-{output}")
+        add(name, "dropped_half", 2 * factors[name], f"delta-{output}")
+        add(name, "kept_half", factors[name] / 2, f"delta-{output}")
+        slope = f"dout_{output}_dnet_{output}"
+        add(slope, "sign_error", -factors[slope], f"delta-{output}")
+        net = fwd[f"net_{output}"]
+        add(slope, "net_for_out", net * (1 - net), f"delta-{output}",
+            net=f"net_{output}", out=f"out_{output}")  # fmt: skip
+
+    # The hidden layer's factors: dE/dout_h (only h1's is asked; h2's reaches w3, w4)
+    into_hidden = {
+        hidden: _hidden_mistakes(hidden, factors, weights, updated["factors"])
+        for hidden in network.NETWORK.hidden
+    }
+    for hidden in network.NETWORK.hidden:
+        for mistake in into_hidden[hidden]:
+            add(f"dE_dout_{hidden}", mistake.code, mistake.value, mistake.substep,
+                **mistake.params)  # fmt: skip
+        slope = f"dout_{hidden}_dnet_{hidden}"
+        add(slope, "sign_error", -factors[slope], f"delta-{hidden}")
+        net = fwd[f"net_{hidden}"]
+        add(slope, "net_for_out", net * (1 - net), f"delta-{hidden}",
+            net=f"net_{hidden}", out=f"out_{hidden}")  # fmt: skip
+
+    # What each weight multiplies, and each gradient
     for weight in network.WEIGHTS:
-        old, gradient = state["weights"][weight], gradients[weight]
-        add("forgot_learning_rate", new_weight_id(weight), old - gradient)
-        add("added_update", new_weight_id(weight), old + eta * gradient)
+        neuron, source = FEEDS[weight]
+        leaf = f"dnet_{neuron}_d{weight}"
+        name = gradient_id(weight)
+        gradient = gradients[weight]
+        add(leaf, "sign_error", -factors[leaf], f"gradient-{weight}")
+        add(name, "sign_error", -gradient, f"gradient-{weight}")
+        if neuron in network.NETWORK.outputs:
+            add(leaf, "net_for_out", fwd[f"net_{source}"], f"gradient-{weight}",
+                net=f"net_{source}", out=f"out_{source}")  # fmt: skip
+            add(name, "missing_activation_derivative",
+                factors[f"dE_dout_{neuron}"] * factors[leaf], f"delta-{neuron}",
+                **_missing_derivative(neuron))  # fmt: skip
+            add(name, "dropped_half", 2 * gradient, f"delta-{neuron}")
+            add(name, "kept_half", gradient / 2, f"delta-{neuron}")
+            add(name, "net_for_out", deltas[neuron] * fwd[f"net_{source}"], f"gradient-{weight}",
+                net=f"net_{source}", out=f"out_{source}")  # fmt: skip
+        else:
+            # every mistake of dE/dout_h carries into the gradient, times dout_h/dnet_h · input
+            tail = factors[f"dout_{neuron}_dnet_{neuron}"] * factors[leaf]
+            for mistake in into_hidden[neuron]:
+                if mistake.code != "sign_error":
+                    add(name, mistake.code, mistake.value * tail, mistake.substep,
+                        **mistake.params)  # fmt: skip
+            add(name, "missing_activation_derivative",
+                factors[f"dE_dout_{neuron}"] * factors[leaf], f"delta-{neuron}",
+                **_missing_derivative(neuron))  # fmt: skip
+
+    # Each new weight: the gradient's mistakes carried, then the update's own
+    for weight in network.WEIGHTS:
+        old, gradient = weights[weight], gradients[weight]
+        name = new_weight_id(weight)
+        for mistake in found[gradient_id(weight)]:
+            if mistake.code != "sign_error":
+                add(name, mistake.code, old - eta * mistake.value, mistake.substep,
+                    **mistake.params)  # fmt: skip
+        add(name, "forgot_learning_rate", old - gradient, "updates",
+            weight=weight, eta=f"{eta:g}")  # fmt: skip
+        add(name, "added_update", old + eta * gradient, "updates", weight=weight)
     for name in found:
-        found[name].sort(key=lambda entry: MISCONCEPTIONS.index(entry[0]))
+        found[name].sort(key=lambda mistake: MISCONCEPTIONS.index(mistake.code))
     return found
 
 
-def _old_weight(state: dict[str, Any], answer_id: str) -> float | None:
-    """Return the weight before the update for a new-weight quantity, None for the rest."""
-    if answer_id.endswith("_new"):
-        return state["weights"][answer_id.removesuffix("_new")]
-    return None
+# --- The grading rule ---------------------------------------------------------------------
 
 
-def close_to(answer: float, target: float, old: float | None = None) -> bool:
-    """Whether ``answer`` counts as ``target``: within 0.5% of the value (of the change it makes
-    to ``old`` for a new weight), or within 1e-6."""
-    scale = abs(target) if old is None else abs(target - old)
-    return abs(answer - target) <= max(RELATIVE_TOLERANCE * scale, ABSOLUTE_TOLERANCE)
+def unit(decimals: int) -> float:
+    """Return one unit of the last decimal: 10⁻⁴ for four decimals."""
+    return 10.0**-decimals
+
+
+def distinguishable(mistake: float, correct: float) -> bool:
+    """Whether a mistake gives a number of its own at the most decimals ever asked (at η = 1,
+    forgetting η gives the right number: then it is no mistake)."""
+    return abs(mistake - correct) >= APART_UNITS * unit(MOST_DECIMALS)
+
+
+def decimals_needed(correct: float, wrong: list[Mistake]) -> int:
+    """Return the fewest decimals (at least ``FEWEST_DECIMALS``) that put every named mistake
+    ``APART_UNITS`` units or more from the right value."""
+    gaps = [abs(mistake.value - correct) for mistake in wrong]
+    for decimals in range(FEWEST_DECIMALS, MOST_DECIMALS + 1):
+        if all(gap >= APART_UNITS * unit(decimals) for gap in gaps):
+            return decimals
+    return MOST_DECIMALS
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What judging needs of a seed's network, worked out once."""
+
+    state: dict[str, Any]
+    correct: dict[str, float]
+    wrong: dict[str, list[Mistake]]  # the mistakes distinguishable from the right value
+    decimals_needed: dict[str, int]
+
+
+@lru_cache(maxsize=512)
+def _judged(seed: int) -> Judged:
+    state, _ = _drawn(seed)
+    correct = answers(state)
+    wrong = {
+        name: [m for m in found if distinguishable(m.value, correct[name])]
+        for name, found in mistakes(state).items()
+    }
+    needed = {name: decimals_needed(correct[name], wrong[name]) for name in ANSWER_IDS}
+    return Judged(state, correct, wrong, needed)
+
+
+def within(answer: float, target: float, decimals: int, units: float = ACCEPTED_UNITS) -> bool:
+    """Whether ``answer`` lies within ``units`` units of the ``decimals``-th decimal of
+    ``target`` (a hair of float64 slack, so that 0.1235 for 0.12347 is 3 units exactly)."""
+    return abs(answer - target) <= units * unit(decimals) * (1 + 1e-9)
 
 
 @dataclass(frozen=True)
 class Verdict:
     id: str
     correct: bool
-    misconception: str | None
+    misconception: str | None  # the first of misconceptions, or None
+    misconceptions: tuple[str, ...]  # every named mistake that gives this number
+    substeps: tuple[str, ...]  # the main walk's sub-step explaining each ("" for rounding)
     message: str
+    decimals: int
 
 
 def check(
     level: int, seed: int, submitted: dict[str, float], language: str = "en"
 ) -> list[Verdict]:
-    """Judge each submitted answer: correct, a named mistake, or wrong with the factor to
-    check next (the first factor it is built from that was not answered right alongside)."""
+    """Judge each submitted answer: correct, the named mistakes that give it, a rounding slip,
+    or wrong with the factor to check next (the first factor it is built from that was not
+    answered right alongside). Any quantity of the ladder may be judged (the network depends
+    on the seed alone), at the exercise's decimals or more if that quantity needs more."""
     asked = exercise(level, seed)
-    unasked = [answer_id for answer_id in submitted if answer_id not in asked.asks]
-    if unasked:
-        raise ValueError(f"this exercise does not ask {', '.join(unasked)}")
-    state = asked.state
-    correct, wrong = answers(state), mistakes(state)
+    unknown = [answer_id for answer_id in submitted if answer_id not in ANSWER_IDS]
+    if unknown:
+        raise ValueError(f"no exercise asks {', '.join(unknown)}")
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}")
+    judged = _judged(seed)
+
+    def decimals_of(answer_id: str) -> int:
+        return max(asked.decimals, judged.decimals_needed[answer_id])
+
+    confirmed = {
+        other for other, value in submitted.items()
+        if within(value, judged.correct[other], decimals_of(other))
+    }  # fmt: skip
     verdicts = []
     for answer_id, answer in submitted.items():
-        old = _old_weight(state, answer_id)
-        if close_to(answer, correct[answer_id], old):
-            verdicts.append(Verdict(answer_id, True, None, _text(language, "correct")))
+        decimals = decimals_of(answer_id)
+        correct = judged.correct[answer_id]
+        if answer_id in confirmed:
+            verdicts.append(
+                Verdict(answer_id, True, None, (), (), _text(language, "correct"), decimals)
+            )
             continue
-        code = next(
-            (code for code, value in wrong[answer_id] if close_to(answer, value, old)), None
-        )
-        if code is not None:
-            message = _text(language, code, **_mistake_params(answer_id, state))
+        named: dict[str, Mistake] = {}
+        for mistake in judged.wrong[answer_id]:
+            if within(answer, mistake.value, decimals) and mistake.code not in named:
+                named[mistake.code] = mistake
+        if named:
+            messages = [_text(language, m.code, **m.params) for m in named.values()]
+            if len(named) > 1:
+                messages.insert(0, _text(language, "several", count=str(len(named))))
+            message = " ".join(messages)
+            substeps = tuple(m.substep for m in named.values())
+        elif within(answer, correct, decimals, ROUNDING_UNITS):
+            named = {ROUNDING: Mistake(ROUNDING, correct, "")}
+            message = _text(language, ROUNDING, decimals=str(decimals))
+            substeps = ("",)
         else:
-            confirmed = {
-                other for other, value in submitted.items()
-                if close_to(value, correct[other], _old_weight(state, other))
-            }  # fmt: skip
             message = _hint(language, answer_id, confirmed)
-        verdicts.append(Verdict(answer_id, False, code, message))
+            substeps = ()
+        codes = tuple(named)
+        verdicts.append(
+            Verdict(
+                answer_id, False, codes[0] if codes else None, codes, substeps, message, decimals
+            )
+        )
     return verdicts
 
 
@@ -297,18 +551,23 @@ MESSAGES = {
         "correct": "Correct.",
         "hint": "Not yet. Check {formula}.",
         "combine": "The factors are right: check how they combine, {formula}.",
+        "several": "{count} mistakes give this number:",
+        "rounding": "Close, but further off than rounding to {decimals} decimals allows: keep "
+        "one more digit in every intermediate value.",
         "sign_error": "The sign is flipped: ∂E_total/∂out = out − target, not target − out; "
         "follow each minus sign along the chain.",
         "missing_activation_derivative": "The activation's derivative is missing: the chain "
         "passes through {factor} = {derivative}.",
         "dropped_half": "This is twice the answer: E = ½(target − out)², and the ½ cancels "
         "the 2 that comes down from the square.",
-        "net_for_out": "net_h1 is used where out_h1 belongs: w5 multiplies the hidden "
-        "neuron's output, out_h1 = σ(net_h1).",
-        "missed_second_path": "Only the path through o1: out_h1 also reaches E_total through "
-        "o2, so ∂E_total/∂out_h1 = δ_o1·w5 + δ_o2·w7.",
-        "used_updated_weight": "w5 and w7 are already updated here: the hidden layer's "
-        "gradients use this iteration's original w5 and w7.",
+        "kept_half": "This is half the answer: the 2 that comes down from the square of "
+        "E = ½(target − out)² cancels the ½.",
+        "net_for_out": "{net} is used where {out} belongs: the neuron passes on its output, "
+        "{out} = σ({net}).",
+        "missed_second_path": "Only the path through {through}: out_{neuron} also reaches "
+        "E_total through {other}, so {formula}.",
+        "used_updated_weight": "{first} and {second} are already updated here: the hidden "
+        "layer's gradients use this iteration's original {first} and {second}.",
         "forgot_learning_rate": "The learning rate is missing: {weight}⁺ = {weight} − "
         "η·∂E_total/∂{weight}, with η = {eta}.",
         "added_update": "The update goes uphill: subtract η·∂E_total/∂{weight} from {weight}, "
@@ -318,16 +577,19 @@ MESSAGES = {
         "correct": "正确。",
         "hint": "还不对。请检查 {formula}。",
         "combine": "各个因子都对了：请检查它们怎样组合，{formula}。",
+        "several": "有 {count} 种错误都会得到这个数：",
+        "rounding": "很接近，但超出了保留 {decimals} 位小数的舍入误差：每个中间值请多保留一位。",
         "sign_error": "符号反了：∂E_total/∂out = out − target，而不是 target − out；"
         "沿着链式法则逐个检查负号。",
         "missing_activation_derivative": "缺少激活函数的导数：链式法则要经过 "
         "{factor} = {derivative}。",
         "dropped_half": "这是正确答案的两倍：E = ½(target − out)²，平方求导得到的 2 与 ½ 相消。",
-        "net_for_out": "把 net_h1 当成了 out_h1：w5 乘的是隐藏神经元的输出 out_h1 = σ(net_h1)。",
-        "missed_second_path": "只算了经过 o1 的路径：out_h1 也经过 o2 影响 E_total，"
-        "所以 ∂E_total/∂out_h1 = δ_o1·w5 + δ_o2·w7。",
-        "used_updated_weight": "这里用了更新后的 w5 和 w7："
-        "隐藏层的梯度要用本次迭代原来的 w5 和 w7。",
+        "kept_half": "这是正确答案的一半：E = ½(target − out)² 平方求导得到的 2 会与 ½ 相消。",
+        "net_for_out": "把 {net} 当成了 {out}：神经元传出的是它的输出 {out} = σ({net})。",
+        "missed_second_path": "只算了经过 {through} 的路径：out_{neuron} 也经过 {other} "
+        "影响 E_total，所以 {formula}。",
+        "used_updated_weight": "这里用了更新后的 {first} 和 {second}："
+        "隐藏层的梯度要用本次迭代原来的 {first} 和 {second}。",
         "forgot_learning_rate": "漏了学习率：{weight}⁺ = {weight} − η·∂E_total/∂{weight}，"
         "η = {eta}。",
         "added_update": "更新方向反了：要从 {weight} 减去 η·∂E_total/∂{weight}，而不是加上。",
@@ -336,16 +598,19 @@ MESSAGES = {
         "correct": "正確。",
         "hint": "還不對。請檢查 {formula}。",
         "combine": "各個因子都對了：請檢查它們怎樣組合，{formula}。",
+        "several": "有 {count} 種錯誤都會得到這個數：",
+        "rounding": "很接近，但超出了保留 {decimals} 位小數的捨入誤差：每個中間值請多保留一位。",
         "sign_error": "符號反了：∂E_total/∂out = out − target，而不是 target − out；"
         "沿著鏈式法則逐個檢查負號。",
         "missing_activation_derivative": "缺少激活函數的導數：鏈式法則要經過 "
         "{factor} = {derivative}。",
         "dropped_half": "這是正確答案的兩倍：E = ½(target − out)²，平方求導得到的 2 與 ½ 相消。",
-        "net_for_out": "把 net_h1 當成了 out_h1：w5 乘的是隱藏神經元的輸出 out_h1 = σ(net_h1)。",
-        "missed_second_path": "只算了經過 o1 的路徑：out_h1 也經過 o2 影響 E_total，"
-        "所以 ∂E_total/∂out_h1 = δ_o1·w5 + δ_o2·w7。",
-        "used_updated_weight": "這裡用了更新後的 w5 和 w7："
-        "隱藏層的梯度要用本次迭代原來的 w5 和 w7。",
+        "kept_half": "這是正確答案的一半：E = ½(target − out)² 平方求導得到的 2 會與 ½ 相消。",
+        "net_for_out": "把 {net} 當成了 {out}：神經元傳出的是它的輸出 {out} = σ({net})。",
+        "missed_second_path": "只算了經過 {through} 的路徑：out_{neuron} 也經過 {other} "
+        "影響 E_total，所以 {formula}。",
+        "used_updated_weight": "這裡用了更新後的 {first} 和 {second}："
+        "隱藏層的梯度要用本次迭代原來的 {first} 和 {second}。",
         "forgot_learning_rate": "漏了學習率：{weight}⁺ = {weight} − η·∂E_total/∂{weight}，"
         "η = {eta}。",
         "added_update": "更新方向反了：要從 {weight} 減去 η·∂E_total/∂{weight}，而不是加上。",
@@ -355,17 +620,6 @@ MESSAGES = {
 
 def _text(language: str, key: str, **params: str) -> str:
     return MESSAGES[language][key].format(**params)
-
-
-def _mistake_params(answer_id: str, state: dict[str, Any]) -> dict[str, str]:
-    neuron = "o1" if answer_id == "dE_dw5" else "h1"
-    weight = answer_id.removesuffix("_new")
-    return {
-        "factor": f"∂out_{neuron}/∂net_{neuron}",
-        "derivative": f"out_{neuron}·(1 − out_{neuron})",
-        "weight": weight,
-        "eta": f"{state['learning_rate']:g}",
-    }
 
 
 def _hint(language: str, answer_id: str, confirmed: set[str]) -> str:

@@ -440,6 +440,14 @@ class OptionChoices(BaseModel):
     hidden_deltas_use: list[str]
 
 
+class NamedMistake(BaseModel):
+    """A mistake the practice check names and the live class's polls offer."""
+
+    code: str = Field(description="e.g. missed_second_path")
+    concept: bool = Field(description="false for rounding, which is no mistake of concept")
+    name: dict[str, str] = Field(description="its short name in each language (en, zh-Hans, ...)")
+
+
 class NetworkDefinition(BaseModel):
     """The network declared once: neurons, edges, options, the example state and the bounds."""
 
@@ -452,6 +460,7 @@ class NetworkDefinition(BaseModel):
     options: OptionChoices = Field(description="the values each option may take")
     example: State = Field(description="the worked example, as POST /api/reset returns it")
     bounds: network.Bounds
+    mistakes: list[NamedMistake] = Field(description="the catalogue of named mistakes")
 
 
 # --- Errors -------------------------------------------------------------------------------

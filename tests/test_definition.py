@@ -1,9 +1,10 @@
-"""The network declared once: app.network's definition, GET /api/network and the page's copy."""
+"""The network declared once: app.network's definition, GET /api/network and the page's copy
+(the definition with the catalogue of named mistakes, app.practice.definition)."""
 
 import json
 import re
 
-from app import network
+from app import network, practice
 from app.schemas import EXAMPLE_STATE, State
 
 CONTRACT_KEYS = {
@@ -78,7 +79,8 @@ def test_get_network_answers_the_definition(client):
     answer = client.get("/api/network")
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/json"
-    assert answer.json() == network.definition()
+    assert answer.json() == practice.definition()
+    assert answer.json() == {**network.definition(), "mistakes": practice.catalogue()}
 
 
 def test_openapi_documents_the_definition(client):
@@ -86,7 +88,7 @@ def test_openapi_documents_the_definition(client):
     operation = schema["paths"]["/api/network"]["get"]
     reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     documented = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
-    assert set(documented["properties"]) == CONTRACT_KEYS
+    assert set(documented["properties"]) == CONTRACT_KEYS | {"mistakes"}
     edge = schema["components"]["schemas"]["WeightEdge"]
     assert {"name", "from", "to"} <= set(edge["properties"])
 
@@ -98,7 +100,7 @@ def test_the_page_embeds_the_definition_as_data(client):
     )
     assert found is not None
     # script text is raw: what the page parses is exactly what is between the tags
-    assert json.loads(found.group(1)) == network.definition()
+    assert json.loads(found.group(1)) == practice.definition()
     # A data block is never executed, so the policy needs no hash for it: only the import map's.
     policy = page.headers["content-security-policy"]
     script_sources = re.search(r"script-src ([^;]*)", policy).group(1).split()

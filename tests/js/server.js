@@ -19,7 +19,7 @@ const SCRIPT = `
 import json
 from fastapi.testclient import TestClient
 from app.main import app
-from app.network import definition
+from app.practice import definition
 client = TestClient(app)
 reset = client.post("/api/reset").json()
 step = client.post("/api/step", json={"state": reset["state"]}).json()
