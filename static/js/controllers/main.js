@@ -16,7 +16,7 @@ import { createCards } from "../views/cards.js";
 import { createChart } from "../views/chart.js";
 import { createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
-import "../classroom/controller.js";
+import { explainWith } from "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
@@ -382,6 +382,7 @@ function restore() {
 }
 
 const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying });
+explainWith((substep) => teaching.openSubstep(substep));
 const lesson = createLesson({
   api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
   actions: {

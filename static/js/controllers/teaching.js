@@ -92,6 +92,23 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     await commit(sent, result);
   }
 
+  /** Open sub-step `id` of the walk (walking the iteration shown if none is under way): what
+   * the class's practice dashboard does to explain a mistake on the projector. */
+  function openSubstep(id) {
+    stopPlaying();
+    enqueue(async () => {
+      if (!state().walk) {
+        const sent = network().state;
+        const result = await api.step(sent);
+        if (result.diverged) return;
+        change({ type: "walkStarted", sent, result });
+      }
+      const index = stepsOf(state().walk).findIndex((step) => step.id === id);
+      if (index >= 0) change({ type: "walkMoved", index });
+      await drawn();
+    });
+  }
+
   /** Shift+→ or Step: the rest of the iteration at once (a walk needs no second request). */
   function fullStep(advance) {
     stopPlaying();
@@ -186,6 +203,7 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     view,
     show,
     nextSubstep,
+    openSubstep,
     fullStep,
     goBack,
     seek,

@@ -38,13 +38,24 @@ export function renderExercise({ practice, exercise, given }) {
   document.title = text("document.title");
   byId("network-values").innerHTML = networkTable(exercise.state);
   byId("network-note").innerHTML = notation(text("network.note"));
-  byId("given").innerHTML = given.length
+  byId("given").innerHTML = givenHtml(given);
+  byId("questions").classList.toggle("many", exercise.asks.length > 8);
+  byId("questions").innerHTML = questionsHtml(exercise.asks, practice.answers);
+}
+
+/** The factors an exercise gives ([{id, label, value}]), as one line. */
+export function givenHtml(given) {
+  return given.length
     ? `<p class="given"><span class="given-head">${text("given")}:</span> ${given
         .map(({ id, label, value }) => `<span class="pair" data-testid="given-${id}"><span class="name">${notation(label)}</span> = ${number(value)}</span>`)
         .join(" ")}</p>`
     : "";
-  byId("questions").classList.toggle("many", exercise.asks.length > 8);
-  byId("questions").innerHTML = exercise.asks
+}
+
+/** The list items of `asks`, each with its label, input (`answer-<id>`), Check and verdict
+ * (`verdict-<id>`); the practice page and a class's practice both show them. */
+export function questionsHtml(asks, answers) {
+  return asks
     .map(({ id, label }) => `
       <li class="question" data-id="${id}">
         <label class="q-label" for="answer-${id}">${notation(label)}</label>
@@ -52,7 +63,7 @@ export function renderExercise({ practice, exercise, given }) {
         <input class="answer" id="answer-${id}" data-testid="answer-${id}" data-id="${id}" type="text"
                inputmode="decimal" autocomplete="off" spellcheck="false" enterkeyhint="done"
                aria-label="${text("answer.label", { label })}" aria-describedby="verdict-${id}"
-               value="${escapeAttribute(practice.answers[id] ?? "")}">
+               value="${escapeAttribute(answers[id] ?? "")}">
         <button type="button" class="button check" data-id="${id}">${text("check")}</button>
         <output class="verdict" id="verdict-${id}" data-testid="verdict-${id}" for="answer-${id}" aria-live="polite"></output>
       </li>`)
@@ -74,22 +85,27 @@ export function renderVerdicts(practice) {
       if (output.dataset.kind !== "invalid") clearVerdict(output, input);
       continue;
     }
-    output.dataset.kind = verdict.correct ? "correct" : "wrong";
-    output.dataset.correct = String(verdict.correct);
-    output.dataset.misconception = verdict.misconception ?? "";
-    input.setAttribute("aria-invalid", String(!verdict.correct));
-    const head = verdict.correct ? `✓ ${text("correct")}` : "✗";
-    const named = verdict.misconception
-      ? ` <span class="mistake">${text(`mistake.${verdict.misconception}`)}</span>`
-      : "";
-    const message = verdict.correct ? "" : ` <span class="verdict-message">${notation(verdict.message)}</span>`;
-    output.innerHTML = `<span class="verdict-head">${head}</span>${named}${message}`;
+    showVerdict(output, input, verdict);
   }
   byId("solved").hidden = !solved(practice);
   byId("next-level").hidden = practice.level >= 4;
 }
 
-function clearVerdict(output, input) {
+/** Show `verdict` ({correct, misconception, message}) in `output`, beside `input`. */
+export function showVerdict(output, input, verdict) {
+  output.dataset.kind = verdict.correct ? "correct" : "wrong";
+  output.dataset.correct = String(verdict.correct);
+  output.dataset.misconception = verdict.misconception ?? "";
+  input.setAttribute("aria-invalid", String(!verdict.correct));
+  const head = verdict.correct ? `✓ ${text("correct")}` : "✗";
+  const named = verdict.misconception
+    ? ` <span class="mistake">${text(`mistake.${verdict.misconception}`)}</span>`
+    : "";
+  const message = verdict.correct ? "" : ` <span class="verdict-message">${notation(verdict.message)}</span>`;
+  output.innerHTML = `<span class="verdict-head">${head}</span>${named}${message}`;
+}
+
+export function clearVerdict(output, input) {
   output.textContent = "";
   delete output.dataset.kind;
   delete output.dataset.correct;
