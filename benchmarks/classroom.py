@@ -15,7 +15,7 @@ import os
 import statistics
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,11 @@ def create(app: RunningApp) -> tuple[str, str]:
     return body["code"], body["teacher_token"]
 
 
-async def join(app: RunningApp, code: str, hello: dict) -> ClientConnection:
+async def join(app: RunningApp, code: str, hello: dict, address: str = "127.0.0.1"
+               ) -> ClientConnection:  # fmt: skip
+    """Join from `address` (any 127.x.y.z is this machine: a device of its own on the LAN)."""
     socket = await connect(f"ws://127.0.0.1:{app.port}/ws/classes/{code}", origin=app.origin,
-                           max_queue=None, open_timeout=30)  # fmt: skip
+                           max_queue=None, open_timeout=30, local_addr=(address, 0))  # fmt: skip
     await socket.send(json.dumps({"type": "hello", **hello}))
     assert json.loads(await socket.recv())["type"] == "welcome"
     return socket
@@ -56,18 +58,28 @@ def cpu_seconds(apps: list[RunningApp]) -> float:
     return total
 
 
+def student_address(index: int) -> str:
+    """Each student a device of its own: 127.0.1.1, 127.0.1.2, ..."""
+    return f"127.0.{1 + index // 250}.{1 + index % 250}"
+
+
 async def fan_out(
-    teacher_app: RunningApp, student_apps: list[RunningApp]
+    teacher_app: RunningApp,
+    student_apps: list[RunningApp],
+    seated: Callable[[str], Awaitable[None]] | None = None,
 ) -> tuple[list[float], float]:
-    """Return the fan-out time of each step and the servers' CPU time per step, in seconds."""
+    """Return the fan-out time of each step and the servers' CPU time per step, in seconds
+    (once the students are seated, after `seated(code)` if given)."""
     code, token = create(teacher_app)
     teacher = await join(teacher_app, code, {"role": "teacher", "token": token})
     students = []
     for index in range(STUDENTS):
         students.append(await join(student_apps[index % len(student_apps)], code,
-                                   {"role": "student"}))  # fmt: skip
+                                   {"role": "student"}, student_address(index)))  # fmt: skip
     while (counted := json.loads(await teacher.recv())).get("students") != STUDENTS:
         assert counted["type"] in ("count", "pong"), counted
+    if seated is not None:
+        await seated(code)
     arrivals: dict[int, list[float]] = {}
     complete: dict[int, asyncio.Event] = {}
 

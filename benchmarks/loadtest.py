@@ -6,7 +6,16 @@ One server, as `python -m app` starts it ($WORKERS, 1 unless set). First the cla
 saturated sigmoids), 500 sockets send their headers a byte a second and reconnect when closed,
 and one client sends a 100 MB header. Prints the steps' p50/p99 under that load next to the
 idle figures of the same run, the errors, what happened to the runs, how soon the slow sockets
-and the 100 MB header were cut off, and the server's memory.
+and the 100 MB header were cut off, and the server's memory. The pressure comes from another
+address (127.0.0.2: another device) than the class's.
+
+Then a class under attack, on a server of its own: 300 students (each from an address of its
+own, 127.0.1.x) follow a teacher stepping ten times a second while other devices attack it:
+pings as fast as they can on WebSockets they never read (127.0.0.2), 1,000 idle connections
+and WebSockets without a hello held open and reopened when closed (127.0.0.2), idle
+connections reopened a hundred times a second (127.0.0.3), and students who join and never
+read (127.0.0.4). Prints a Step's time to the last of the 300 (target p99 <= 100 ms), what
+became of each attack, and the server's memory.
 """
 
 import asyncio
@@ -22,7 +31,9 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
+from benchmarks import classroom
 from benchmarks.http import server
+from tests.helpers import serving
 
 STEPPERS, STEP_INTERVAL = 30, 0.5
 RUNNERS, RUN_EPOCHS, CRAFTED_EVERY = 40, 100_000, 4
@@ -31,6 +42,10 @@ IDLE_SECONDS, LOADED_SECONDS = 8.0, 25.0
 HUGE_HEADER_MB = 100
 TARGET_P99_MS, TARGET_CLOSE_SECONDS, TARGET_HUGE_SECONDS = 100.0, 15.0, 1.0
 CRAFTED = {"inputs": {"i1": 1e6}, "weights": {"w1": -1e6}}
+PRESSURE_ADDRESS = "127.0.0.2"
+# The class under attack
+HOSTILE, STORM_PER_SECOND, FLOODERS, STALLED = 1000, 100, 4, 20
+ATTACK_WARM_UP = 8.0  # the attacks in full swing before the Steps are timed
 
 
 class Connection:
@@ -134,7 +149,8 @@ async def runner(port: int, index: int, end: float, results: dict[str, Any]) -> 
 async def slow_socket(port: int, end: float, results: dict[str, Any]) -> None:
     """Send a request head a byte a second; when the server closes it, start again."""
     while time.monotonic() < end:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        address = (PRESSURE_ADDRESS, 0)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=address)
         opened = time.monotonic()
         writer.write(b"POST /api/step HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         answer = asyncio.ensure_future(reader.read(65536))
@@ -189,6 +205,202 @@ def huge_header(port: int, at: float) -> tuple[float, str]:
         except OSError:
             answer = b""
         return time.monotonic() - began, answer[9:12].decode() or "closed"
+
+
+# --- A class under attack, from a process of its own ------------------------------------
+
+
+async def open_from(port: int, address: str, receive_buffer: int = 0) -> tuple[Any, Any]:
+    """A TCP connection from `address`; a small receive buffer and stream limit if asked (a
+    device that reads nothing)."""
+    sock = socket.socket()
+    sock.setblocking(False)
+    if receive_buffer:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.bind((address, 0))
+    try:
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise
+    return await asyncio.open_connection(sock=sock, limit=receive_buffer or 65536)
+
+
+async def upgrade_from(port: int, address: str, path: str, receive_buffer: int = 0
+                       ) -> tuple[Any, Any]:  # fmt: skip
+    """A WebSocket from `address`, its handshake answered; refused: ConnectionRefusedError."""
+    reader, writer = await open_from(port, address, receive_buffer)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 "Sec-WebSocket-Version: 13\r\n\r\n".encode())  # fmt: skip
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        head = b""
+    if not head.startswith(b"HTTP/1.1 101 "):
+        writer.close()
+        raise ConnectionRefusedError(head[9:12].decode() or "closed")
+    return reader, writer
+
+
+def client_frame(opcode: int, payload: bytes) -> bytes:
+    mask = os.urandom(4)
+    masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked
+
+
+async def ping_flood(port: int, end: float, results: dict[str, Any]) -> None:
+    """Pings (125 bytes) as fast as the server takes them, never reading; again when dropped."""
+    flood = client_frame(0x9, b"p" * 125) * 100
+    while time.monotonic() < end:
+        try:
+            _, writer = await upgrade_from(port, PRESSURE_ADDRESS, "/ws/classes/x", 4096)
+        except OSError:
+            results["refused"] += 1
+            await asyncio.sleep(0.1)
+            continue
+        try:
+            while time.monotonic() < end:
+                writer.write(flood)
+                await asyncio.wait_for(writer.drain(), max(0.01, end - time.monotonic()))
+                results["pings"] += 100
+        except (OSError, TimeoutError):
+            results["flooders_dropped"] += 1
+        writer.close()
+
+
+async def hold_idle(port: int, code: str, index: int, end: float, results: dict[str, Any]
+                    ) -> None:  # fmt: skip
+    """Keep a connection open doing nothing (raw TCP, or a WebSocket that never says hello);
+    when the server closes it, open another a second later."""
+    await asyncio.sleep(index / HOSTILE)  # all of them within a second
+    while time.monotonic() < end:
+        try:
+            if index % 2:
+                reader, writer = await open_from(port, PRESSURE_ADDRESS)
+            else:
+                reader, writer = await upgrade_from(port, PRESSURE_ADDRESS, f"/ws/classes/{code}")
+        except OSError:
+            results["refused"] += 1
+        else:
+            results["held"] += 1
+            try:
+                await asyncio.wait_for(reader.read(), max(0.01, end - time.monotonic()))
+                results["idle_closed"] += 1
+            except (OSError, TimeoutError):
+                pass
+            writer.close()
+        await asyncio.sleep(1)
+
+
+async def storm(port: int, end: float, results: dict[str, Any]) -> None:
+    """Idle connections opened STORM_PER_SECOND times a second from one address."""
+
+    async def one() -> None:
+        try:
+            reader, writer = await open_from(port, "127.0.0.3")
+        except OSError:
+            results["storm_failed"] += 1
+            return
+        answer = b""
+        try:
+            answer = await asyncio.wait_for(reader.read(100), max(0.01, end - time.monotonic()))
+        except (OSError, TimeoutError):
+            pass
+        results["storm_answers"].add(answer[9:12].decode() or "open or closed")
+        writer.close()
+
+    tasks = []
+    while time.monotonic() < end:
+        tasks.append(asyncio.ensure_future(one()))
+        results["storm_opened"] += 1
+        await asyncio.sleep(1 / STORM_PER_SECOND)
+    await asyncio.gather(*tasks)
+
+
+async def stalled_student(port: int, code: str, end: float, results: dict[str, Any]) -> None:
+    """A student who says hello and then reads nothing: dropped, it finds out at the end."""
+    try:
+        reader, writer = await upgrade_from(port, "127.0.0.4", f"/ws/classes/{code}", 4096)
+    except OSError:
+        results["stalled_refused"] += 1
+        return
+    writer.write(client_frame(0x1, b'{"type":"hello","role":"student"}'))
+    await asyncio.sleep(max(0.0, end - time.monotonic()))
+    try:
+        while await asyncio.wait_for(reader.read(1 << 20), 2):
+            pass
+        results["stalled_closed"] += 1
+    except ConnectionResetError:
+        results["stalled_dropped"] += 1
+    except TimeoutError:
+        results["stalled_open"] += 1
+    writer.close()
+
+
+async def attacks(port: int, code: str, seconds: float) -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "pings": 0, "flooders_dropped": 0, "refused": 0, "held": 0, "idle_closed": 0,
+        "storm_opened": 0, "storm_failed": 0, "storm_answers": set(), "stalled_refused": 0,
+        "stalled_dropped": 0, "stalled_closed": 0, "stalled_open": 0,
+    }  # fmt: skip
+    end = time.monotonic() + seconds
+    await asyncio.gather(
+        *(ping_flood(port, end, results) for _ in range(FLOODERS)),
+        *(hold_idle(port, code, index, end, results) for index in range(HOSTILE)),
+        storm(port, end, results),
+        *(stalled_student(port, code, end, results) for _ in range(STALLED)),
+    )
+    return results
+
+
+def attack_process(queue: "Queue[Any]", port: int, code: str, seconds: float) -> None:
+    queue.put(asyncio.run(attacks(port, code, seconds)))
+
+
+def class_under_attack() -> None:
+    """300 students follow a teacher's Steps while the attacks run; print the fan-out's p50/p99
+    and what became of the attacks."""
+    queue: Queue[Any] = multiprocessing.get_context("spawn").Queue()
+    processes = []
+    seconds = ATTACK_WARM_UP + (classroom.WARM_UP + classroom.STEPS) * classroom.INTERVAL + 10
+
+    with serving() as app:
+        before = memory_mb(app.process.pid)
+
+        async def attack(code: str) -> None:
+            process = multiprocessing.get_context("spawn").Process(
+                target=attack_process, args=(queue, app.port, code, seconds)
+            )
+            process.start()
+            processes.append(process)
+            await asyncio.sleep(ATTACK_WARM_UP)
+
+        measured = asyncio.run(classroom.fan_out(app, [app], seated=attack))
+        during = memory_mb(app.process.pid)
+        attacked = queue.get(timeout=seconds + 120)
+        for process in processes:
+            process.join(30)
+        after = memory_mb(app.process.pid)
+    print(
+        f"A class under attack: {classroom.STUDENTS} students (an address each) follow "
+        f"{classroom.STEPS} Steps at ten a second while {FLOODERS} WebSockets send pings and "
+        f"never read, {HOSTILE} idle connections and WebSockets without a hello are held and "
+        f"reopened from one address, another reopens idle connections {STORM_PER_SECOND} "
+        f"times a second, and {STALLED} students never read"
+    )
+    classroom.report("under attack", measured)
+    print(
+        f"  ping floods: {attacked['pings']:,} pings sent, the flooders dropped "
+        f"{attacked['flooders_dropped']} times; idle: {attacked['held']} held then closed by the "
+        f"server {attacked['idle_closed']} times, {attacked['refused']} refused (429/503); "
+        f"storm: {attacked['storm_opened']} opened (answers: "
+        f"{', '.join(sorted(attacked['storm_answers']))}); students who never read: "
+        f"{attacked['stalled_dropped']} dropped, {attacked['stalled_closed']} closed, "
+        f"{attacked['stalled_open']} still open, {attacked['stalled_refused']} refused"
+    )
+    print(f"  server memory: {before:.1f} MB before, {during:.1f} MB under attack, "
+          f"{after:.1f} MB after")  # fmt: skip
 
 
 # --- Report --------------------------------------------------------------------------------
@@ -300,6 +512,7 @@ def main() -> None:
     if errors:
         print(f"errors: {errors[:5]}")
         sys.exit(1)
+    class_under_attack()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app import practice as exercises
 from app.classes import codes, practice, protocol
@@ -39,26 +39,37 @@ class Close:
 
 
 class Outbox:
-    """A connection's queue of texts to send, bounded so that one slow device can't hold
-    the class's memory: past the bound it is closed and catches up when it reconnects."""
+    """A connection's queue of texts to send, at most `limit` characters (a class's messages
+    are ASCII JSON, so bytes) so that one slow device can't hold the class's memory: past the
+    bound it is closed and catches up when it reconnects."""
 
     def __init__(self, limit: int) -> None:
         self.items: deque[str | Close] = deque()
         self.limit = limit
+        self.size = 0
         self.ready = asyncio.Event()
 
     def push(self, item: str | Close, first: bool = False) -> bool:
-        if len(self.items) >= self.limit and not isinstance(item, Close):
-            return False
+        if isinstance(item, str):
+            if self.size + len(item) > self.limit:
+                return False
+            self.size += len(item)
         self.items.appendleft(item) if first else self.items.append(item)
         self.ready.set()
         return True
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.size = 0
 
     async def get(self) -> str | Close:
         while not self.items:
             self.ready.clear()
             await self.ready.wait()
-        return self.items.popleft()
+        item = self.items.popleft()
+        if isinstance(item, str):
+            self.size -= len(item)
+        return item
 
 
 @dataclass(eq=False)
@@ -122,6 +133,8 @@ class Hub:
             log.warning("class %s: the class store is unreachable: %s", code_text[:12], error)
             if websocket.application_state == WebSocketState.CONNECTED:
                 await _refuse(websocket, protocol.RESTART, "the class store is away; reconnect")
+        except WebSocketDisconnect:
+            return  # the client went away first: nothing to log
         except Exception:
             log.exception("class %s: a connection failed", code_text[:12])
             if websocket.application_state == WebSocketState.CONNECTED:
@@ -137,9 +150,11 @@ class Hub:
         except RefusedError as refusal:
             await _refuse(websocket, protocol.BAD_HELLO, str(refusal))
             return
-        except (TimeoutError, ConnectionResetError):
+        except TimeoutError:
             await _refuse(websocket, protocol.BAD_HELLO, "no hello in time")
             return
+        except ConnectionResetError:
+            return  # closed before its hello
         code = codes.normalize_code(code_text) or ""
         snapshot = await self.store.snapshot(code) if code else None
         if not isinstance(snapshot, Snapshot):
@@ -207,7 +222,7 @@ class Hub:
             self.clock,
         )
         return Connection(
-            websocket, code, hello.role, bucket, Outbox(limits.outbox_messages),
+            websocket, code, hello.role, bucket, Outbox(limits.outbox_bytes),
             student=None if teacher else hello.student or codes.new_id(),
         )  # fmt: skip
 
@@ -268,8 +283,10 @@ class Hub:
                     await websocket.close(item.code, item.reason)
                     return
                 await websocket.send_text(item)
-        except (RuntimeError, OSError):
-            return  # the socket closed under us; the receiving side sees the disconnect
+        except (RuntimeError, OSError, WebSocketDisconnect):
+            # the socket closed under us, or the server dropped a peer too slow to read what
+            # it was sent: the receiving side sees the disconnect
+            return
 
     # what each message does
 
@@ -506,7 +523,7 @@ class Hub:
         if connection.closing:
             return
         connection.closing = True
-        connection.outbox.items.clear()
+        connection.outbox.clear()
         if notice:
             connection.outbox.push(notice)
         connection.outbox.push(Close(code, reason))
@@ -639,4 +656,9 @@ def _ended_reason(snapshot: Ended | Snapshot | None, limits: ClassLimits) -> str
 
 
 async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    await websocket.close(code, reason[:120])
+    if websocket.client_state == WebSocketState.DISCONNECTED:
+        return
+    try:
+        await websocket.close(code, reason[:120])
+    except WebSocketDisconnect:
+        pass  # the client left as it was refused

@@ -13,7 +13,7 @@ class ClassLimits:
     max_message_bytes: int = 16 * 1024
     max_students: int = 500
     idle_seconds: float = 4 * 3600
-    hello_seconds: float = 10.0
+    hello_seconds: float = 5.0  # a page says hello as soon as its socket opens
     # Per connection: a teacher's page sends its state on every change (throttled to 20 a
     # second by the page); a student sends answers and a ping every 25 s.
     teacher_burst: int = 60
@@ -29,7 +29,7 @@ class ClassLimits:
     creations_burst: int = 20
     creations_per_second: float = 1 / 30
     max_classes: int = 10_000  # in one worker's memory (Redis holds what its memory allows)
-    outbox_messages: int = 500
+    outbox_bytes: int = 256 * 1024  # waiting to be sent to one connection
     # Practice: the students given a number in one class, the answers one student may have
     # checked in one practice (each a few microseconds of judging and a few bytes kept).
     max_practice_students: int = 1000

@@ -49,7 +49,8 @@ from app import practice
 POLICY, TOO_BIG, INTERNAL, RESTART, TRY_LATER = 1008, 1009, 1011, 1012, 1013
 BAD_HELLO, BAD_TOKEN, NO_CLASS, ENDED, FULL, TOO_MANY_JOINS = 4400, 4401, 4404, 4410, 4413, 4429
 
-Mistake = Literal["activation_derivative", "second_path", "sign", "updated_weight"]
+# the codes of the practice catalogue: a poll names its mistakes as the practice check does
+Mistake = Literal[practice.MISCONCEPTIONS]  # type: ignore[valid-type]
 PollId = Annotated[str, Field(min_length=1, max_length=40)]
 AskId = Literal[practice.ANSWER_IDS]  # type: ignore[valid-type]
 AnswerValue = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e9, le=1e9)]

@@ -77,10 +77,11 @@ def _check_host(connection: HTTPConnection) -> None:
         503: {"model": Refused, "description": "This worker holds as many classes as it may"},
     },
 )
-async def create_class(request: Request) -> ClassCreated:
+async def create_class(request: Request, response: Response) -> ClassCreated:
     """Start a live class (no body needed): its join code, the teacher's token and the join
     URL on the host this request used. The class ends when the teacher ends it or after
-    4 hours without activity."""
+    4 hours without activity. The answer is never stored by a cache (it holds the token)."""
+    response.headers["Cache-Control"] = "no-store"
     _check_host(request)
     hub = hub_of(request.app)
     address = request.client.host if request.client else ""

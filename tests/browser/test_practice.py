@@ -1,5 +1,8 @@
 """Practice in the browser: each level's answers checked on Enter, a named mistake shown, the
-worked solution revealed; languages; progress kept; the worksheet printed to PDF."""
+worked solution revealed; the decimals asked; languages; the record kept across a reload (answers,
+verdicts, checks, the solution shown, answers seen first, the summary of recurring mistakes and
+its links to the main page's walk); the exercise's diagram; refusals said in the page's
+language; the worksheet printed to PDF."""
 
 import io
 import json
@@ -169,13 +172,13 @@ def test_a_whole_exercise_solved_counts_on_the_ladder_and_is_kept(
     open_practice(app, 2)
     assert app.text("level-2-count") == ""
     for name, value in correct_values(drawn).items():
-        assert answer(app, name, f"{value:.6g}")["correct"] == "true", name
+        assert answer(app, name, f"{value:.{drawn['decimals']}f}")["correct"] == "true", name
     app.page.get_by_test_id("solved").wait_for()
     assert "1" in app.text("level-2-count")
     app.page.reload()
     wait_loaded(app)
     assert "1" in app.text("level-2-count")
-    assert app.page.get_by_test_id("solved").is_hidden()  # typed answers are not kept
+    assert app.page.get_by_test_id("solved").is_visible()  # the record is kept too
 
 
 def test_not_a_number_is_said_beside_the_answer_without_asking_the_server(
@@ -292,6 +295,208 @@ def test_readable_on_a_projector_and_a_phone(
         app.watch.assert_clean()
 
 
+# --- The record, the rule, the diagram, refusals ---------------------------------------------
+
+
+def verdict_data(app: Page, name: str) -> dict[str, str | None]:
+    verdict = app.page.get_by_test_id(f"verdict-{name}")
+    return {
+        key: verdict.get_attribute(f"data-{key}") for key in ("correct", "misconceptions", "seen")
+    }
+
+
+def test_the_record_survives_a_reload(practice_page: Page, server: Server) -> None:
+    app = practice_page
+    drawn = exercise(server, 3)
+    values = correct_values(drawn)
+    open_practice(app, 3)
+    name, wrong, code = mistake_of(3, drawn)
+    answer(app, name, wrong)
+    answer(app, name, 5.0)  # unexplained
+    answer(app, "dout_h1_dnet_h1", values["dout_h1_dnet_h1"])
+    app.page.get_by_test_id("answer-w1_new").fill("0.12")  # typed, not checked
+    app.click("solution-next")
+    app.click("solution-next")
+    wait_steps_shown(app, 2)
+    before = {ask: verdict_data(app, ask) for ask in (name, "dout_h1_dnet_h1")}
+    app.page.reload()
+    wait_loaded(app)
+    wait_steps_shown(app, 2)
+    assert app.page.get_by_test_id("answer-w1_new").input_value() == "0.12"
+    assert app.page.get_by_test_id(f"answer-{name}").input_value() == "5.0"
+    assert {ask: verdict_data(app, ask) for ask in before} == before
+    assert app.page.get_by_test_id(f"attempts-{name}").get_attribute("data-count") == "2"
+    assert app.page.get_by_test_id("attempts-dout_h1_dnet_h1").get_attribute("data-count") == "1"
+    assert "2 of" in app.text("solution-progress")
+    summary = app.page.get_by_test_id(f"summary-{code}")
+    assert summary.get_attribute("data-count") == "1"
+    app.watch.assert_clean()
+
+
+def test_answers_seen_in_the_solution_first_are_marked_and_do_not_count_as_solved(
+    practice_page: Page, server: Server
+) -> None:
+    app = practice_page
+    drawn = exercise(server, 1)
+    [ask] = drawn["asks"]
+    open_practice(app, 1)
+    app.click("solution-all")
+    app.page.wait_for_function(
+        "() => document.querySelectorAll('#solution li[hidden]').length === 0"
+    )
+    value = correct_values(drawn)[ask["id"]]
+    verdict = answer(app, ask["id"], f"{value:.{drawn['decimals']}f}")
+    assert verdict["correct"] == "true" and "seen in the solution first" in verdict["text"]
+    assert verdict_data(app, ask["id"])["seen"] == "true"
+    app.page.get_by_test_id("solved").wait_for()
+    assert "with the worked solution's help" in app.text("solved")
+    assert app.text("level-1-count") == ""  # not counted as solved
+
+
+def test_each_box_says_the_decimals_and_the_rounded_answer_is_right(
+    practice_page: Page, server: Server
+) -> None:
+    app = practice_page
+    drawn = exercise(server, 4)
+    decimals = drawn["decimals"]
+    open_practice(app, 4)
+    for ask in drawn["asks"]:
+        said = app.page.get_by_test_id(f"decimals-{ask['id']}")
+        assert said.inner_text() == f"to {decimals} decimals"
+    assert f"to {decimals} decimals" in app.text("decimals-note")
+    value = correct_values(drawn)["w1_new"]
+    assert answer(app, "w1_new", f"{value:.{decimals}f}")["correct"] == "true"
+    one_off = round(value, decimals) + 10**-decimals
+    assert answer(app, "w1_new", f"{one_off:.{decimals}f}")["correct"] == "true"
+    slip = round(value, decimals) + 10 * 10**-decimals
+    verdict = answer(app, "w1_new", f"{slip:.{decimals}f}")
+    assert verdict["correct"] == "false" and verdict["misconception"] == "rounding"
+    assert "keep one more digit" in verdict["text"]
+    # a phone shows its text keyboard, which has a minus key (a decimal pad often has none)
+    assert app.page.get_by_test_id("answer-w1_new").get_attribute("inputmode") == "text"
+    app.page.get_by_test_id("language").select_option("zh-Hans")
+    app.page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'")
+    said = app.page.get_by_test_id("decimals-w1_new")
+    app.page.wait_for_function(
+        "d => document.querySelector('[data-testid=decimals-w1_new]').textContent === d",
+        arg=f"保留 {decimals} 位小数",
+    )
+    assert said.is_visible()
+    app.watch.assert_clean()
+
+
+def test_two_mistakes_giving_one_number_are_both_named(practice_page: Page, server: Server) -> None:
+    app = practice_page
+    seed = 4  # η = 0.5: w5 − ∂E/∂w5 both forgets η and doubles the gradient
+    drawn = exercise(server, 2, seed)
+    assert drawn["state"]["learning_rate"] == 0.5
+    open_practice(app, 2, seed)
+    gradient = correct_values(drawn)["dE_dw5"]
+    doubled = drawn["state"]["weights"]["w5"] - gradient
+    verdict = answer(app, "w5_new", f"{doubled:.{drawn['decimals']}f}")
+    assert verdict["misconception"] == "dropped_half"
+    names = app.page.get_by_test_id("verdict-w5_new").locator(".mistake")
+    assert names.all_inner_texts() == ["dropped the ½", "forgot the learning rate"]
+    app.watch.assert_clean()
+
+
+def test_the_summary_links_each_mistake_to_the_step_that_explains_it(
+    practice_page: Page, server: Server
+) -> None:
+    app = practice_page
+    drawn = exercise(server, 3)
+    open_practice(app, 3)
+    factors = drawn["step"]["trace"]["factors"]
+    through_o2 = factors["dE_dout_h1_via_o2"]
+    verdict = answer(app, "dE_dout_h1", f"{through_o2:.{drawn['decimals']}f}")
+    assert verdict["misconception"] == "missed_second_path"
+    assert "Only the path through o2" in verdict["text"]
+    summary = app.page.get_by_test_id("summary")
+    assert summary.is_visible()
+    app.page.get_by_test_id("summary-link-missed_second_path").click()
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=substep-panel]')?.dataset.substep"
+        " === 'paths-h1'"
+    )
+    # the walk is on the exercise's own network
+    assert app.value("value-i1") == drawn["state"]["inputs"]["i1"]
+    assert app.value("weight-w7") == drawn["state"]["weights"]["w7"]
+    app.watch.assert_clean()
+
+
+def test_the_diagram_shows_the_exercise_numbers(practice_page: Page, server: Server) -> None:
+    app = practice_page
+    drawn = exercise(server, 2)
+    open_practice(app, 2)
+    diagram = app.page.get_by_test_id("network-diagram")
+    for name, value in drawn["state"]["weights"].items():
+        label = diagram.locator(f"[data-weight={name}]").text_content()
+        assert label.replace(" ", "").endswith(f"={value:g}".replace("-", "−")), (name, label)
+    for name, value in drawn["state"]["inputs"].items():
+        assert diagram.locator(f"[data-input={name}]").text_content() == f"{value:g}"
+    for name, value in drawn["state"]["targets"].items():
+        assert diagram.locator(f"[data-target={name}]").text_content() == f"→ {value:g}"
+    box = diagram.bounding_box()
+    assert box and box["width"] > 300
+    diagram.screenshot(path=str(ARTIFACTS / "practice-diagram.png"))
+    app.watch.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"), [("en-US", "names no exercise"), ("zh-CN", "没有对应的练习")]
+)
+def test_a_link_to_no_exercise_says_so_instead_of_loading_another(
+    browser: Any, server: Server, locale: str, words: str
+) -> None:
+    with browsing(browser, server, locale=locale) as app:
+        open_practice(app, 1, query="?seed=-1&level=9")
+        status = app.page.get_by_test_id("status")
+        assert words in status.inner_text() and "seed=-1" in status.inner_text()
+        assert status.get_attribute("data-kind") == "error"
+        assert app.page.locator("input.answer").count() == 0
+        assert app.page.evaluate("location.search") == "?seed=-1&level=9"
+        assert not [url for url in app.watch.requests if "/api/practice/" in url]
+        app.click("new-exercise")  # a way on
+        app.page.wait_for_function("() => /^\\?seed=\\d+&level=1$/.test(location.search)")
+        wait_loaded(app)
+        assert status.is_hidden()
+        app.watch.assert_clean()
+
+
+def test_refusals_are_said_in_the_page_language_and_cleared_by_the_next_check(
+    browser: Any, server: Server
+) -> None:
+    with browsing(browser, server, locale="zh-CN") as app:
+        open_practice(app, 2)
+        field = app.page.get_by_test_id("answer-dE_dw5")
+        requests = len(app.watch.requests)
+        field.fill("2e6")  # beyond the bounds: said beside the answer, nothing sent
+        field.press("Enter")
+        app.page.wait_for_function(
+            "() => document.querySelector('[data-testid=verdict-dE_dw5]').dataset.kind"
+            " === 'invalid'"
+        )
+        assert "请输入" in app.text("verdict-dE_dw5")
+        assert len(app.watch.requests) == requests
+
+        # the server refuses what reaches it out of bounds: the banner says so in Chinese
+        def beyond(route: Any) -> None:
+            body = json.loads(route.request.post_data)
+            body["answers"] = {name: 1e7 for name in body["answers"]}
+            route.continue_(post_data=json.dumps(body))
+
+        app.page.route("**/api/practice/check", beyond)
+        field.fill("0.01")
+        field.press("Enter")
+        status = app.page.get_by_test_id("status")
+        status.wait_for()
+        assert "服务器拒绝了 answers.dE_dw5" in status.inner_text()
+        assert "422" not in status.inner_text() and "Input" not in status.inner_text()
+        app.page.unroute("**/api/practice/check")
+        answer(app, "dE_dw5", 0.01)
+        assert status.is_hidden()
+
+
 # --- Print --------------------------------------------------------------------------------
 
 STUB_PRINT = "window.print = () => { document.body.dataset.printed = String(Date.now()); };"
@@ -331,6 +536,9 @@ def test_worksheets_print_a_page_each_then_their_answer_keys(
             assert "Answer key" not in sheet
             assert f"seed={seed}&level=4" in sheet.replace("\n", "")
             assert "Answer key" in key and f"exercise {seed}, level 4" in key
+            decimals = exercise(server, 4, seed)["decimals"]
+            assert f"to {decimals} decimals" in sheet.replace("\n", " ")
+            assert "η = " in sheet  # the diagram's numbers
             for name in ("dE_dw1", "dE_dw8", "w1_new", "w8_new"):
                 assert printed(values[name]) in key, (seed, name)
                 assert printed(values[name]) not in sheet, (seed, name)

@@ -226,8 +226,9 @@ def test_the_first_minute_one_cue_one_primary_button_and_names_that_say_what(
     assert page.get_by_role(
         "button", name="w5 = 0.4 → 0.35891648, show its chain rule").count() == 1
     assert app.attr("weight-w5", "data-before") == "0.4"
-    assert app.text("diagram-caption") == "update 1: iteration 0 → 1"
-    assert app.text("loss-note") == "forward pass of iteration 1"
+    # the boxes show the forward pass the update came from; E_total above, the new weights'
+    assert app.text("diagram-caption") == "boxes: iteration 0"
+    assert app.text("loss-note") == "new weights"
     app.watch.assert_clean()
 
 

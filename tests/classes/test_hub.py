@@ -16,8 +16,8 @@ POLL = {
     "question": {"quantity": "dE_total_dw5"},
     "choices": [
         {"value": 0.08216704056423078},
-        {"value": 0.7413650695523157, "mistake": "activation_derivative"},
-        {"value": -0.08216704056423078, "mistake": "sign"},
+        {"value": 0.7413650695523157, "mistake": "missing_activation_derivative"},
+        {"value": -0.08216704056423078, "mistake": "sign_error"},
     ],
     "correct": 0,
 }
@@ -110,7 +110,7 @@ def test_a_student_sees_neither_the_answer_nor_the_mistakes_until_the_reveal(
     teacher.send_json({"type": "poll-reveal", "poll": poll["id"]})
     revealed = until(first, "poll-reveal")
     assert revealed["poll"]["correct"] == 0 and revealed["counts"] == [1, 1, 0]
-    assert revealed["poll"]["choices"][1]["mistake"] == "activation_derivative"
+    assert revealed["poll"]["choices"][1]["mistake"] == "missing_activation_derivative"
     second.send_json({"type": "answer", "poll": poll["id"], "choice": 2})
     assert "revealed" in until(second, "error")["message"]
 

@@ -82,7 +82,7 @@ def test_two_instances_serve_one_class(two_instances: tuple[RunningApp, RunningA
     for student in students:
         assert student.until("state")["state"] == state
     teacher.send(type="poll-open", question={"quantity": "w5"}, correct=1,
-                 choices=[{"value": 0.1, "mistake": "sign"}, {"value": 0.2}])  # fmt: skip
+                 choices=[{"value": 0.1, "mistake": "sign_error"}, {"value": 0.2}])  # fmt: skip
     poll = students[0].until("poll")["poll"]
     for student, choice in zip(students, (1, 1, 0), strict=True):
         student.send(type="answer", poll=poll["id"], choice=choice)

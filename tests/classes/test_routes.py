@@ -110,3 +110,8 @@ def test_a_rebound_name_is_refused_even_with_a_matching_origin(classroom: Classr
     code, _ = classroom.create()
     with pytest.raises(WebSocketDisconnect):
         classroom.connect(code, origin="http://evil.example", host="evil.example")
+
+
+def test_the_answer_holding_the_teacher_token_is_never_cached(classroom: Classroom):
+    answer = classroom.client.post("/api/classes")
+    assert answer.status_code == 201 and answer.headers["cache-control"] == "no-store"

@@ -6,6 +6,7 @@ import { CLOSE, connectClass, reconnectDelay, socketUrl } from "../../static/js/
 import { candidatesAt, pollFor } from "../../static/js/classroom/polls.js";
 import { createStore } from "../../static/js/state/store.js";
 import { deserialize, serialize } from "../../static/js/state/serialize.js";
+import { definition, mistakeName } from "../../static/js/state/definition.js";
 
 const context = () => {
   const step = copy(server.step);
@@ -40,8 +41,8 @@ test("a poll on ∂E/∂w5 offers the value and the mistakes the trace gives, ea
   assert.equal(found.iteration, 1);
   assert.deepEqual(found.choices, [
     { value: ctx.trace.gradients.w5, mistake: null },
-    { value: f.dE_dout_o1 * f.dnet_o1_dw5, mistake: "activation_derivative" },
-    { value: -ctx.trace.gradients.w5, mistake: "sign" },
+    { value: f.dE_dout_o1 * f.dnet_o1_dw5, mistake: "missing_activation_derivative" },
+    { value: -ctx.trace.gradients.w5, mistake: "sign_error" },
   ]);
   assert.equal(ctx.trace.gradients.w5.toFixed(9), "0.082167041"); // the worked example's figure
 });
@@ -52,12 +53,12 @@ test("a hidden weight's poll adds the missed second path and the updated weight"
   const { choices } = candidatesAt("gradient-w1", ctx);
   const byMistake = Object.fromEntries(choices.map((c) => [c.mistake, c.value]));
   assert.equal(byMistake.null.toFixed(9), "0.000438568");
-  assert.equal(byMistake.second_path, f.dE_dout_h1_via_o1 * f.dout_h1_dnet_h1 * f.dnet_h1_dw1);
+  assert.equal(byMistake.missed_second_path, f.dE_dout_h1_via_o1 * f.dout_h1_dnet_h1 * f.dnet_h1_dw1);
   const w = ctx.after.weights;
   const updated = (ctx.trace.deltas.o1 * w.w5 + ctx.trace.deltas.o2 * w.w7) * f.dout_h1_dnet_h1 * f.dnet_h1_dw1;
-  assert.equal(byMistake.updated_weight, updated);
-  assert.equal(byMistake.activation_derivative, f.dE_dout_h1 * f.dnet_h1_dw1);
-  assert.equal(byMistake.sign, -byMistake.null);
+  assert.equal(byMistake.used_updated_weight, updated);
+  assert.equal(byMistake.missing_activation_derivative, f.dE_dout_h1 * f.dnet_h1_dw1);
+  assert.equal(byMistake.sign_error, -byMistake.null);
   assert.equal(new Set(choices.map((c) => c.value)).size, choices.length);
 });
 
@@ -75,7 +76,20 @@ test("at the updates, the poll asks for the new w5: w5 − η·∂E/∂w5, not w
   assert.equal(quantity, "new_w5");
   assert.equal(choices[0].value.toFixed(8), "0.35891648"); // the worked example's w5⁺
   const g = ctx.trace.gradients.w5;
-  assert.deepEqual(choices.find((c) => c.mistake === "sign"), { value: 0.4 + 0.5 * g, mistake: "sign" });
+  assert.deepEqual(choices.find((c) => c.mistake === "added_update"), { value: 0.4 + 0.5 * g, mistake: "added_update" });
+});
+
+test("a poll at the two paths offers each path alone, and names every mistake from the server's catalogue", () => {
+  const ctx = context();
+  const f = ctx.trace.factors;
+  const { choices } = candidatesAt("paths-h1", ctx);
+  const paths = choices.filter((c) => c.mistake === "missed_second_path").map((c) => c.value);
+  assert.deepEqual(paths, [f.dE_dout_h1_via_o1, f.dE_dout_h1_via_o2]);
+  const codes = new Set(definition().mistakes.map((m) => m.code));
+  for (const id of ["delta-o1", "delta-h1", "paths-h2", "gradient-w2", "gradient-w7", "updates"]) {
+    for (const choice of candidatesAt(id, ctx).choices) assert.ok(choice.mistake === null || codes.has(choice.mistake), choice.mistake);
+  }
+  assert.equal(mistakeName("missed_second_path", "zh-Hant"), "漏了第二條路徑");
 });
 
 test("pollFor shuffles the choices and still points at the right one", () => {

@@ -29,6 +29,7 @@ let seq = -1; // the newest teacher state received
 let lastSent = null;
 let sendTimer = null;
 let sendAgain = false;
+let asked = null; // the ask whose answer was sent last, for the count of attempts
 let exercise = null; // a student's practice exercise as loaded: {id, seed, level, state, asks, given}
 let explain = () => {}; // opens a sub-step of the walk on this page (set by the page's controller)
 
@@ -254,7 +255,7 @@ function practiceAnswer(id, typed) {
   for (const [other, verdict] of Object.entries(verdicts)) {
     if (other !== id && verdict.correct) sent[other] = parseAnswer(answers[other]);
   }
-  connection?.send({ type: "practice-answer", practice: practice.id, answers: sent, language: language() });
+  if (connection?.send({ type: "practice-answer", practice: practice.id, answers: sent, language: language() })) asked = id;
 }
 
 function practiceVerdicts({ practice, results }) {
@@ -262,7 +263,8 @@ function practiceVerdicts({ practice, results }) {
   if (now?.id !== practice) return;
   const { answers } = state().practice;
   const texts = Object.fromEntries(results.map((result) => [result.id, answers[result.id]]));
-  change({ type: "answersChecked", level: now.level, seed: now.seed, results, texts });
+  const attempted = results.some((result) => result.id === asked) ? [asked] : [];
+  change({ type: "answersChecked", level: now.level, seed: now.seed, results, texts, attempted });
 }
 
 /** The dashboard as CSV, downloaded (the teacher's token says whose it is). */

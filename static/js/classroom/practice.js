@@ -5,7 +5,7 @@
 // opens the sub-step explaining it. Renders the page state; clicks go to the handlers.
 
 import { language, t } from "../i18n/index.js";
-import { definition } from "../state/definition.js";
+import { definition, mistakeName } from "../state/definition.js";
 import { givenHtml, networkTable, questionsHtml, showVerdict, clearVerdict } from "../practice/view.js";
 import { text } from "../practice/text.js";
 
@@ -17,10 +17,7 @@ function element(tag, attributes = {}, content = null) {
 }
 
 /** A mistake's name in the page's language, from the server's catalogue. */
-export function mistakeName(code) {
-  const found = (definition().mistakes ?? []).find((mistake) => mistake.code === code);
-  return found?.name?.[language()] ?? found?.name?.en ?? code;
-}
+const nameOf = (code) => mistakeName(code, language());
 
 /** The class's mistakes from its rows: [{code, count, students, substep}], most frequent first
  * (ties in the catalogue's order). */
@@ -102,11 +99,13 @@ export function renderStudentPractice(box, page, loaded, handlers) {
   const section = box.firstElementChild;
   const nickname = section.querySelector("[data-testid=practice-nickname]");
   if (document.activeElement !== nickname) nickname.value = exercise.nickname ?? "";
-  const { verdicts } = page.practice;
+  const { verdicts, attempts } = page.practice;
   let solved = 0;
   for (const { id } of loaded.asks) {
     const output = section.querySelector(`#verdict-${id}`);
     const input = section.querySelector(`#answer-${id}`);
+    const counter = output.parentElement.querySelector(".q-attempts");
+    if (counter) counter.textContent = attempts?.[id] ? text("attempts", { count: attempts[id] }) : "";
     const verdict = verdicts[id];
     if (verdict) showVerdict(output, input, verdict);
     else if (output.dataset.kind !== "invalid") clearVerdict(output, input);
@@ -162,7 +161,7 @@ export function createDashboard(box, handlers) {
     mistakes.replaceChildren(...classMistakes(rows).map(({ code, count, students, substep }) => {
       const item = element("li", { class: "practice-mistake", "data-testid": "practice-mistake", "data-code": code, "data-count": String(count), "data-students": String(students) });
       item.append(element("span", { class: "practice-mistake-count" }, String(count)),
-        element("span", { class: "practice-mistake-name" }, mistakeName(code)),
+        element("span", { class: "practice-mistake-name" }, nameOf(code)),
         element("span", { class: "practice-mistake-students" }, t(students === 1 ? "practice.inStudent" : "practice.inStudents", { n: students })));
       if (substep) {
         item.append(element("button", { type: "button", class: "button", "data-testid": "practice-explain", "data-substep": substep, "data-code": code }, t("practice.explain")));
@@ -178,7 +177,7 @@ export function createDashboard(box, handlers) {
       });
       tr.classList.toggle("done", row.asks > 0 && row.solved === row.asks);
       const name = row.nickname ?? t("practice.number", { number: row.number });
-      const found = Object.entries(row.mistakes).map(([code, n]) => `${mistakeName(code)}${n > 1 ? ` ×${n}` : ""}`).join(", ");
+      const found = Object.entries(row.mistakes).map(([code, n]) => `${nameOf(code)}${n > 1 ? ` ×${n}` : ""}`).join(", ");
       tr.append(element("td", { class: "practice-name" }, name), element("td", {}, `${row.solved} / ${row.asks}`),
         element("td", {}, String(row.attempts)), element("td", { class: "practice-row-mistakes" }, found));
       return tr;

@@ -3,7 +3,8 @@
 // Follow toggle and the poll's choices. It renders what the page state holds and reports
 // clicks to its handlers; it changes nothing itself.
 
-import { t } from "../i18n/index.js";
+import { language, t } from "../i18n/index.js";
+import { mistakeName } from "../state/definition.js";
 import { formatNumber } from "../views/format.js";
 import { createDashboard, renderStudentPractice } from "./practice.js";
 
@@ -134,6 +135,7 @@ export function createClassPanel(panel, bar, handlers) {
     startButton.hidden = joinForm.hidden = Boolean(classroom);
     if (!classroom) {
       panel.hidden = true;
+      panel.removeAttribute("data-following");
       shownKey = null;
       return;
     }
@@ -147,6 +149,9 @@ export function createClassPanel(panel, bar, handlers) {
     const closed = classroom.status === "closed";
     panel.dataset.status = classroom.status;
     panel.dataset.role = classroom.role;
+    // a student whose page the teacher drives: the stylesheet gives a phone's room to what
+    // such a page can use (the class, its poll, the sub-step), not to controls it can't
+    panel.toggleAttribute("data-following", classroom.role === "student" && classroom.follow && !closed);
     const status = statusOf(classroom);
     parts.status.textContent = status.text;
     parts.status.dataset.kind = status.kind;
@@ -212,7 +217,7 @@ export function createClassPanel(panel, bar, handlers) {
       }
       if (poll.revealed) {
         row.classList.toggle("right", right);
-        const note = right ? t("poll.correct") : choice.mistake ? t(`poll.mistake.${choice.mistake}`) : "";
+        const note = right ? t("poll.correct") : choice.mistake ? mistakeName(choice.mistake, language()) : "";
         row.append(element("span", { class: "poll-note" }, note));
       }
       list.append(row);

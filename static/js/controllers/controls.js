@@ -64,10 +64,12 @@ export function createControls(root, handlers) {
       play.setAttribute("aria-pressed", String(playing));
       play.classList.toggle("playing", playing);
     },
-    show(state, lossValue, { digits, flash }) {
+    /** The iteration and its E_total; `boxesFrom`: the iteration whose forward pass the diagram's
+     * boxes show (an earlier one after an update, whose E_o1 + E_o2 is not this E_total). */
+    show(state, lossValue, { digits, flash, boxesFrom }) {
       setValue(iteration, formatCount(state.iteration), state.iteration, flash);
       setValue(loss, formatNumber(lossValue, digits), exact(lossValue), flash);
-      lossNote.textContent = t("readout.lossOf", { k: formatCount(state.iteration) });
+      lossNote.textContent = t(boxesFrom === state.iteration ? "readout.lossSum" : "readout.lossNew");
     },
     /** Offer to bring back what `undo` ({reason, from, to}) put aside; null hides the offer. */
     showUndo(undo) {

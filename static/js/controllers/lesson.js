@@ -18,7 +18,12 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   const select = $("language-select");
   const network = () => state().network;
 
-  const presentation = createPresentation($("presentation-toggle"), { onChange: () => redraw() });
+  const presentation = createPresentation($("presentation-toggle"), {
+    onChange: (on) => {
+      if (!on) actions.unstage(); // the laptop view shows its cards whole, below the diagram
+      redraw();
+    },
+  });
   const body = document.body;
   /** B: a black screen, as presentation tools do; any key or click brings the page back. */
   function blank(on) {
@@ -34,7 +39,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
     curve: () => body.classList.toggle("showing-curve"),
     escape: () => {
       if (worksheet.isOpen()) worksheet.close();
-      else body.classList.remove("showing-curve");
+      else if (!actions.unstage()) body.classList.remove("showing-curve");
     },
   }, help);
   $("keys-button").addEventListener("click", () => help.showModal());

@@ -14,14 +14,14 @@ import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
 import { createCards } from "../views/cards.js";
 import { createChart } from "../views/chart.js";
-import { createDiagram } from "../views/diagram.js";
+import { boxesFrom, createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
 import { explainWith } from "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
 const PATH_POINTS = 400; // points of the training path that Run asks for
-const WALK_ACTIONS = new Set(["walkStarted", "walkMoved", "walkAnswered", "walkLeft"]);
+const WALK_ACTIONS = new Set(["walkStarted", "walkMoved", "walkAnswered", "walkLeft", "walkFinished"]);
 
 let playing = false;
 let chain = Promise.resolve();
@@ -49,10 +49,14 @@ const controls = createControls(document, {
   onSpeed: (speed) => change({ type: "settingsChanged", settings: { speed } }),
 });
 
-const diagram = createDiagram(document.getElementById("diagram"), { onSelect: openCard });
+const diagram = createDiagram(document.getElementById("diagram"), {
+  onSelect: openCard,
+  onLayout: () => scheduleDraw(), // turned for a narrow screen or back: its numbers again
+});
 const cards = createCards(document.getElementById("cards"), {
   onClose: (name) => change({ type: "cardClosed", name }),
   onLink: (cells) => diagram.link(cells),
+  onStage: (name) => change({ type: "cardStaged", name }),
 });
 const chart = createChart(document.getElementById("loss-chart"), {
   script: document.getElementById("plotly-script"),
@@ -191,8 +195,8 @@ async function advance(n, { flash = true } = {}) {
 }
 
 /** Show the answer of /api/step from `sent`: the new state, its trace, one more point. */
-async function applyStep(sent, result, { flash = true } = {}) {
-  change({ type: "stepped", sent, result, flash });
+async function applyStep(sent, result, { flash = true, walked = false } = {}) {
+  change({ type: "stepped", sent, result, flash, walked });
   if (result.diverged) return diverged(result.diverged);
   controls.say(null);
   await drawn();
@@ -257,9 +261,34 @@ function stopPlaying() {
 
 // --- Cards -------------------------------------------------------------------------------------
 
+/** A weight or bias clicked: its card opens. On the projector or during a walk it takes the
+ * explanation's place (the stage), where the presenter's keys, or another click, turn its pages. */
 function openCard(name) {
-  change({ type: "cardOpened", name });
+  if (state().onStage?.card === name) {
+    turnCardPage(1); // clicked again (or Space on it): its next page
+    return;
+  }
+  const staged = lesson.presentation.active() || Boolean(state().walk);
+  change({ type: staged ? "cardStaged" : "cardOpened", name });
   drawn().then(() => cards.highlight(name));
+}
+
+/** The presenter's next (+1) or back (−1) key on a card on the stage: its next or previous
+ * page; past its last page the card leaves the stage. Return whether a card took the key. */
+function turnCardPage(direction) {
+  const { onStage } = state();
+  if (!onStage) return false;
+  const page = onStage.page + direction;
+  if (page >= cards.pageCount()) change({ type: "cardUnstaged" });
+  else if (page >= 0) change({ type: "cardPaged", page });
+  return true;
+}
+
+/** The numbers a card shows: the update under way in a walk (all of it), else the last one. */
+function cardView(page, view) {
+  const { walk } = page;
+  if (!walk) return view;
+  return { state: walk.result.state, forward: walk.result.trace.forward, last: { sent: walk.sent, trace: walk.result.trace, diverged: null } };
 }
 
 // --- Drawing: every change of the state is drawn, changes that come faster are coalesced -------
@@ -302,10 +331,9 @@ async function draw({ flash }) {
   // update), so that no box mixes two iterations; the weights are the updated ones.
   const view = teaching.view(page) ?? { state: now.state, forward: now.last ? now.last.trace.forward : now.forward, last: now.last };
   const options = { digits: settings.digits, flash };
-  diagram.render(view, options);
+  diagram.render(view, { ...options, iteration: now.state.iteration });
   diagram.setSelected(settings.open);
-  if (!page.walk) cards.render(settings.open, view, options);
-  controls.show(now.state, now.loss, options);
+  controls.show(now.state, now.loss, { ...options, boxesFrom: boxesFrom(view) });
   controls.showUndo(page.undo);
   // the first minute: one cue, until the first update is on screen
   document.body.classList.toggle("fresh", !now.last && now.state.iteration === 0 && !page.walk);
@@ -315,6 +343,10 @@ async function draw({ flash }) {
   controls.setSpeed(settings.speed);
   logToggle.checked = settings.log;
   teaching.show(page, options);
+  // after the panels are placed: a card on the projector is split into pages that fit its room
+  if (!page.walk || page.onStage) {
+    cards.render(settings.open, cardView(page, view), { ...options, stage: page.onStage, paged: lesson.presentation.active() });
+  }
   lesson.show(page, options);
   // the stage's numbers are drawn: let the frame that shows them be painted before the
   // lessons below and the curve, so that a Step reaches the screen within a frame or two
@@ -382,13 +414,14 @@ function restore() {
 }
 
 const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying });
-explainWith((substep) => teaching.openSubstep(substep));
+explainWith((substep) => teaching.walkTo(substep));
 const lesson = createLesson({
   api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
   actions: {
-    next: () => teaching.nextSubstep(),
+    next: () => turnCardPage(1) || teaching.nextSubstep(),
     fullStep: () => teaching.fullStep(() => advance(1)),
-    back: () => teaching.goBack(),
+    back: () => turnCardPage(-1) || teaching.goBack(),
+    unstage: () => Boolean(state().onStage) && Boolean(change({ type: "cardUnstaged" })),
     reset,
     undo,
     replay,
@@ -404,11 +437,16 @@ subscribe((page, action, previous) => {
 
 addEventListener("pagehide", () => save(true));
 translatePage();
+// A link may ask for a sub-step of the next iteration's walk (&walk=paths-h1): the practice
+// page's way to the step that explains a mistake.
+const linkedWalk = new URLSearchParams(location.hash.slice(1)).get("walk");
 enqueue(async () => {
-  const opened = (await lesson.fromLink()) || restore();
+  const fromLink = await lesson.fromLink();
+  const opened = fromLink || restore();
   if (!opened) startFrom(await api.reset());
   if (setAsideBecause) controls.say(t("message.setAside", { message: setAsideBecause }), "error");
   if (!state().settings.language) change({ type: "settingsChanged", settings: { language: browserLanguage() } });
   setLanguage(state().settings.language);
   await drawn();
+  if (fromLink && linkedWalk) teaching.walkTo(linkedWalk);
 });

@@ -36,8 +36,9 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     onAnswer: (question, choice) => change({ type: "walkAnswered", question, choice }),
   });
 
-  next.addEventListener("click", () => nextSubstep());
-  back.addEventListener("click", () => goBack());
+  // the buttons say what they do: a card on the stage makes way for the walk
+  next.addEventListener("click", () => { change({ type: "cardUnstaged" }); nextSubstep(); });
+  back.addEventListener("click", () => { change({ type: "cardUnstaged" }); goBack(); });
   asking.addEventListener("change", () => change({ type: "settingsChanged", settings: { asking: asking.checked } }));
   slider.addEventListener("input", () => seek(Number(slider.value)));
 
@@ -54,6 +55,17 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     for (const k of recalled.keys()) if (k > now) recalled.delete(k);
   }
 
+  /** The update on screen, to be walked: the last step's, while the network shows its result and
+   * no walk has been through it yet ({sent, result} as /api/step answered), else null. */
+  function updateOnScreen() {
+    const { state: now, forward, loss, last } = network();
+    if (!last || last.diverged || last.walked || last.sent.iteration + 1 !== now.iteration) return null;
+    return { sent: last.sent, result: { state: now, trace: last.trace, forward, loss } };
+  }
+
+  /** Whether `walk` goes through the update already made (not one still to make). */
+  const madeAlready = (walk) => walk.sent.iteration !== network().state.iteration;
+
   function currentQuestion() {
     const { walk, settings } = state();
     if (!walk || !settings.asking) return null;
@@ -61,12 +73,16 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     return question && !(question in walk.answers) ? question : null;
   }
 
-  /** → : the next sub-step; from a whole iteration, ask the server for the next one first. */
+  /** → : the next sub-step. After a Step, the walk goes through the update just made (the
+   * numbers on screen); else the server is asked for the next iteration first. */
   function nextSubstep() {
     stopPlaying();
     enqueue(async () => {
       const { walk } = state();
-      if (!walk) {
+      const shown = walk ? null : updateOnScreen();
+      if (shown) {
+        change({ type: "walkStarted", ...shown });
+      } else if (!walk) {
         // later iterations are forgotten only once this one is done (finish, commit)
         const sent = network().state;
         const result = await api.step(sent);
@@ -85,34 +101,38 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     });
   }
 
-  async function finish() {
-    const { sent, result } = state().walk;
-    change({ type: "walkLeft" });
-    forgetLater();
-    await commit(sent, result);
-  }
-
-  /** Open sub-step `id` of the walk (walking the iteration shown if none is under way): what
-   * the class's practice dashboard does to explain a mistake on the projector. */
-  function openSubstep(id) {
+  /** Walk the next iteration up to sub-step `id` (a practice page's link to the step that
+   * explains a mistake); an id this walk lacks starts at its first sub-step. */
+  function walkTo(id) {
     stopPlaying();
     enqueue(async () => {
-      if (!state().walk) {
-        const sent = network().state;
-        const result = await api.step(sent);
-        if (result.diverged) return;
-        change({ type: "walkStarted", sent, result });
-      }
+      if (state().walk) change({ type: "walkLeft" });
+      const sent = network().state;
+      const result = await api.step(sent);
+      if (result.diverged) return;
+      change({ type: "walkStarted", sent, result });
       const index = stepsOf(state().walk).findIndex((step) => step.id === id);
-      if (index >= 0) change({ type: "walkMoved", index });
+      if (index > 0) change({ type: "walkMoved", index });
       await drawn();
     });
   }
 
-  /** Shift+→ or Step: the rest of the iteration at once (a walk needs no second request). */
+  async function finish() {
+    const { walk } = state();
+    if (madeAlready(walk)) {
+      change({ type: "walkFinished" }); // its result is on screen already
+      return;
+    }
+    change({ type: "walkLeft" });
+    forgetLater();
+    await commit(walk.sent, walk.result, { walked: true });
+  }
+
+  /** Shift+→ or Step: the rest of the iteration at once (a walk needs no second request); during
+   * a walk through the update already made, the next iteration. */
   function fullStep(advance) {
     stopPlaying();
-    enqueue(() => (state().walk ? finish() : advance()));
+    enqueue(() => (state().walk && !madeAlready(state().walk) ? finish() : advance()));
   }
 
   /** ← : one sub-step back; outside a walk, one iteration back. */
@@ -173,15 +193,17 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
 
   /** Draw the lesson's parts for `page`: the sub-step panel, the timeline, the buttons. */
   function show(page, { digits }) {
-    const { walk, settings, history } = page;
+    const { walk, settings, history, onStage } = page;
     document.body.classList.toggle("walking", Boolean(walk));
-    cardsPanel.hidden = Boolean(walk);
+    // a card opened during a walk takes the sub-step's place until it leaves the stage
+    cardsPanel.hidden = Boolean(walk) && !onStage;
     if (walk) {
       const { sent, result, index, answers } = walk;
       panel.show({
         steps: stepsOf(walk), index, sent, result, trace: result.trace, after: result.state, loss: result.loss,
         answers, asking: settings.asking,
       }, { digits });
+      if (onStage) $("substeps").hidden = true;
     } else {
       panel.hide();
     }
@@ -203,7 +225,7 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     view,
     show,
     nextSubstep,
-    openSubstep,
+    walkTo,
     fullStep,
     goBack,
     seek,

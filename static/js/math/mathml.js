@@ -45,3 +45,20 @@ export function activation(kind, net) {
   if (kind === "relu") return `<mi>max</mi>${paren(`<mn>0</mn><mo>,</mo>${net}`)}`;
   return `<mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo>${net}</mrow></msup></mrow></mfrac>`;
 }
+
+// The operators a line may wrap before: relations and the operations between terms.
+const BREAKS = new Set([EQ, PLUS, MINUS, TIMES, DOT]);
+
+/** A formula line that wraps on a narrow screen: one <math> per term, each term starting at
+ * one of the line's own operators (never inside a bracket or a fraction), in a box that lets
+ * the terms flow onto the next row, indented. A wide screen shows it as one line. */
+export function wrappingLine(...parts) {
+  const terms = [[]];
+  for (const part of parts) {
+    if (BREAKS.has(part) && terms.at(-1).length) terms.push([]);
+    terms.at(-1).push(part);
+  }
+  // an operator opening a <math> would count as a prefix (a sign, spaced tight): keep it binary
+  const infix = ([first, ...rest]) => [BREAKS.has(first) ? first.replace("<mo>", '<mo form="infix">') : first, ...rest];
+  return `<div class="formula">${terms.map((term) => `<math display="block"><mrow>${infix(term).join("")}</mrow></math>`).join("")}</div>`;
+}

@@ -1,8 +1,23 @@
 // The practice endpoints: an exercise by level and seed, and the check of answers. A refusal
-// becomes an Error carrying the server's own words.
+// becomes a PracticeError carrying what went wrong as data (the status and the field the
+// server named), so that the page says it in its own language.
+
+export class PracticeError extends Error {
+  /** `status`: the HTTP status, 0 when the server was not reached; `field`: what it refused. */
+  constructor(status, field, detail) {
+    super(`${status} ${detail}`);
+    this.status = status;
+    this.field = field;
+  }
+}
 
 async function ask(path, init) {
-  const response = await fetch(path, { ...init, headers: { Accept: "application/json", ...init?.headers } });
+  let response;
+  try {
+    response = await fetch(path, { ...init, headers: { Accept: "application/json", ...init?.headers } });
+  } catch (error) {
+    throw new PracticeError(0, null, error.message);
+  }
   let body = null;
   try {
     body = await response.json();
@@ -10,18 +25,20 @@ async function ask(path, init) {
     body = null;
   }
   if (!response.ok || body === null) {
+    const field = body?.errors?.[0]?.field ?? null;
     const detail = typeof body?.detail === "string" ? body.detail : response.statusText;
-    throw new Error(`${response.status} ${detail}`);
+    throw new PracticeError(response.status, field, detail);
   }
   return body;
 }
 
-/** {state, asks: [{id, label}]} of the exercise `level`, `seed`. */
+/** {state, asks: [{id, label, decimals}], decimals} of the exercise `level`, `seed`. */
 export function fetchExercise(level, seed) {
   return ask(`/api/practice/${level}/${seed}`);
 }
 
-/** {results: [{id, correct, misconception, message}]} for `answers` ({id: number}). */
+/** {results: [{id, correct, misconception, misconceptions, substeps, message, decimals}]} for
+ * `answers` ({id: number}). */
 export function checkAnswers(level, seed, answers, language) {
   return ask("/api/practice/check", {
     method: "POST",

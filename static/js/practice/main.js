@@ -1,24 +1,28 @@
 // The practice view's controller: reads the exercise from the link, loads it (its state and
 // asks from the practice API, its numbers from one step of the ordinary API), sends each answer
 // to be checked on Enter, and changes the page state only through the one store; what is kept
-// between visits goes through the one serializer.
+// between visits (the exercise's record too: answers, verdicts, checks, the solution shown) goes
+// through the one serializer.
 
 import { step } from "../controllers/api.js";
 import { LANGUAGES, browserLanguage, language, setLanguage } from "../i18n/index.js";
-import { fromQuery, isLevel, parseAnswer, randomSeed, toQuery } from "../state/practice.js";
+import { definition } from "../state/definition.js";
+import { LEVELS, SEED_LIMIT, fromQuery, isLevel, parseAnswer, randomSeed, toQuery } from "../state/practice.js";
 import { deserialize, serialize } from "../state/serialize.js";
 import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
-import { checkAnswers, fetchExercise } from "./api.js";
+import { PracticeError, checkAnswers, fetchExercise } from "./api.js";
 import { givenFactors, solutionLines } from "./solution.js";
 import { text } from "./text.js";
 import {
+  clearExercise,
   forgetInvalid,
   renderExercise,
   renderInvalid,
   renderLadder,
   renderSolution,
   renderStatus,
+  renderSummary,
   renderVerdicts,
   translate,
 } from "./view.js";
@@ -29,13 +33,23 @@ const byId = (id) => document.getElementById(id);
 const view = byId("practice");
 
 // What the server sent for the exercise on screen (derived data, not part of the slice).
-let loaded = null; // {level, seed, state, asks, step, lines}
+let loaded = null; // {level, seed, state, asks, decimals, step, lines}
+let refused = null; // [wrong, search] of a link that names no exercise, said in the status
 
 async function load(level, seed) {
   const exercise = await fetchExercise(level, seed);
   const stepped = await step(exercise.state);
   const lines = solutionLines(level, exercise.asks, exercise.state, stepped);
-  return { level, seed, state: exercise.state, asks: exercise.asks, step: stepped, lines };
+  return { level, seed, state: exercise.state, asks: exercise.asks, decimals: exercise.decimals, step: stepped, lines };
+}
+
+/** What went wrong, in the page's words: the server unreachable, a field it refused, or its
+ * status; never its English detail. */
+function problem(error) {
+  if (!(error instanceof PracticeError)) return text("error.unknown");
+  if (error.status === 0) return text("error.offline");
+  if (error.status === 422 && error.field) return text("error.refused", { field: error.field });
+  return text("error.status", { status: error.status });
 }
 
 /** Show exercise `level`, `seed`: the link first, then the numbers once they arrive. */
@@ -43,6 +57,8 @@ async function open(level, seed, { push = false } = {}) {
   const url = `${location.pathname}${toQuery({ level, seed })}`;
   if (push) history.pushState(null, "", url);
   else history.replaceState(null, "", url);
+  refused = null;
+  delete view.dataset.refused;
   change({ type: "practiceOpened", level, seed });
   renderLadder(state().practice);
   view.setAttribute("aria-busy", "true");
@@ -56,8 +72,24 @@ async function open(level, seed, { push = false } = {}) {
     renderStatus("");
     view.setAttribute("aria-busy", "false");
   } catch (error) {
-    renderStatus(text("failed", { message: error.message }), "error");
+    renderStatus(text("failed", { message: problem(error) }), "error");
+    view.setAttribute("aria-busy", "false");
   }
+}
+
+/** A link naming no exercise (?seed=-1&level=9): say so, and load nothing in its place. */
+function refuseLink(wrong, search) {
+  refused = [wrong, search];
+  const params = new URLSearchParams(search);
+  const given = wrong.map((name) => `${name}=${params.get(name)}`).join(", ");
+  renderStatus(text("badLink", { given, last: SEED_LIMIT - 1, levels: `${LEVELS[0]}–${LEVELS.at(-1)}` }), "error");
+  loaded = null;
+  clearExercise();
+  renderLadder(state().practice);
+  for (const rung of document.querySelectorAll(".rung")) rung.removeAttribute("aria-current");
+  renderSummary(state().practice, null);
+  view.setAttribute("aria-busy", "false");
+  view.dataset.refused = "true";
 }
 
 function draw() {
@@ -66,6 +98,7 @@ function draw() {
   renderVerdicts(practice);
   renderLadder(practice);
   renderSolution(loaded.lines, practice.solutionShown, `${loaded.level}/${loaded.seed}`);
+  renderSummary(practice, loaded.state);
 }
 
 /** Send answer `id` to be checked, with the answers already right (they tell the server which
@@ -74,7 +107,12 @@ async function check(id) {
   const input = byId(`answer-${id}`);
   const value = parseAnswer(input.value);
   if (value === null) {
-    renderInvalid(id);
+    renderInvalid(id, text("notANumber"));
+    return;
+  }
+  const bound = definition().bounds.value;
+  if (Math.abs(value) > bound) {
+    renderInvalid(id, text("outOfBounds", { bound: bound.toLocaleString(language()) }));
     return;
   }
   change({ type: "answerTyped", id, text: input.value });
@@ -87,16 +125,19 @@ async function check(id) {
       texts[other] = answers[other];
     }
   }
-  await sendCheck(level, seed, sent, texts);
+  await sendCheck(level, seed, sent, texts, [id]);
   if (state().practice.verdicts[id]?.correct) focusNextOpen(id);
 }
 
-async function sendCheck(level, seed, sent, texts) {
+/** Send `sent` to be judged; `attempted` are the asks whose check this is (the rest are sent
+ * again as context, or for the words of another language). */
+async function sendCheck(level, seed, sent, texts, attempted) {
+  renderStatus(""); // the last refusal no longer holds
   try {
     const { results } = await checkAnswers(level, seed, sent, language());
-    change({ type: "answersChecked", level, seed, results, texts });
+    change({ type: "answersChecked", level, seed, results, texts, attempted });
   } catch (error) {
-    renderStatus(text("checkFailed", { message: error.message }), "error");
+    renderStatus(text("checkFailed", { message: problem(error) }), "error");
   }
 }
 
@@ -113,7 +154,7 @@ function recheck() {
   const ids = Object.keys(verdicts);
   if (!ids.length) return;
   const sent = Object.fromEntries(ids.map((id) => [id, parseAnswer(answers[id])]));
-  sendCheck(level, seed, sent, Object.fromEntries(ids.map((id) => [id, answers[id]])));
+  sendCheck(level, seed, sent, Object.fromEntries(ids.map((id) => [id, answers[id]])), []);
 }
 
 async function printWorksheets() {
@@ -127,7 +168,7 @@ async function printWorksheets() {
     byId("worksheets").dataset.ready = `${level}/${seed}/${count}`;
     window.print();
   } catch (error) {
-    renderStatus(text("failed", { message: error.message }), "error");
+    renderStatus(text("failed", { message: problem(error) }), "error");
   }
 }
 
@@ -161,13 +202,15 @@ function wire() {
     if (isLevel(state().practice.level + 1)) open(state().practice.level + 1, state().practice.seed, { push: true });
   });
   const total = () => loaded?.lines.length ?? 0;
-  byId("solution-next").addEventListener("click", () => change({ type: "solutionRevealed", total: total() }));
-  byId("solution-all").addEventListener("click", () => change({ type: "solutionRevealed", all: true, total: total() }));
+  const keys = () => loaded?.lines.map((line) => line.key) ?? [];
+  byId("solution-next").addEventListener("click", () => change({ type: "solutionRevealed", total: total(), keys: keys() }));
+  byId("solution-all").addEventListener("click", () => change({ type: "solutionRevealed", all: true, total: total(), keys: keys() }));
   byId("solution-hide").addEventListener("click", () => change({ type: "solutionHidden" }));
   byId("print").addEventListener("click", printWorksheets);
   window.addEventListener("popstate", () => {
-    const { level, seed } = fromQuery(location.search);
-    if (level !== null && seed !== null) open(level, seed);
+    const { level, seed, wrong } = fromQuery(location.search);
+    if (wrong.length) refuseLink(wrong, location.search);
+    else if (level !== null && seed !== null) open(level, seed);
   });
 
   const select = byId("language");
@@ -183,6 +226,7 @@ function speak(code) {
   document.documentElement.lang = code;
   translate();
   if (loaded) draw();
+  if (refused) refuseLink(...refused);
   recheck();
 }
 
@@ -222,13 +266,16 @@ subscribe((page, action, previous) => {
   renderVerdicts(practice);
   renderLadder(practice);
   renderSolution(loaded.lines, practice.solutionShown, `${loaded.level}/${loaded.seed}`);
+  if (practice.mistakes !== previous.practice.mistakes) renderSummary(practice, loaded.state);
 });
 
 const practiceKept = restore();
 wire();
 speak(state().settings.language);
 translate();
-// A link names its exercise; without one, carry on where this browser left off, or draw one.
+// A link names its exercise; without one, carry on where this browser left off, or draw one. A
+// link naming none (a seed or level out of range) is said to be so.
 const asked = fromQuery(location.search);
 const kept = state().practice;
-open(asked.level ?? kept.level, asked.seed ?? (practiceKept ? kept.seed : randomSeed()));
+if (asked.wrong.length) refuseLink(asked.wrong, location.search);
+else open(asked.level ?? kept.level, asked.seed ?? (practiceKept ? kept.seed : randomSeed()));

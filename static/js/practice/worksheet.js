@@ -3,6 +3,7 @@
 
 import { answerKey, givenFactors, notation, number } from "./solution.js";
 import { text } from "./text.js";
+import { networkDiagram } from "./diagram.js";
 import { networkTable } from "./view.js";
 
 function heading(key, exercise) {
@@ -24,13 +25,17 @@ function sheet(exercise) {
         .join("; ")}</p>`
     : "";
   const blanks = exercise.asks
-    .map(({ label }) => `<li class="sheet-item"><span class="sheet-label">${notation(label)}</span> = <span class="blank"></span></li>`)
+    .map(({ label, decimals }) => `<li class="sheet-item"><span class="sheet-label">${notation(label)}</span> = <span class="blank"></span>
+      <span class="sheet-decimals">${text("decimals", { decimals })}</span></li>`)
     .join("");
   return `<section class="sheet" data-testid="sheet-${exercise.seed}">
     ${heading("worksheet.title", exercise)}
     <p class="sheet-name">${text("worksheet.name")}: <span class="blank wide"></span></p>
-    <p>${text("worksheet.instructions")}</p>
-    ${networkTable(exercise.state)}
+    <p>${text("worksheet.instructions", { decimals: exercise.decimals })}</p>
+    <div class="sheet-network">
+      <div class="sheet-diagram">${networkDiagram(exercise.state, text("diagram.label"))}</div>
+      ${networkTable(exercise.state)}
+    </div>
     <p class="sheet-note">${notation(text("network.note"))}</p>
     ${givenLine}
     <ol class="sheet-items${exercise.asks.length > 6 ? " two-columns" : ""}">${blanks}</ol>

@@ -1,5 +1,5 @@
-// The network as the server defines it: names, layers, edges, options, the worked example and
-// the bounds, embedded in the page as <script type="application/json" id="network-definition">.
+// The network as the server defines it: names, layers, edges, options, the worked example, the
+// bounds and the catalogue of named mistakes, embedded in the page as <script type="application/json" id="network-definition">.
 // The page never declares them itself. Read lazily, so that modules importing this one load
 // without a document (node's test runner).
 
@@ -31,6 +31,17 @@ export function weight(name) {
 export function bias(name) {
   return definition().biases.find((b) => b.name === name);
 }
+
+/** The named mistake `code` of the server's catalogue: {code, concept, name: {en, …}}; throws
+ * for a code the catalogue lacks (the page never names a mistake of its own). */
+export function mistake(code) {
+  const found = definition().mistakes?.find((entry) => entry.code === code);
+  if (!found) throw new Error(`the catalogue names no mistake ${code}`);
+  return found;
+}
+
+/** Its short name in `language` (English when the catalogue lacks that language). */
+export const mistakeName = (code, language) => mistake(code).name[language] ?? mistake(code).name.en;
 
 export const weightNames = () => definition().weights.map((w) => w.name);
 export const biasNames = () => definition().biases.map((b) => b.name);

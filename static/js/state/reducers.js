@@ -9,6 +9,8 @@
 //   curve: {x, y} (E_total per iteration), history: {first, points} (checkpoints),
 //   path: [{iteration, weights, biases}] (for the landscape),
 //   walk: null | {sent, result, index, answers} (an iteration unfolded sub-step by sub-step),
+//   onStage: null | {card, page}: the chain-rule card the presenter opened to talk through, in
+//     place of the explanation, and the page of it shown (the presenter's keys turn its pages),
 //   undo: null | {reason, from, to, saved}: what Reset or a step from an earlier iteration put
 //     aside (iterations from … to), and `saved` = {network, curve, history, path} to bring back,
 //   settings: see settings.js,
@@ -30,6 +32,7 @@ export function initialState() {
     history: { first: { iteration: 0, forward: null }, points: [] },
     path: [],
     walk: null,
+    onStage: null,
     undo: null,
     settings: { ...DEFAULT_SETTINGS },
     classroom: null, // a live class: see classroom.js
@@ -87,14 +90,17 @@ const reducers = {
   },
 
   /** The answer of /api/step from `sent`: the new state, its trace, one more point. */
-  stepped(page, { sent, result }) {
+  stepped(page, { sent, result, walked = false }) {
     const { network } = page;
     if (result.diverged) {
       return { ...page, network: { ...network, last: { sent, trace: result.trace, diverged: result.diverged } }, walk: null };
     }
     return {
       ...page,
-      network: { ...network, state: result.state, forward: result.forward, loss: result.loss, last: { sent, trace: result.trace, diverged: null } },
+      network: {
+        ...network, state: result.state, forward: result.forward, loss: result.loss,
+        last: { sent, trace: result.trace, diverged: null, ...(walked ? { walked } : {}) },
+      },
       curve: appendLosses(page.curve, result.state.iteration, [result.loss]),
       history: recordState(page.history, result.state),
       path: extendPath(page.path, [result.state]),
@@ -148,6 +154,13 @@ const reducers = {
     return { ...page, walk: { ...page.walk, answers: { ...page.walk.answers, [question]: choice } } };
   },
 
+  /** A walk of the update already on screen done: the next walk is of the next iteration. */
+  walkFinished(page) {
+    if (!page.walk) return page;
+    const { last } = page.network;
+    return { ...page, walk: null, network: last ? { ...page.network, last: { ...last, walked: true } } : page.network };
+  },
+
   walkLeft(page) {
     return page.walk ? { ...page, walk: null } : page;
   },
@@ -165,7 +178,25 @@ const reducers = {
   },
 
   cardClosed(page, { name }) {
-    return reducers.settingsChanged(page, { settings: { open: page.settings.open.filter((p) => p !== name) } });
+    const next = reducers.settingsChanged(page, { settings: { open: page.settings.open.filter((p) => p !== name) } });
+    return page.onStage?.card === name ? { ...next, onStage: null } : next;
+  },
+
+  /** The card of `name` opened and put on the stage, at its first page. */
+  cardStaged(page, { name }) {
+    const opened = reducers.cardOpened(page, { name });
+    return { ...opened, onStage: { card: name, page: 0 } };
+  },
+
+  /** Page `page` (from 0) of the card on the stage. */
+  cardPaged(page, { page: index }) {
+    if (!page.onStage || !Number.isInteger(index) || index < 0) return page;
+    return { ...page, onStage: { ...page.onStage, page: index } };
+  },
+
+  /** The card leaves the stage (it stays open below, with the others). */
+  cardUnstaged(page) {
+    return page.onStage ? { ...page, onStage: null } : page;
   },
 
   ...classReducers,

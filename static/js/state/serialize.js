@@ -12,13 +12,14 @@
 //   v=2&i1=…&i2=…&t1=…&t2=…&w1=…&…&b2=…&eta=…&activation=…&…&iteration=…&now.w1=…&…&now.b2=…
 // Version 1 (the unversioned snapshots and v=1 links written before) is read as well.
 // The practice view keeps its own text (it may have no network): {"version": 2, "purpose":
-// "practice", "practice": {level, seed, progress}, "language"}.
+// "practice", "practice": {level, seed, progress, mistakes, record: {answers, verdicts, attempts,
+// seen, solutionShown}}, "language"} (a text without mistakes or record reads as none kept).
 
 import { definition } from "./definition.js";
 import { LIMIT } from "./history.js";
 import { MAX_POINTS } from "./path.js";
 import { CAPACITY } from "./curve.js";
-import { LEVELS, SOLVED_KEPT, emptyProgress, isLevel, isSeed } from "./practice.js";
+import { LEVELS, MISTAKES_KEPT, SOLVED_KEPT, emptyProgress, emptyRecord, isLevel, isSeed } from "./practice.js";
 import { validSettings } from "./settings.js";
 
 export const VERSION = 2;
@@ -57,8 +58,9 @@ export function snapshot(page, purpose) {
     return { ...head, update: shownUpdate(page), digits: page.settings.digits, language: page.settings.language };
   }
   if (purpose === "practice") {
-    const { level, seed, progress } = page.practice;
-    return { ...head, practice: { level, seed, progress }, language: page.settings.language };
+    const { level, seed, progress, mistakes, answers, verdicts, attempts, seen, solutionShown } = page.practice;
+    const record = { answers, verdicts, attempts, seen, solutionShown };
+    return { ...head, practice: { level, seed, progress, mistakes, record }, language: page.settings.language };
   }
   if (purpose === "message") {
     const { open, tab, digits } = page.settings;
@@ -331,8 +333,7 @@ function readPath(value) {
 
 const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab"];
 
-/** The settings' known keys; their values are checked by the reducer (settings.js). */
-/** The practice view's text: {practice: {level, seed, progress}, language}. */
+/** The practice view's text: {practice: {level, seed, progress, mistakes, record}, language}. */
 function readPractice(data) {
   if (data.version !== VERSION || data.purpose !== "practice") fail("the text is not the practice view's");
   const kept = field(data, "practice");
@@ -346,10 +347,75 @@ function readPractice(data) {
     if (!Array.isArray(seeds) || !seeds.every(isSeed)) fail(`practice.progress.${each} is not a list of seeds`);
     progress[each] = seeds.slice(-SOLVED_KEPT);
   }
+  const mistakes = readMistakes(kept.mistakes ?? []);
+  const record = kept.record === undefined ? emptyRecord() : readRecord(kept.record);
   const { language } = validSettings({ language: data.language ?? null }, { language: null });
-  return { practice: { level, seed, progress }, language };
+  return { practice: { level, seed, progress, mistakes, record }, language };
 }
 
+const ASK_ID = /^[A-Za-z][\w]{0,30}$/;
+const CODE = /^[a-z_]{1,40}$/;
+const SUBSTEP = /^$|^[a-z]+(-[a-z0-9]+)?$/;
+
+function text(value, where, max) {
+  if (typeof value !== "string" || value.length > max) fail(`${where} is not a text of at most ${max} characters`);
+  return value;
+}
+
+/** id -> value, each id an ask's, each value read by `read`. */
+function byAsk(value, where, read) {
+  if (!isObject(value)) fail(`${where} is not an object`);
+  const entries = Object.entries(value);
+  if (entries.length > 64) fail(`${where} has too many entries`);
+  return Object.fromEntries(entries.map(([id, item]) => {
+    if (!ASK_ID.test(id)) fail(`${where} names something that is not a quantity`);
+    return [id, read(item, `${where}.${id}`)];
+  }));
+}
+
+function codes(value, where, pattern) {
+  if (!Array.isArray(value) || value.length > 16) fail(`${where} is not a short list`);
+  return value.map((item, k) => {
+    if (typeof item !== "string" || !pattern.test(item)) fail(`${where}[${k}] is not a name`);
+    return item;
+  });
+}
+
+function readVerdict(value, where) {
+  if (!isObject(value) || typeof value.correct !== "boolean") fail(`${where} is not a verdict`);
+  const misconceptions = codes(value.misconceptions ?? [], `${where}.misconceptions`, CODE);
+  return {
+    correct: value.correct,
+    misconception: misconceptions[0] ?? null,
+    misconceptions,
+    substeps: codes(value.substeps ?? [], `${where}.substeps`, SUBSTEP),
+    message: text(value.message, `${where}.message`, 2000),
+    answer: text(value.answer, `${where}.answer`, 200),
+  };
+}
+
+function readRecord(value) {
+  if (!isObject(value)) fail("practice.record is not an object");
+  return {
+    answers: byAsk(value.answers ?? {}, "practice.record.answers", (item, where) => text(item, where, 200)),
+    verdicts: byAsk(value.verdicts ?? {}, "practice.record.verdicts", readVerdict),
+    attempts: byAsk(value.attempts ?? {}, "practice.record.attempts", (item, where) => count(item, where, 1_000_000)),
+    seen: byAsk(value.seen ?? {}, "practice.record.seen", (item, where) => (item === true ? true : fail(`${where} is not true`))),
+    solutionShown: count(value.solutionShown ?? 0, "practice.record.solutionShown", 1000),
+  };
+}
+
+function readMistakes(value) {
+  if (!Array.isArray(value) || value.length > 2 * MISTAKES_KEPT) fail("practice.mistakes is not a list of mistakes");
+  return value.slice(-MISTAKES_KEPT).map((made, k) => {
+    const where = `practice.mistakes[${k}]`;
+    if (!isObject(made) || !CODE.test(made.code ?? "") || !SUBSTEP.test(made.substep ?? "") || !ASK_ID.test(made.id ?? "")
+      || !isLevel(made.level) || !isSeed(made.seed)) fail(`${where} is not a mistake`);
+    return { code: made.code, substep: made.substep, id: made.id, level: made.level, seed: made.seed };
+  });
+}
+
+/** The settings' known keys; their values are checked by the reducer (settings.js). */
 function pickSettings(value) {
   return Object.fromEntries(SETTINGS.filter((key) => key in value).map((key) => [key, value[key]]));
 }

@@ -158,6 +158,7 @@ function cardHtml(p, mode) {
   return `
     <header class="card-head">
       <h3 class="card-title"><span class="card-param">${p}</span> <span class="card-where">${where(p)}</span></h3>
+      <span class="card-page" data-testid="card-page" hidden></span>
       <button type="button" class="card-close" data-close="${p}" aria-label="${t("cards.close", { p })}">×</button>
     </header>
     <p class="card-pending">${t("cards.pending")}</p>
@@ -212,12 +213,72 @@ export function sourcesOf(key) {
   return [];
 }
 
-export function createCards(container, { onClose, onLink = () => {} }) {
+// --- Pages: a card taller than the room for it is shown a page at a time --------------------
+
+/** The parts of a card's body a page break may fall between, in reading order (the update,
+ * its note and its two lines, stays whole). */
+function atomsOf(element) {
+  return [...element.querySelectorAll(
+    ".card-body > :not(.card-derivation), .card-derivation > *")]
+    .filter((atom) => !atom.hidden);
+}
+
+/** Split the card `element` into pages that each fit above `limit` (a y on screen); show page
+ * `index` (clamped) and return {index, count}. */
+function paginate(element, index, limit) {
+  const atoms = atomsOf(element);
+  for (const part of element.querySelectorAll(".off-page")) part.classList.remove("off-page");
+  const heightOf = (atom) => {
+    const style = getComputedStyle(atom);
+    return atom.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+  };
+  const heights = atoms.map(heightOf);
+  const whole = element.getBoundingClientRect();
+  const chrome = whole.height - heights.reduce((a, b) => a + b, 0); // head, borders, padding
+  let budget = limit - whole.top - chrome;
+  let pages = [];
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    pages = [[]];
+    let used = 0;
+    atoms.forEach((atom, k) => {
+      if (used + heights[k] > budget && pages.at(-1).length) {
+        pages.push([]);
+        used = 0;
+      }
+      pages.at(-1).push(atom);
+      used += heights[k];
+    });
+    index = Math.min(Math.max(index, 0), pages.length - 1);
+    show(element, atoms, pages[index]);
+    // the page's own layout (a container's border, a margin) may differ from the sum: check it
+    const over = element.getBoundingClientRect().bottom - limit;
+    if (over <= 0.5 || pages[index].length === 1) break;
+    budget -= over;
+  }
+  return { index, count: pages.length };
+}
+
+/** Show only `shown` of a card's `atoms`, and the containers that hold one of them. */
+function show(element, atoms, shown) {
+  const on = new Set(shown);
+  for (const atom of atoms) atom.classList.toggle("off-page", !on.has(atom));
+  for (const box of element.querySelectorAll(".card-derivation")) {
+    box.classList.toggle("off-page", ![...box.children].some((child) => on.has(child)));
+  }
+}
+
+function unpaginate(element) {
+  for (const part of element.querySelectorAll(".off-page")) part.classList.remove("off-page");
+}
+
+export function createCards(container, { onClose, onLink = () => {}, onStage = () => {} }) {
   const cards = new Map(); // parameter -> {element, key}
+  let paging = null; // {card, page, count}: the card shown a page at a time, where it is
 
   container.addEventListener("click", (event) => {
     const button = event.target.closest("[data-close]");
     if (button) onClose(button.dataset.close);
+    else if (paging && event.target.closest(".card")?.dataset.param === paging.card) onStage(paging.card);
   });
   // pointing at a number or focusing a factor marks where it comes from on the diagram
   let linked = null;
@@ -251,6 +312,7 @@ export function createCards(container, { onClose, onLink = () => {} }) {
     if (!card || card.key !== key || card.language !== language()) {
       const element = card ? card.element : document.createElement("article");
       element.className = "card";
+      element.dataset.param = p;
       element.setAttribute("data-testid", `card-${p}`);
       element.setAttribute("aria-label", t("cards.label", { p }));
       element.innerHTML = cardHtml(p, mode);
@@ -261,8 +323,10 @@ export function createCards(container, { onClose, onLink = () => {} }) {
     return card;
   }
 
-  /** Show the cards of `open` (in order) with the numbers of `view`. */
-  function render(open, view, { digits, flash }) {
+  /** Show the cards of `open` (in order) with the numbers of `view`. `stage`: the card on the
+   * stage and its page ({card, page}) or null; `paged`: the first card (or the one on the stage)
+   * alone, split into pages that fit in the explanation's room (presentation). */
+  function render(open, view, { digits, flash, stage = null, paged = false }) {
     for (const [p, card] of cards) {
       if (!open.includes(p)) {
         card.element.remove();
@@ -298,14 +362,51 @@ export function createCards(container, { onClose, onLink = () => {} }) {
       element.querySelector(".card-diverged").hidden = !diverged;
       element.classList.toggle("fixed", fixed);
     });
+    const current = stage && open.includes(stage.card) ? stage.card : open[0];
+    for (const [p, { element }] of cards) element.classList.toggle("current", p === current);
+    paging = paged && current ? { card: current, page: stage?.card === current ? stage.page : 0, staged: stage?.card === current } : null;
+    layout();
+  }
+
+  /** Lay the card being paged out again (the room for it changed, or its page). */
+  function layout() {
+    for (const [p, { element }] of cards) {
+      const indicator = element.querySelector(".card-page");
+      if (!paging || p !== paging.card) {
+        unpaginate(element);
+        indicator.hidden = true;
+        continue;
+      }
+      const room = container.closest(".explain") ?? container;
+      const panel = container.closest(".cards-panel") ?? container;
+      const below = parseFloat(getComputedStyle(panel).paddingBottom) + parseFloat(getComputedStyle(panel).borderBottomWidth)
+        + parseFloat(getComputedStyle(container).paddingBottom);
+      // the page number holds its place in the head whether or not it is needed
+      indicator.hidden = false;
+      const { index, count } = paginate(element, paging.page, room.getBoundingClientRect().bottom - below);
+      paging.count = count;
+      element.dataset.page = String(index);
+      element.dataset.pages = String(count);
+      indicator.style.visibility = count < 2 ? "hidden" : "";
+      indicator.textContent = t(paging.staged ? "cards.pageKeys" : "cards.page", { k: index + 1, n: count });
+    }
+  }
+  new ResizeObserver(() => { if (paging) layout(); }).observe(container.closest(".explain") ?? container);
+
+  /** The pages of the card being paged (1 when none is). */
+  function pageCount() {
+    return paging ? paging.count ?? 1 : 1;
   }
 
   function highlight(p) {
     const card = cards.get(p);
     if (!card) return;
-    // inside a panel that scrolls (presentation), only that panel moves; else the page does
+    // a card shown a page at a time is in place already; inside a panel that scrolls, only that
+    // panel moves; else the page does
     const panel = card.element.closest(".explain");
-    if (panel && panel.scrollHeight > panel.clientHeight && getComputedStyle(panel).overflowY !== "visible") {
+    if (paging) {
+      // nothing moves
+    } else if (panel && panel.scrollHeight > panel.clientHeight && getComputedStyle(panel).overflowY !== "visible") {
       const top = card.element.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
       panel.scrollTo({ top: top - 4, behavior: "smooth" });
     } else {
@@ -317,5 +418,5 @@ export function createCards(container, { onClose, onLink = () => {} }) {
     );
   }
 
-  return { render, highlight };
+  return { render, highlight, pageCount };
 }

@@ -37,13 +37,16 @@ export function createChart(element, { script, painted }) {
     if (drawn && element.clientWidth && element.clientHeight) plotly.Plots.resize(element);
   }).observe(element);
 
-  function layout(last) {
+  /** The page's text size where the curve sits: 18 px, 24 px on a large projector. */
+  const fontSize = () => Math.round(parseFloat(getComputedStyle(element).fontSize)) || 18;
+
+  function layout(last, size) {
     const narrow = element.clientWidth < 480;
     return {
       margin: narrow ? { l: 70, r: 12, t: 8, b: 56 } : { l: 92, r: 24, t: 12, b: 64 },
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
-      font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size: 17, color: "#111" },
+      font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size, color: "#111" },
       xaxis: {
         title: { text: t("chart.iteration"), standoff: 8 },
         gridcolor: "#e2e5e9",
@@ -62,7 +65,7 @@ export function createChart(element, { script, painted }) {
         rangemode: log ? "normal" : "tozero",
       },
       hovermode: "x",
-      hoverlabel: { font: { size: 17 } },
+      hoverlabel: { font: { size } },
       showlegend: false,
       uirevision: log ? "log" : "linear",
       dragmode: "zoom",
@@ -80,8 +83,9 @@ export function createChart(element, { script, painted }) {
   async function draw(curve) {
     if (!plotly) await ready;
     const markerKey = marker ? `${marker.x}:${marker.y}` : "";
+    const size = fontSize();
     if (drawn && drawn.curve === curve && drawn.log === log && drawn.digits === digits
-      && drawn.marker === markerKey && drawn.language === language()) return;
+      && drawn.marker === markerKey && drawn.language === language() && drawn.size === size) return;
     const { x, y } = curve;
     const trace = {
       type: "scatter",
@@ -100,10 +104,10 @@ export function createChart(element, { script, painted }) {
         marker: { color: MARKER, size: 16, symbol: "diamond", line: { color: "#111", width: 2 } },
       });
     }
-    await plotly.react(element, traces, layout(x.length ? x[x.length - 1] : 0), config);
+    await plotly.react(element, traces, layout(x.length ? x[x.length - 1] : 0, size), config);
     element.dataset.points = String(x.length);
     element.dataset.marker = marker ? String(marker.x) : "";
-    drawn = { curve, log, digits, marker: markerKey, language: language() };
+    drawn = { curve, log, digits, marker: markerKey, language: language(), size };
   }
 
   return {

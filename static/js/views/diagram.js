@@ -1,46 +1,126 @@
 // The network drawn as in the worked example's figure: i1, i2 on the left, h1, h2 in the middle,
-// o1, o2 on the right, b1 and b2 below. A view: it shows the numbers it is given and computes none.
+// o1, o2 on the right, b1 and b2 below; on a phone turned to run top to bottom. A view: it shows
+// the numbers it is given and computes none.
 
 import { exact, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
 import { setValue, svg } from "./svg.js";
 import { definition } from "../state/definition.js";
 
-const WIDTH = 1464;
-// The drawing spans y = 70…630: the view is cropped to it, so no blank band costs the room
+// Two drawings of the same network. On a wide screen the worked example's figure: the network
+// runs left to right. On a phone (the media query below) it turns to run top to bottom, i1 i2
+// on top, h1 h2, o1 o2 below, at a scale where its numbers read at the phone's text size; the
+// weights into a neuron stand in the column above it, the bias below them. Each holds its
+// geometry in units of its viewBox.
+const NARROW = "(max-width: 700px)";
+
+// The wide drawing spans y = 70…630: the view is cropped to it, so no blank band costs the room
 // the explanation below needs on a 768 px projector.
-const VIEW_TOP = 60;
-const VIEW_HEIGHT = 580;
 const TOP = 175;
 const BOTTOM = 525;
 const MIDDLE = (TOP + BOTTOM) / 2;
 
-// Boxes: centre, width, height. Each neuron box holds its own numbers, so nothing floats free.
-// The biases sit between the two neurons they feed, with an edge to each.
-const BOXES = {
-  i1: { x: 60, y: TOP, w: 110, h: 84 },
-  i2: { x: 60, y: BOTTOM, w: 110, h: 84 },
-  h1: { x: 636, y: TOP, w: 292, h: 140 },
-  h2: { x: 636, y: BOTTOM, w: 292, h: 140 },
-  o1: { x: 1308, y: TOP, w: 306, h: 196 },
-  o2: { x: 1308, y: BOTTOM, w: 306, h: 196 },
-  b1: { x: 598, y: MIDDLE, w: 250, h: 136 },
-  b2: { x: 1308, y: MIDDLE, w: 260, h: 136 },
+const WIDE = {
+  name: "wide",
+  viewBox: [0, 60, 1464, 580],
+  flow: "right",
+  // Boxes: centre, width, height. Each neuron box holds its own numbers, so nothing floats free.
+  // The biases sit between the two neurons they feed, with an edge to each.
+  boxes: {
+    i1: { x: 60, y: TOP, w: 110, h: 84 },
+    i2: { x: 60, y: BOTTOM, w: 110, h: 84 },
+    h1: { x: 636, y: TOP, w: 292, h: 140 },
+    h2: { x: 636, y: BOTTOM, w: 292, h: 140 },
+    o1: { x: 1308, y: TOP, w: 306, h: 196 },
+    o2: { x: 1308, y: BOTTOM, w: 306, h: 196 },
+    b1: { x: 598, y: MIDDLE, w: 250, h: 136 },
+    b2: { x: 1308, y: MIDDLE, w: 260, h: 136 },
+  },
+  // Where each weight's label sits along its edge (t from its start), and above/below/on the
+  // line; what the edges join comes from the network's definition.
+  labels: {
+    w1: { t: 0.5, side: "above" },
+    w2: { t: 0.34, side: "on" },
+    w3: { t: 0.34, side: "on" },
+    w4: { t: 0.5, side: "below" },
+    w5: { t: 0.5, side: "above" },
+    w6: { t: 0.35, side: "on" },
+    w7: { t: 0.35, side: "on" },
+    w8: { t: 0.5, side: "below" },
+  },
+  caption: { x: 636, y: 92 },
+  line: 28, // between rows of numbers
+  pad: 14, // a box's inner margin
+  title: 34, // a box's name, from its top
+  rowNudge: 4,
+  labelPad: { x: 10, y: 6 },
+  weightX: 44, // where a weight label's numbers start: on its name's row, on the rows below
+  rowValueX: 70,
+  inputValueY: (box) => box.h - 18,
+  biasRows: { grad: 0, change: 2, stacked: true }, // a bias box is narrow, between two neurons
+  strokeScale: 1,
 };
 
-// Where each weight's label sits along its edge, and above/below/on the line; what the edges
-// join comes from the network's definition.
-const LABELS = {
-  w1: { t: 0.5, side: "above" },
-  w2: { t: 0.34, side: "on" },
-  w3: { t: 0.34, side: "on" },
-  w4: { t: 0.5, side: "below" },
-  w5: { t: 0.5, side: "above" },
-  w6: { t: 0.35, side: "on" },
-  w7: { t: 0.35, side: "on" },
-  w8: { t: 0.5, side: "below" },
+// The phone's drawing: 350 units across, drawn about 1:1 on a 390 px phone, so 14-unit text
+// is 14 px. Two columns of 170.
+const COLUMN = 170;
+const LEFT = COLUMN / 2;
+const RIGHT = 350 - COLUMN / 2;
+const CENTRE = 175;
+const tallBoxes = () => {
+  const rowsHeight = (rows) => 21 + 21 * rows + 11;
+  const label = 66; // a weight label of three rows, with its margins
+  const boxes = {};
+  const slots = {};
+  let y = 26;
+  const row = (names, height) => {
+    names.forEach((name, k) => { boxes[name] = { x: k ? RIGHT : LEFT, y: y + height / 2, w: COLUMN, h: height }; });
+    y += height;
+  };
+  // the weights into the left neuron stand in the left column, into the right one in the right
+  // column; the top row joins each neuron to the one above it, the bottom row crosses over
+  const band = ([straightLeft, straightRight], [crossLeft, crossRight], bias) => {
+    y += 14;
+    slots[straightLeft] = { x: 0, y, align: "left" };
+    slots[straightRight] = { x: 350, y, align: "right" };
+    y += label + 8;
+    slots[crossLeft] = { x: 0, y, align: "left" };
+    slots[crossRight] = { x: 350, y, align: "right" };
+    y += label + 8;
+    const height = rowsHeight(2);
+    boxes[bias] = { x: CENTRE, y: y + height / 2, w: COLUMN, h: height };
+    y += height + 16;
+  };
+  row(["i1", "i2"], 30);
+  band(["w1", "w4"], ["w2", "w3"], "b1");
+  row(["h1", "h2"], rowsHeight(3));
+  band(["w5", "w8"], ["w6", "w7"], "b2");
+  row(["o1", "o2"], rowsHeight(5));
+  return { boxes, slots, height: y + 6 };
 };
-const edgesOf = () => definition().weights.map((w) => ({ ...w, ...LABELS[w.name] }));
+const TALL_GEOMETRY = tallBoxes();
+
+const TALL = {
+  name: "tall",
+  viewBox: [0, 0, 350, TALL_GEOMETRY.height],
+  flow: "down",
+  boxes: TALL_GEOMETRY.boxes,
+  labels: TALL_GEOMETRY.slots,
+  caption: { x: CENTRE, y: 16 },
+  line: 21,
+  pad: 8,
+  title: 21,
+  rowNudge: 2,
+  labelPad: { x: 8, y: 4 },
+  weightX: 46,
+  rowValueX: 46,
+  inputValueY: () => 21,
+  strokeScale: 0.5, // an edge's width for |w|, on this smaller drawing
+  biasRows: { grad: 0, change: 1, stacked: false },
+  labelWidth: COLUMN,
+};
+
+const edgesOf = (layout) => definition().weights.map((w) => ({ ...w, ...layout.labels[w.name] }));
 const biasEdgesOf = () => definition().biases.flatMap((b) => b.to.map((to) => ({ name: b.name, to })));
 
 // Rows inside each neuron box: [label, where the number comes from].
@@ -57,14 +137,12 @@ const OUTPUT_ROWS = (n, k) => [
   ["δ", "delta", n],
 ];
 
-const LINE = 28;
-const PAD = 14;
-
-function rightSide(box) {
-  return { x: box.x + box.w / 2, y: box.y };
+/** Where an edge leaves `box` and where it enters the next one, as the network flows. */
+function exit(box, flow) {
+  return flow === "down" ? { x: box.x, y: box.y + box.h / 2 } : { x: box.x + box.w / 2, y: box.y };
 }
-function leftSide(box) {
-  return { x: box.x - box.w / 2, y: box.y };
+function entry(box, flow) {
+  return flow === "down" ? { x: box.x, y: box.y - box.h / 2 } : { x: box.x - box.w / 2, y: box.y };
 }
 
 function edgeStyle(value, scale) {
@@ -73,17 +151,22 @@ function edgeStyle(value, scale) {
   return { width, sign: value < 0 ? "negative" : "positive" };
 }
 
-export function createDiagram(root, { onSelect }) {
-  root.setAttribute("viewBox", `0 ${VIEW_TOP} ${WIDTH} ${VIEW_HEIGHT}`);
-  root.replaceChildren();
-  const edgeLayer = svg("g", { class: "edges" }, root);
-  const nodeLayer = svg("g", { class: "nodes" }, root);
-  const labelLayer = svg("g", { class: "edge-labels" }, root);
-  // which forward pass and which update the diagram shows, above h1
-  const caption = svg("text", { class: "caption", x: BOXES.h1.x, y: 92, "text-anchor": "middle", "data-testid": "diagram-caption" }, root);
-  const values = new Map(); // key -> {element, source, name}
-  const edges = new Map(); // parameter -> {lines, label, background, backwardRows}
+/** The iteration whose forward pass the boxes of `view` show: the one the update came from. */
+export function boxesFrom(view) {
+  return (view.last ? view.last.sent : view.state).iteration;
+}
+
+/** The network's drawing in the SVG `root`: built in the layout the screen's width calls for,
+ * and again when that changes (`onLayout` is then told, to draw the numbers once more). */
+export function createDiagram(root, { onSelect, onLayout = () => {} }) {
+  const narrow = matchMedia(NARROW);
+  let layout;
+  let caption;
+  let weightEdges;
+  const values = new Map(); // key -> the text element showing it
+  const edges = new Map(); // parameter -> {lines, label, background, rows, anchor, story}
   const backwardOnly = []; // elements shown only once an update has been computed
+  const d = definition();
 
   function select(name) {
     onSelect(name);
@@ -119,127 +202,163 @@ export function createDiagram(root, { onSelect }) {
     return element;
   }
 
-  // --- edges -----------------------------------------------------------------------------
-  const d = definition();
-  const weightEdges = edgesOf();
-  for (const bias of biasEdgesOf()) {
-    const from = BOXES[bias.name];
-    const to = BOXES[bias.to];
-    const up = to.y < from.y;
-    const line = svg("line", {
-      class: "bias-edge",
-      x1: from.x, y1: from.y + (up ? -from.h / 2 : from.h / 2),
-      x2: to.x, y2: to.y + (up ? to.h / 2 : -to.h / 2),
-    }, edgeLayer);
-    const list = edges.get(bias.name)?.lines ?? [];
-    list.push(line);
-    edges.set(bias.name, { lines: list });
+  /** Draw the network's boxes, edges and labels in `chosen`, every number still blank. */
+  function build(chosen) {
+    layout = chosen;
+    values.clear();
+    edges.clear();
+    backwardOnly.length = 0;
+    root.replaceChildren();
+    root.setAttribute("viewBox", layout.viewBox.join(" "));
+    root.dataset.layout = layout.name;
+    const edgeLayer = svg("g", { class: "edges" }, root);
+    const nodeLayer = svg("g", { class: "nodes" }, root);
+    const labelLayer = svg("g", { class: "edge-labels" }, root);
+    // which forward pass and which update the diagram shows, above h1 (above all on a phone)
+    caption = svg("text", { class: "caption", ...layout.caption, "text-anchor": "middle", "data-testid": "diagram-caption" }, root);
+    weightEdges = edgesOf(layout);
+    drawEdges(edgeLayer, labelLayer);
+    drawNodes(nodeLayer);
+    for (const element of backwardOnly) element.classList.add("backward");
   }
 
-  for (const edge of weightEdges) {
-    const a = rightSide(BOXES[edge.from]);
-    const b = leftSide(BOXES[edge.to]);
-    const group = svg("g", { class: "edge" }, edgeLayer);
-    const hit = svg("line", { class: "edge-hit", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
-    const line = svg("line", { class: "edge-line", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
-    makeSelectable(group, edge.name, ["diagram.edge", { w: edge.name, from: edge.from, to: edge.to }]);
+  // --- edges -----------------------------------------------------------------------------
+  function drawEdges(edgeLayer, labelLayer) {
+    const { boxes, line: LINE } = layout;
+    for (const bias of biasEdgesOf()) {
+      const from = boxes[bias.name];
+      const to = boxes[bias.to];
+      const up = to.y < from.y;
+      const line = svg("line", {
+        class: "bias-edge",
+        x1: from.x, y1: from.y + (up ? -from.h / 2 : from.h / 2),
+        x2: to.x, y2: to.y + (up ? to.h / 2 : -to.h / 2),
+      }, edgeLayer);
+      const list = edges.get(bias.name)?.lines ?? [];
+      list.push(line);
+      edges.set(bias.name, { lines: list });
+    }
 
-    const px = a.x + (b.x - a.x) * edge.t;
-    const py = a.y + (b.y - a.y) * edge.t;
-    const label = svg("g", { class: "edge-label", "data-param": edge.name }, labelLayer);
-    makeSelectable(label, edge.name, null);
-    const background = svg("rect", { class: "label-bg", rx: 8 }, label);
-    const rows = svg("g", {}, label);
-    const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
-    head.textContent = edge.name;
-    const weight = valueText(rows, edge.name, { x: 44, y: 0 }, `weight-${edge.name}`);
-    // once updated, the label tells the update as one story, top to bottom: the weight the
-    // forward pass used, its gradient, the new weight (Δw is the difference of the two)
-    const before = svg("text", { class: "value before", x: 44, y: 0 }, rows);
-    const gradRow = svg("g", { class: "backward" }, rows);
-    svg("text", { class: "row-label", x: 0, y: LINE }, gradRow).textContent = "∂E/∂w";
-    valueText(gradRow, `grad-${edge.name}`, { x: 70, y: LINE }, `grad-${edge.name}`);
-    const changeRow = svg("g", { class: "backward" }, rows);
-    const changeLabel = svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow);
-    changeLabel.textContent = "Δw";
-    const change = valueText(changeRow, `change-${edge.name}`, { x: 70, y: 2 * LINE }, `change-${edge.name}`);
-    backwardOnly.push(gradRow, changeRow);
-    edges.set(edge.name, {
-      lines: [line], label, background, rows, anchor: { x: px, y: py }, side: edge.side,
-      story: { weight, before, changeLabel, change },
-    });
+    for (const edge of weightEdges) {
+      const a = exit(boxes[edge.from], layout.flow);
+      const b = entry(boxes[edge.to], layout.flow);
+      const group = svg("g", { class: "edge" }, edgeLayer);
+      const hit = svg("line", { class: "edge-hit", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
+      const line = svg("line", { class: "edge-line", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
+      makeSelectable(group, edge.name, ["diagram.edge", { w: edge.name, from: edge.from, to: edge.to }]);
+
+      // on its edge at t (wide), or in its slot of the column (tall)
+      const anchor = edge.t === undefined ? { x: edge.x, y: edge.y } : { x: a.x + (b.x - a.x) * edge.t, y: a.y + (b.y - a.y) * edge.t };
+      const label = svg("g", { class: "edge-label", "data-param": edge.name }, labelLayer);
+      makeSelectable(label, edge.name, null);
+      const background = svg("rect", { class: "label-bg", rx: 8 }, label);
+      const rows = svg("g", {}, label);
+      const head = svg("text", { class: "edge-name", x: 0, y: 0 }, rows);
+      head.textContent = edge.name;
+      const weight = valueText(rows, edge.name, { x: layout.weightX, y: 0 }, `weight-${edge.name}`);
+      // once updated, the label tells the update as one story, top to bottom: the weight the
+      // forward pass used, its gradient, the new weight (Δw is the difference of the two)
+      const before = svg("text", { class: "value before", x: layout.weightX, y: 0 }, rows);
+      const gradRow = svg("g", { class: "backward" }, rows);
+      const gradLabel = svg("text", { class: "row-label", x: 0, y: LINE }, gradRow);
+      gradLabel.textContent = "∂E/∂w";
+      const grad = valueText(gradRow, `grad-${edge.name}`, { x: layout.rowValueX, y: LINE }, `grad-${edge.name}`);
+      const changeRow = svg("g", { class: "backward" }, rows);
+      const changeLabel = svg("text", { class: "row-label", x: 0, y: 2 * LINE }, changeRow);
+      changeLabel.textContent = "Δw";
+      const change = valueText(changeRow, `change-${edge.name}`, { x: layout.rowValueX, y: 2 * LINE }, `change-${edge.name}`);
+      backwardOnly.push(gradRow, changeRow);
+      edges.set(edge.name, {
+        lines: [line], label, background, rows, anchor, side: edge.side, align: edge.align,
+        story: { weight, before, changeLabel, change }, names: [head, gradLabel, changeLabel], grad,
+      });
+    }
   }
 
   // --- nodes -----------------------------------------------------------------------------
-  function box(name, kind) {
-    const b = BOXES[name];
-    const group = svg("g", { class: `node ${kind}`, "data-node": name, transform: `translate(${b.x - b.w / 2},${b.y - b.h / 2})` }, nodeLayer);
-    svg("rect", { class: "node-box", width: b.w, height: b.h, rx: 16 }, group);
-    const title = svg("text", { class: "node-name", x: PAD, y: 34 }, group);
-    return { group, title, b };
-  }
+  function drawNodes(nodeLayer) {
+    const { pad: PAD, line: LINE, title: TITLE } = layout;
+    function box(name, kind) {
+      const b = layout.boxes[name];
+      const group = svg("g", { class: `node ${kind}`, "data-node": name, transform: `translate(${b.x - b.w / 2},${b.y - b.h / 2})` }, nodeLayer);
+      svg("rect", { class: "node-box", width: b.w, height: b.h, rx: PAD + 2 }, group);
+      const title = svg("text", { class: "node-name", x: PAD, y: TITLE }, group);
+      return { group, title, b };
+    }
 
-  function row(group, b, index, label, key, testid, stacked = false) {
-    const y = 34 + LINE * (index + 1) + 4;
-    const row = svg("g", { class: "row" }, group);
-    const text = svg("text", { class: "row-label", x: PAD, y }, row);
-    text.textContent = label;
-    valueText(row, key, { x: b.w - PAD, y: stacked ? y + LINE : y, "text-anchor": "end" }, testid);
-    return row;
-  }
+    function row(group, b, index, label, key, testid, stacked = false) {
+      const y = TITLE + LINE * (index + 1) + layout.rowNudge;
+      const row = svg("g", { class: "row" }, group);
+      const text = svg("text", { class: "row-label", x: PAD, y }, row);
+      text.textContent = label;
+      valueText(row, key, { x: b.w - PAD, y: stacked ? y + LINE : y, "text-anchor": "end" }, testid);
+      return row;
+    }
 
-  for (const name of d.inputs) {
-    const { group, title, b } = box(name, "input");
-    title.textContent = name;
-    valueText(group, `input-${name}`, { x: b.w - PAD, y: b.h - 18, "text-anchor": "end" }, `value-${name}`);
+    for (const name of d.inputs) {
+      const { group, title, b } = box(name, "input");
+      title.textContent = name;
+      valueText(group, `input-${name}`, { x: b.w - PAD, y: layout.inputValueY(b), "text-anchor": "end" }, `value-${name}`);
+    }
+    for (const name of d.hidden) {
+      const { group, title, b } = box(name, "hidden");
+      title.textContent = name;
+      HIDDEN_ROWS(name).forEach(([label], index) => {
+        const r = row(group, b, index, label, `${name}-${label}`, `${label === "δ" ? "delta" : label}-${name}`);
+        if (label === "δ") backwardOnly.push(r);
+      });
+    }
+    for (const [k, name] of d.outputs.entries()) {
+      const { group, title, b } = box(name, "output");
+      title.textContent = name;
+      OUTPUT_ROWS(name, k + 1).forEach(([label], index) => {
+        const id = label === "δ" ? "delta" : label.startsWith("E_") ? "error" : label;
+        const r = row(group, b, index, label.startsWith("E_") ? `E${name}` : label, `${name}-${label}`, `${id}-${name}`);
+        if (label.startsWith("E_")) {
+          const rowLabel = r.querySelector(".row-label");
+          rowLabel.textContent = "";
+          svg("tspan", {}, rowLabel).textContent = "E";
+          svg("tspan", { class: "subscript", dy: 4 }, rowLabel).textContent = name;
+        }
+        if (label === "δ") backwardOnly.push(r);
+      });
+    }
+    for (const { name } of d.biases) {
+      const { group, title, b } = box(name, "bias");
+      makeSelectable(group, name, null);
+      title.textContent = name;
+      valueText(group, name, { x: b.w - PAD, y: TITLE, "text-anchor": "end" }, `bias-${name}`);
+      const rows = layout.biasRows;
+      const grad = row(group, b, rows.grad, "∂E/∂b", `grad-${name}`, `grad-${name}`, rows.stacked);
+      const change = row(group, b, rows.change, "Δb", `change-${name}`, `change-${name}`);
+      backwardOnly.push(grad, change);
+    }
   }
-  for (const name of d.hidden) {
-    const { group, title, b } = box(name, "hidden");
-    title.textContent = name;
-    HIDDEN_ROWS(name).forEach(([label], index) => {
-      const r = row(group, b, index, label, `${name}-${label}`, `${label === "δ" ? "delta" : label}-${name}`);
-      if (label === "δ") backwardOnly.push(r);
-    });
-  }
-  for (const [k, name] of d.outputs.entries()) {
-    const { group, title, b } = box(name, "output");
-    title.textContent = name;
-    OUTPUT_ROWS(name, k + 1).forEach(([label], index) => {
-      const id = label === "δ" ? "delta" : label.startsWith("E_") ? "error" : label;
-      const r = row(group, b, index, label.startsWith("E_") ? `E${name}` : label, `${name}-${label}`, `${id}-${name}`);
-      if (label.startsWith("E_")) {
-        const rowLabel = r.querySelector(".row-label");
-        rowLabel.textContent = "";
-        svg("tspan", {}, rowLabel).textContent = "E";
-        svg("tspan", { class: "subscript", dy: 4 }, rowLabel).textContent = name;
-      }
-      if (label === "δ") backwardOnly.push(r);
-    });
-  }
-  for (const { name } of d.biases) {
-    const { group, title, b } = box(name, "bias");
-    makeSelectable(group, name, null);
-    title.textContent = name;
-    valueText(group, name, { x: b.w - PAD, y: 34, "text-anchor": "end" }, `bias-${name}`);
-    // the gradient sits under its label: a bias box is narrow, between two neurons
-    const grad = row(group, b, 0, "∂E/∂b", `grad-${name}`, `grad-${name}`, true);
-    const change = row(group, b, 2, "Δb", `change-${name}`, `change-${name}`);
-    backwardOnly.push(grad, change);
-  }
-
-  for (const element of backwardOnly) element.classList.add("backward");
 
   function placeLabel(edge) {
-    const { label, background, rows, anchor, side } = edge;
+    const { label, background, rows, anchor, side, align, names, story, grad } = edge;
+    const { x: padX, y: padY } = layout.labelPad;
+    // the numbers start after the widest name of the label, whatever size the names are drawn
+    // at (the projector's are larger)
+    const [head, ...below] = names.map((text) => text.getComputedTextLength());
+    const gap = 12;
+    const afterHead = Math.max(layout.weightX, head + gap);
+    const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
+    const storyTold = story.before.style.display !== "none";
+    story.before.setAttribute("x", afterHead);
+    story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
+    for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
     const box = rows.getBBox();
-    const width = box.width + 2 * 10;
-    const height = box.height + 2 * 6;
+    // a phone's labels fill their column (a longer number widens one inwards)
+    const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
+    const height = box.height + 2 * padY;
     let top;
     if (side === "above") top = anchor.y - height - 8;
     else if (side === "below") top = anchor.y + 10;
-    else top = anchor.y - height / 2;
-    const left = anchor.x - width / 2;
-    rows.setAttribute("transform", `translate(${left + 10 - box.x},${top + 6 - box.y})`);
+    else if (side === "on") top = anchor.y - height / 2;
+    else top = anchor.y;
+    const left = align === "left" ? anchor.x : align === "right" ? anchor.x - width : anchor.x - width / 2;
+    rows.setAttribute("transform", `translate(${left + padX - box.x},${top + padY - box.y})`);
     background.setAttribute("x", left);
     background.setAttribute("y", top);
     background.setAttribute("width", width);
@@ -247,8 +366,9 @@ export function createDiagram(root, { onSelect }) {
     label.setAttribute("data-width", Math.round(width));
   }
 
-  /** Show `view` ({state, forward, last}) with `digits` significant digits. */
-  function render(view, { digits, flash }) {
+  /** Show `view` ({state, forward, last}) with `digits` significant digits; `iteration`: the
+   * network's iteration now. */
+  function render(view, { digits, flash, iteration }) {
     const { state, forward, last } = view;
     const trace = last ? last.trace : null;
     const show = (key, value) => {
@@ -261,9 +381,11 @@ export function createDiagram(root, { onSelect }) {
     // After an update (not while a walk has yet to reach it), each weight reads old → new.
     const updated = Boolean(trace) && state !== last.sent && !last.diverged;
     root.classList.toggle("updated", updated);
-    caption.textContent = trace
-      ? t("diagram.update", { k: last.sent.iteration + 1, from: last.sent.iteration })
-      : t("diagram.forward", { k: state.iteration });
+    // which iteration's forward pass the boxes show, when it is not the iteration now
+    const from = boxesFrom(view);
+    caption.textContent = from === iteration
+      ? t("diagram.forward", { k: from })
+      : t("diagram.before", { from });
     const all = [...Object.values(state.weights)];
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
     for (const edge of weightEdges) {
@@ -277,7 +399,7 @@ export function createDiagram(root, { onSelect }) {
       tellStory(item.story, edge.name, old, digits);
       nameParameter(item.label, edge.name, value, old, digits);
       for (const line of item.lines) {
-        line.style.strokeWidth = `${width}px`;
+        line.style.strokeWidth = `${width * layout.strokeScale}px`;
         line.setAttribute("data-sign", sign);
       }
       item.label.setAttribute("data-sign", sign);
@@ -290,7 +412,7 @@ export function createDiagram(root, { onSelect }) {
       show(`change-${name}`, trace ? trace.changes[name] : null);
       const { width, sign } = edgeStyle(value, scale);
       for (const line of edges.get(name).lines) {
-        line.style.strokeWidth = `${Math.max(2, width / 2)}px`;
+        line.style.strokeWidth = `${Math.max(2, width / 2) * layout.strokeScale}px`;
         line.setAttribute("data-sign", sign);
       }
     }
@@ -326,8 +448,7 @@ export function createDiagram(root, { onSelect }) {
     before.style.display = story ? "" : "none";
     change.style.display = story ? "none" : "";
     changeLabel.textContent = story ? `${name}⁺` : "Δw";
-    weight.setAttribute("x", story ? 70 : 44);
-    weight.setAttribute("y", story ? 2 * LINE : 0);
+    weight.setAttribute("y", story ? 2 * layout.line : 0);
     weight.classList.toggle("after", story);
     if (story) {
       setValue(before, formatNumber(old, digits), exact(old), false);
@@ -353,6 +474,14 @@ export function createDiagram(root, { onSelect }) {
       cell.closest(".edge-label, .node")?.setAttribute("data-linked", "true");
     }
   }
+
+  const chosen = () => (narrow.matches ? TALL : WIDE);
+  build(chosen());
+  narrow.addEventListener("change", () => {
+    if (chosen() === layout) return;
+    build(chosen());
+    onLayout();
+  });
 
   return { render, setSelected, link };
 }

@@ -50,9 +50,12 @@ export function createEditor(form, { onApply, onRestore }) {
     const wrapper = document.createElement("div");
     wrapper.className = "field";
     const inputId = `edit-${id}`;
+    // a weight may be negative: inputmode="text" brings the phone's full keyboard, whose number
+    // layer has a minus key; the "decimal" and "numeric" pads of iOS, and of some Android
+    // keyboards (Samsung's), have none
     wrapper.innerHTML = `
       <label for="${inputId}" data-i18n="editor.field.${id}">${t(`editor.field.${id}`)}</label>
-      <input id="${inputId}" name="${id}" type="text" inputmode="decimal" spellcheck="false"
+      <input id="${inputId}" name="${id}" type="text" inputmode="text" autocapitalize="off" spellcheck="false"
              data-testid="input-${id}" aria-describedby="${inputId}-message">
       <span class="field-message" id="${inputId}-message" data-testid="message-${id}" role="alert"></span>`;
     grid.appendChild(wrapper);

@@ -4,8 +4,9 @@
 // what it writes, shows its formula with the server's numbers, and hides what is not reached yet.
 
 import { t } from "../i18n/index.js";
+// the panel's formula lines wrap between their terms on a narrow screen (a phone's)
 import {
-  activation, d, DOT, EQ, half, line, MINUS, mo, name, num, PLUS, squared, TIMES, updated,
+  activation, d, DOT, EQ, half, wrappingLine as line, MINUS, mo, name, num, PLUS, squared, TIMES, updated,
 } from "../math/mathml.js";
 import { askedAt, createPredict } from "./predict.js";
 import { definition, weight, weightNames } from "../state/definition.js";
