@@ -23,8 +23,7 @@ from typing import Any
 import uvloop
 from websockets.asyncio.client import ClientConnection, connect
 
-from app.schemas import EXAMPLE_STATE
-from tests.helpers import RunningApp, redis_server, serving
+from tests.helpers import RunningApp, class_page, redis_server, serving
 
 STUDENTS, STEPS, WARM_UP = 300, 200, 5  # 200 steps: a p99 that is not just the slowest one
 INTERVAL = 0.1  # a Play of ten steps a second
@@ -95,16 +94,15 @@ async def fan_out(
                 complete[seq].set()
 
     listeners = [asyncio.create_task(listen(socket)) for socket in students]
-    # a page's serialized state: the network, the iteration, the sub-step and the open card
-    state = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5",
-             "history": [EXAMPLE_STATE["weights"]] * 8}  # fmt: skip
+    # a page's serialized state: the network, its walk at a sub-step and the open cards
+    state = class_page(1)
     durations = []
     servers = list({app.port: app for app in [teacher_app, *student_apps]}.values())
     for seq in range(1, WARM_UP + STEPS + 1):
         if seq == WARM_UP + 1:
             cpu_before = cpu_seconds(servers)
         arrivals[seq], complete[seq] = [], asyncio.Event()
-        state["substep"] = seq
+        state["walk"]["index"] = seq % 20
         sent = time.perf_counter()
         await teacher.send(json.dumps({"type": "state", "state": state}))
         await asyncio.wait_for(complete[seq].wait(), timeout=30)
@@ -132,7 +130,7 @@ def report(name: str, measured: tuple[list[float], float]) -> None:
 
 @contextmanager
 def apps(count: int, redis_url: str | None) -> Iterator[list[RunningApp]]:
-    env = {"REDIS_URL": redis_url} if redis_url else {}
+    env = {"REDIS_URL": redis_url} if redis_url else {}  # each student joins from its own address
     with ExitStack() as stack:
         yield [stack.enter_context(serving(env=env)) for _ in range(count)]
 

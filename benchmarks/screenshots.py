@@ -1,8 +1,10 @@
 """`make screenshots`: the README's pictures, taken again from the running app in Chromium.
 
 Writes static/screenshots/: presentation mode at 1024×768 and 1280×720 after Step, on sub-step 9
-and on the w1 card; the practice page at level 3 with a named mistake, a hint and part of the
-worked solution; a live class with a revealed poll, as the teacher and as a student sees it.
+and on the w1 card (its first page and, after PageDown, its second); the practice page at
+level 3 with a named mistake, a hint and part of the worked solution; a live class with a
+revealed poll, as the teacher and as a student sees it; a phone (390×844, device scale 3)
+following the class at ∂E_total/∂w5, with the poll open.
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
@@ -17,6 +19,7 @@ from tests.browser.test_classroom import (
     wait_substep,
     walk_to,
 )
+from tests.browser.test_phone import PHONE
 from tests.browser.test_practice import (
     answer,
     correct_values,
@@ -41,7 +44,8 @@ def take(app: Page, name: str, full_page: bool = False) -> Path:
 
 
 def presentation(browser: Any, server: Server, width: int, height: int) -> None:
-    """After Step, on sub-step 9 (∂E_total/∂w6) and on the w1 card after the next Step."""
+    """After Step, on sub-step 9 (∂E_total/∂w6) and on the w1 card after the next Step, opened as a
+    presenter does (a click on w1) and turned to its next page with PageDown."""
     with browsing(browser, server, width, height) as app:
         app.open()
         step_once(app)
@@ -52,11 +56,17 @@ def presentation(browser: Any, server: Server, width: int, height: int) -> None:
         take(app, f"present-{width}x{height}-substep9.png")
         app.click("step")
         app.wait_iteration("2")
-        app.page.locator(".edge-label[data-param=w1]").click()
+        app.page.get_by_test_id("weight-w1").click()
         card = app.page.get_by_test_id("card-w1")
         card.wait_for()
+        app.page.wait_for_function("() => document.querySelector('[data-testid=card-w1]')"
+                                   ".dataset.page === '0'")
         app.page.evaluate("() => document.activeElement.blur()")
         take(app, f"present-{width}x{height}-w1-card.png")
+        app.page.keyboard.press("PageDown")
+        app.page.wait_for_function("() => document.querySelector('[data-testid=card-w1]')"
+                                   ".dataset.page === '1'")
+        take(app, f"present-{width}x{height}-w1-card-2.png")
         app.watch.assert_clean()
 
 
@@ -105,6 +115,23 @@ def classroom(browser: Any, server: Server) -> None:
         student.watch.assert_clean()
 
 
+def phone_following(browser: Any, server: Server) -> None:
+    """A student's phone following the teacher to ∂E_total/∂w5, then the poll there opened."""
+    with browsing(browser, server) as teacher, browsing(browser, server, **PHONE) as student:
+        teacher.open()
+        _, url = start_class(teacher)
+        join_by_link(student, url)
+        wait_count(teacher, 1)
+        walk_to(teacher, "gradient-w5")
+        wait_substep(student, teacher)
+        take(student, "phone-following-substep.png")
+        teacher.click("poll-open")
+        student.page.get_by_test_id("poll-choice").first.wait_for()
+        take(student, "phone-following-poll.png")
+        teacher.watch.assert_clean()
+        student.watch.assert_clean()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -117,6 +144,7 @@ def main() -> None:
                 presentation(browser, server, width, height)
             practice(browser, server)
             classroom(browser, server)
+            phone_following(browser, server)
         finally:
             browser.close()
 

@@ -4,10 +4,17 @@ The first message a client sends is `hello`; the rest depend on its role.
 
 Client → server
 - `hello` {role: "teacher", token} or {role: "student", student?}: `student` is the id the
-  server gave this student before, so that a reconnected student keeps their answers.
-- teacher: `state` {state}: the page's serialized state, opaque to the server (only its size
-  is bounded); `poll-open` {question, choices: [{value, mistake}], correct}; `poll-reveal`
-  {poll}; `poll-close` {poll}; `end`.
+  server gave this student before (the page keeps it), so that a reconnected student keeps
+  their seat and their answers.
+- teacher: `state` {state}: the page as its serializer writes it for a class, checked against
+  `app.schemas.ClassPage` (numbers as numbers, names as names, no other field) before any
+  student sees it; `poll-open` {question: {substep, quantity, iteration}, choices: [{value,
+  mistake}], correct}; `poll-reveal` {poll}; `poll-close` {poll}; `end`.
+  The teacher's page withholds from `state` what the class must not see yet: a walk
+  ({sent, result, index, answers}) goes with `withheld`, the names of the values set to null
+  in it (those its sub-steps have not reached, and from `poll-open` until `poll-reveal` the
+  polled value and every value computed from it; see static/js/views/withheld.js), so that no
+  message a student receives holds the right choice before the reveal.
 - teacher: `practice-assign` {level}: every student gets an exercise of that level (1-4) of
   their own, replacing the practice before (its dashboard is forgotten).
 - student: `answer` {poll, choice}: one per student per poll, the first one counts.
@@ -21,7 +28,8 @@ Server → client
 - `welcome` {role, code, student?, students, state, seq, poll, answer}: everything needed to
   catch up after a (re)connection.
 - `state` {seq, state} (students; a higher seq is newer), `count` {students} (teachers),
-  `poll` {poll} (students get no `correct` and no `mistake` until the reveal), `poll-results`
+  `poll` {poll} (students get no `correct` and no `mistake` until the reveal: only
+  {id, question, choices: [{value}], revealed}), `poll-results`
   {poll, counts, responses} (teachers), `answered` {poll, choice}, `poll-reveal` {poll,
   counts, responses}, `poll-close` {poll}, `ended` {reason}, `error` {message}, `pong`.
 - Practice (app.classes.practice): the welcome carries `practice`, for a student their own
@@ -32,11 +40,15 @@ Server → client
   {number, nickname, seed, attempts, solved, asks, mistakes: {code: count}, substeps: {code:
   sub-step}}. No student ever receives another student's row, answers or name.
 
+Every message is refused (an `error` naming the field) unless it is valid Unicode and fits its
+schema here; nothing a client sends reaches another client unchecked.
+
 Close codes: 1008 a flood or a refused Origin, 1009 a message over 16 KiB, 1011/1012 the
-server or its store failed or restarts (reconnect), 1013 too slow to keep up (reconnect);
-4400 no valid hello, 4401 wrong teacher token, 4404 no such class, 4410 the class ended,
-4413 the class is full, 4429 too many joins from one address. A client reconnects after
-1xxx codes and 4429 (later), and stops after the other 44xx codes.
+server restarts or failed (reconnect), 1013 too slow to keep up or the class store is away
+(reconnect); 4400 no valid hello, 4401 wrong teacher token, 4404 no such class (or the store
+lost it), 4409 the same student joined again elsewhere, 4410 the class ended, 4413 the class
+is full or the address holds its share of the seats, 4429 too many joins from one address.
+A client reconnects after 1xxx codes, 4413 and 4429 (later), and stops after the other 44xx.
 """
 
 import json
@@ -45,9 +57,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app import practice
+from app.schemas import MAX_ITERATION, ClassPage, Name
 
 POLICY, TOO_BIG, INTERNAL, RESTART, TRY_LATER = 1008, 1009, 1011, 1012, 1013
 BAD_HELLO, BAD_TOKEN, NO_CLASS, ENDED, FULL, TOO_MANY_JOINS = 4400, 4401, 4404, 4410, 4413, 4429
+REPLACED = 4409
 
 # the codes of the practice catalogue: a poll names its mistakes as the practice check does
 Mistake = Literal[practice.MISCONCEPTIONS]  # type: ignore[valid-type]
@@ -57,7 +71,7 @@ AnswerValue = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e9, 
 
 
 class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Hello(Message):
@@ -69,7 +83,7 @@ class Hello(Message):
 
 class State(Message):
     type: Literal["state"]
-    state: dict[str, Any]
+    state: ClassPage
 
 
 class Choice(Message):
@@ -78,9 +92,17 @@ class Choice(Message):
     mistake: Mistake | None = None
 
 
+class Question(Message):
+    """Which sub-step's value is asked, in which iteration (the page writes the question)."""
+
+    substep: Name
+    quantity: Name
+    iteration: Annotated[int, Field(ge=1, le=MAX_ITERATION + 1)]
+
+
 class PollOpen(Message):
     type: Literal["poll-open"]
-    question: dict[str, Any]
+    question: Question
     choices: Annotated[list[Choice], Field(min_length=2, max_length=8)]
     correct: Annotated[int, Field(ge=0, le=7)]
 
@@ -153,6 +175,11 @@ def parse(text: str) -> Any:
         raise RefusedError(f"not valid JSON: {error}") from None
     if not isinstance(data, dict) or "type" not in data:
         raise RefusedError('a message is a JSON object with a "type"')
+    try:
+        # JSON may spell a lone surrogate (\ud800) that no UTF-8 text can carry to a student
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise RefusedError("a string is not valid Unicode (a lone surrogate)") from None
     try:
         return _messages.validate_python(data)
     except ValidationError as error:

@@ -15,14 +15,17 @@ import { forgetInvalid, renderInvalid } from "../practice/view.js";
 import { parseAnswer } from "../state/practice.js";
 import { deserialize, serialize } from "../state/serialize.js";
 import { change, state, subscribe } from "../state/store.js";
-import { buildSubsteps } from "../views/substeps.js";
+import { stepsFor, walkToSend } from "../views/withheld.js";
 
 const TEACHER_KEY = "backprop-lab.class"; // {code, token, joinUrl}: this browser's class, if it teaches one
-const STUDENT_KEY = "backprop-lab.student."; // + code: the id the server gave this student
+// {code, student}: the id the server gave this browser's student in that class, kept across
+// reloads and closed tabs so that a student who comes back keeps their seat and their vote
+const STUDENT_KEY = "backprop-lab.student";
 const CODE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{9}$/;
 const MAX_MESSAGE_BYTES = 16 * 1024 - 64; // the server's limit, less the envelope
 const SEND_EVERY_MS = 50; // a teacher's changes go out at most this often (the last one always)
 
+const PENDING_POLL = ""; // the id of a poll sent but not yet confirmed by the server
 let connection = null;
 let token = null;
 let seq = -1; // the newest teacher state received
@@ -85,7 +88,8 @@ function teach(code, teacherToken, joinUrl) {
 function join(code) {
   change({ type: "classJoined", role: "student", code });
   open(code, () => {
-    const student = readJson(sessionStorage, STUDENT_KEY + code);
+    const kept = readJson(localStorage, STUDENT_KEY);
+    const student = kept?.code === code && typeof kept.student === "string" ? kept.student : null;
     return student ? { type: "hello", role: "student", student } : { type: "hello", role: "student" };
   });
 }
@@ -150,7 +154,7 @@ function received(code, message) {
         practice: message.practice ?? null, board: message.board ?? [],
       });
       if (message.role === "student") {
-        keep(sessionStorage, STUDENT_KEY + code, message.student);
+        keep(localStorage, STUDENT_KEY, { code, student: message.student });
         if (message.state) teacherState(message.state, message.seq);
         loadExercise(message.practice ?? null);
       } else {
@@ -193,8 +197,13 @@ function received(code, message) {
     case "nickname":
       change({ type: "classNicknamed", nickname: message.nickname });
       break;
+    case "error":
+      // a poll the server refused is no poll
+      if (state().classroom?.poll?.id === PENDING_POLL) change({ type: "classPollClosed", id: PENDING_POLL });
+      console.warn(`the class server refused a message: ${message.message}`);
+      break;
     default:
-      break; // "ended" is followed by the close that says so; "error" needs no answer
+      break; // "ended" is followed by the close that says so
   }
 }
 
@@ -287,9 +296,12 @@ async function exportBoard() {
 
 // --- What the teacher sends --------------------------------------------------------------------
 
-/** The teacher's state as a message's text, within the server's size limit. */
+/** The teacher's state as a message's text, within the server's size limit. The walk goes
+ * without what the class has not reached or is answering (withheld.js): the socket holds no
+ * answer before the stage shows it. */
 function stateText() {
-  let text = serialize(state(), "message");
+  const page = state();
+  let text = serialize({ ...page, walk: walkToSend(page) }, "message");
   if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) {
     // the last update's trace is the one part a follower can do without
     const smaller = JSON.parse(text);
@@ -327,13 +339,15 @@ function scheduleSend() {
 function walkContext(page) {
   const { walk } = page;
   if (!walk) return null;
-  const step = buildSubsteps(walk.sent.options)[walk.index];
+  const step = stepsFor(walk.sent.options)[walk.index];
   return { id: step.id, context: { sent: walk.sent, trace: walk.result.trace, after: walk.result.state } };
 }
 
-/** The poll the teacher may open at the sub-step shown, or null. */
+/** The poll the teacher may open at the sub-step shown, or null. None while walking an update
+ * already made: the class has been sent its numbers (and seen them) already. */
 function offer(page) {
   if (page.classroom?.role !== "teacher" || page.classroom.status !== "open") return null;
+  if (page.walk && page.walk.sent.iteration !== page.network.state.iteration) return null;
   const here = walkContext(page);
   const found = here && candidatesAt(here.id, here.context);
   return found ? { question: { substep: here.id, quantity: found.quantity, iteration: found.iteration } } : null;
@@ -342,7 +356,10 @@ function offer(page) {
 function openPoll() {
   const here = walkContext(state());
   const poll = here && pollFor(here.id, here.context);
-  if (poll) connection?.send(poll);
+  if (!poll || !connection?.send(poll)) return;
+  // withheld at once, not when the server's echo comes back: no state sent meanwhile holds it
+  const { question, choices, correct } = poll;
+  change({ type: "classPolled", poll: { id: PENDING_POLL, question, choices, correct, revealed: false } });
 }
 
 // --- Wiring ----------------------------------------------------------------------------------

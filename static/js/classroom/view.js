@@ -35,12 +35,14 @@ function element(tag, attributes = {}, text = null) {
 export function statusOf(classroom) {
   const { code, status, closed, role, follow } = classroom;
   if (status === "closed") {
-    let known = { 4404: "noClass", 4410: "ended", 4413: "full", 4401: "badToken" }[closed?.code];
+    let known = { 4404: "noClass", 4409: "replaced", 4410: "ended", 4401: "badToken" }[closed?.code];
     if (known === "ended" && /expired/.test(closed.reason)) known = "expired";
+    else if (known === "ended" && role === "teacher") known = "endedTeacher";
     return { kind: "error", text: t(`class.closed.${known ?? "other"}`, { code, reason: closed?.reason || closed?.code }) };
   }
   if (status === "reconnecting") {
-    return { kind: "warning", text: t(closed?.code === 4429 ? "class.status.tooManyJoins" : "class.status.reconnecting", { code }) };
+    const why = { 4429: "class.status.tooManyJoins", 4413: "class.status.full" }[closed?.code] ?? "class.status.reconnecting";
+    return { kind: "warning", text: t(why, { code }) };
   }
   if (status === "open") {
     const which = role === "teacher" ? "teacher" : follow ? "following" : "exploring";
@@ -197,13 +199,19 @@ export function createClassPanel(panel, bar, handlers) {
       const row = element("div", { class: "poll-row" });
       const value = formatNumber(choice.value, digits);
       const right = poll.revealed && index === poll.correct;
+      // which choice is right is marked only once revealed: the teacher's page knows it
+      // before (the projector must not show it), a student's page does not
+      const marks = right ? { "data-correct": "true" } : {};
       if (teacher) {
-        row.append(element("span", { class: "poll-value", "data-value": String(choice.value) }, value));
+        row.append(element("span", {
+          class: "poll-value", "data-testid": "poll-choice", "data-value": String(choice.value),
+          "data-index": String(index), ...marks,
+        }, value));
       } else {
         const button = element("button", {
           type: "button", class: "button poll-choice", "data-testid": "poll-choice",
           "data-value": String(choice.value), "data-index": String(index),
-          "aria-pressed": String(classroom.answer === index),
+          "aria-pressed": String(classroom.answer === index), ...marks,
         }, value);
         button.disabled = classroom.answer !== null || poll.revealed;
         button.addEventListener("click", () => handlers.onAnswer(poll.id, index));

@@ -18,8 +18,10 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   const select = $("language-select");
   const network = () => state().network;
 
+  // presentation mode is a setting, so that a reload in front of the room keeps the layout
   const presentation = createPresentation($("presentation-toggle"), {
     onChange: (on) => {
+      if (state().settings.presenting !== on) change({ type: "settingsChanged", settings: { presenting: on } });
       if (!on) actions.unstage(); // the laptop view shows its cards whole, below the diagram
       redraw();
     },
@@ -123,6 +125,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
       return true;
     },
     show(page, { digits }) {
+      if (page.settings.presenting !== presentation.active()) presentation.set(page.settings.presenting, { fullscreen: false });
       select.value = page.settings.language ?? select.value;
       copyLink.dataset.url = linkOf(page);
       worksheet.redraw({ digits });

@@ -8,6 +8,7 @@ import { createLesson } from "./lesson.js";
 import { createLessons } from "./lessons.js";
 import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
+import { following, pollHoldsIteration } from "../state/classroom.js";
 import { definition } from "../state/definition.js";
 import { deserialize, serialize } from "../state/serialize.js";
 import * as storage from "../state/storage.js";
@@ -16,24 +17,39 @@ import { createCards } from "../views/cards.js";
 import { createChart } from "../views/chart.js";
 import { boxesFrom, createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
+import { createPlotlyLoader } from "../views/plotly.js";
+import { withheldOf, withholdView } from "../views/withheld.js";
 import { explainWith } from "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
 const PATH_POINTS = 400; // points of the training path that Run asks for
-const WALK_ACTIONS = new Set(["walkStarted", "walkMoved", "walkAnswered", "walkLeft", "walkFinished"]);
 
 let playing = false;
 let chain = Promise.resolve();
-let firstDrawn = false;
 let lastSave = 0;
-let networkPainted; // resolves once the first network is on screen
 
 const network = () => state().network;
+
+/**
+ * Whether this page may move its network now (`leaves`: on from the iteration shown, not just
+ * within its walk). A teacher's unrevealed poll holds the iteration, said in the message bar; a
+ * following student stops following first, visibly (the Follow box and the class's status).
+ */
+function mayMove({ leaves = true } = {}) {
+  const page = state();
+  if (leaves && pollHoldsIteration(page)) {
+    controls.say(t("poll.held"), "warning");
+    return false;
+  }
+  if (following(page)) change({ type: "classFollow", follow: false });
+  return true;
+}
 
 const controls = createControls(document, {
   onStep: () => teaching.fullStep(() => advance(1)),
   onRun: () => {
+    if (!mayMove()) return;
     stopPlaying();
     const n = controls.epochs();
     if (n !== null) {
@@ -41,7 +57,7 @@ const controls = createControls(document, {
       enqueue(() => advance(n));
     }
   },
-  onPlay: () => (playing ? stopPlaying() : startPlaying()),
+  onPlay: () => (playing ? stopPlaying() : mayMove() && startPlaying()),
   onReset: () => reset(),
   onUndo: () => undo(),
   onUndoDismissed: () => change({ type: "undoDismissed" }),
@@ -58,17 +74,16 @@ const cards = createCards(document.getElementById("cards"), {
   onLink: (cells) => diagram.link(cells),
   onStage: (name) => change({ type: "cardStaged", name }),
 });
-const chart = createChart(document.getElementById("loss-chart"), {
-  script: document.getElementById("plotly-script"),
-  painted: new Promise((resolve) => { networkPainted = resolve; }),
-});
+const plotly = createPlotlyLoader(document.querySelector("meta[name=plotly-script]").content);
+const chart = createChart(document.getElementById("loss-chart"), { plotly });
 const editor = createEditor(document.getElementById("editor"), {
-  onApply: () => { stopPlaying(); enqueue(applyEdits); },
-  onRestore: () => { stopPlaying(); enqueue(restoreExample); },
+  onApply: () => { if (mayMove()) { stopPlaying(); enqueue(applyEdits); } },
+  onRestore: () => { if (mayMove()) { stopPlaying(); enqueue(restoreExample); } },
 });
 const lessons = createLessons(document.getElementById("lessons"), {
-  onOptions: (options) => { stopPlaying(); enqueue(() => applyOptions(options)); },
-  onReproduce: (target) => { stopPlaying(); enqueue(() => reproduce(target)); },
+  plotly,
+  onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
+  onReproduce: (target) => { if (mayMove()) { stopPlaying(); enqueue(() => reproduce(target)); } },
   onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
 });
 const logToggle = document.getElementById("log-scale");
@@ -105,6 +120,7 @@ function enqueue(action) {
 
 /** Back to iteration 0; what is discarded stays one Undo away. */
 function reset() {
+  if (!mayMove()) return;
   stopPlaying();
   enqueue(async () => {
     change({ type: "started", answer: await api.reset(network().initial), undoable: true });
@@ -115,6 +131,7 @@ function reset() {
 
 /** Bring back what the last Reset or step from an earlier iteration put aside. */
 function undo() {
+  if (!mayMove()) return;
   stopPlaying();
   enqueue(async () => {
     if (!state().undo) return;
@@ -329,7 +346,10 @@ async function draw({ flash }) {
   const now = page.network;
   // After an update every neuron shows the forward pass its δ came from (the network before the
   // update), so that no box mixes two iterations; the weights are the updated ones.
-  const view = teaching.view(page) ?? { state: now.state, forward: now.last ? now.last.trace.forward : now.forward, last: now.last };
+  // What the class is answering stays off every view until it is given (withheld.js).
+  const held = withheldOf(page);
+  const view = withholdView(teaching.view(page)
+    ?? { state: now.state, forward: now.last ? now.last.trace.forward : now.forward, last: now.last }, held);
   const options = { digits: settings.digits, flash };
   diagram.render(view, { ...options, iteration: now.state.iteration });
   diagram.setSelected(settings.open);
@@ -345,7 +365,7 @@ async function draw({ flash }) {
   teaching.show(page, options);
   // after the panels are placed: a card on the projector is split into pages that fit its room
   if (!page.walk || page.onStage) {
-    cards.render(settings.open, cardView(page, view), { ...options, stage: page.onStage, paged: lesson.presentation.active() });
+    cards.render(settings.open, withholdView(cardView(page, view), held), { ...options, stage: page.onStage, paged: lesson.presentation.active() });
   }
   lesson.show(page, options);
   // the stage's numbers are drawn: let the frame that shows them be painted before the
@@ -353,21 +373,11 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (!firstDrawn) {
-    firstDrawn = true;
-    performance.mark("network-drawn");
-    performance.mark("network-painted");
-    networkPainted();
-  }
   lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   chart.setLog(settings.log);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
-  try {
-    await chart.draw(page.curve);
-  } catch (error) {
-    document.getElementById("loss-chart").textContent = `The loss curve cannot be drawn: ${error.message}`;
-  }
+  await chart.draw(page.curve);
   document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
 }
 
@@ -413,7 +423,7 @@ function restore() {
   return true;
 }
 
-const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying });
+const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying, mayMove });
 explainWith((substep) => teaching.walkTo(substep));
 const lesson = createLesson({
   api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
@@ -425,14 +435,14 @@ const lesson = createLesson({
     reset,
     undo,
     replay,
-    play: () => (playing ? stopPlaying() : startPlaying()),
+    play: () => (playing ? stopPlaying() : mayMove() && startPlaying()),
   },
 });
 
 subscribe((page, action, previous) => {
   scheduleDraw(action);
   if (page.network?.initial !== previous.network?.initial && page.network) editor.show(page.network.initial);
-  if (!WALK_ACTIONS.has(action.type)) save(!playing); // a walk is not kept: nothing to write
+  save(!playing); // the walk too: a reload mid-walk comes back to its sub-step
 });
 
 addEventListener("pagehide", () => save(true));

@@ -6,21 +6,15 @@ import { change, state } from "../state/store.js";
 import { earliest, latest, recall } from "../state/history.js";
 import { t } from "../i18n/index.js";
 import { askedAt } from "../views/predict.js";
-import { buildSubsteps, createSubstepPanel } from "../views/substeps.js";
+import { createSubstepPanel } from "../views/substeps.js";
+import { redactState, redactTrace, stepsFor, withheldOf } from "../views/withheld.js";
 
 const RECALLED = 64; // iterations recalled from the server and kept for going back and forth
 
-/** The sub-steps of the walk in `page` (built once per set of options). */
-const stepsOf = (() => {
-  const built = new Map();
-  return (walk) => {
-    const key = JSON.stringify(walk.sent.options);
-    if (!built.has(key)) built.set(key, buildSubsteps(walk.sent.options));
-    return built.get(key);
-  };
-})();
+/** The sub-steps of `walk` (built once per set of options). */
+const stepsOf = (walk) => stepsFor(walk.sent.options);
 
-export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
+export function createTeaching({ api, enqueue, drawn, commit, stopPlaying, mayMove }) {
   const $ = (id) => document.getElementById(id);
   const next = $("substep-next");
   const back = $("substep-back");
@@ -76,6 +70,9 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
   /** → : the next sub-step. After a Step, the walk goes through the update just made (the
    * numbers on screen); else the server is asked for the next iteration first. */
   function nextSubstep() {
+    const { walk } = state();
+    const last = walk && !currentQuestion() && walk.index >= stepsOf(walk).length - 1;
+    if (!mayMove({ leaves: Boolean(last) })) return;
     stopPlaying();
     enqueue(async () => {
       const { walk } = state();
@@ -131,12 +128,14 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
   /** Shift+→ or Step: the rest of the iteration at once (a walk needs no second request); during
    * a walk through the update already made, the next iteration. */
   function fullStep(advance) {
+    if (!mayMove()) return;
     stopPlaying();
     enqueue(() => (state().walk && !madeAlready(state().walk) ? finish() : advance()));
   }
 
   /** ← : one sub-step back; outside a walk, one iteration back. */
   function goBack() {
+    if (!mayMove({ leaves: !state().walk })) return;
     stopPlaying();
     if (state().walk) {
       enqueue(async () => {
@@ -153,6 +152,10 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
 
   /** Show iteration `k` of the history; drags are coalesced to the latest position. */
   function seek(k) {
+    if (!mayMove()) {
+      slider.value = String(network().state.iteration); // the slider stays where the page is
+      return;
+    }
     stopPlaying();
     const already = wanted !== null;
     wanted = k;
@@ -199,9 +202,11 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying }) {
     cardsPanel.hidden = Boolean(walk) && !onStage;
     if (walk) {
       const { sent, result, index, answers } = walk;
+      const withheld = withheldOf(page).get(sent.iteration + 1) ?? new Set();
       panel.show({
-        steps: stepsOf(walk), index, sent, result, trace: result.trace, after: result.state, loss: result.loss,
-        answers, asking: settings.asking,
+        steps: stepsOf(walk), index, sent, result, trace: redactTrace(result.trace, withheld),
+        after: redactState(result.state, withheld), loss: withheld.has("after") ? null : result.loss,
+        answers, asking: settings.asking, withheld,
       }, { digits });
       if (onStage) $("substeps").hidden = true;
     } else {

@@ -29,7 +29,8 @@ const en = {
   "class.closed.noClass": "Class {code} is not running: it has ended, it expired after 4 idle hours, the server restarted without keeping it, or the code is mistyped.",
   "class.closed.ended": "The teacher ended the class.",
   "class.closed.expired": "The class ended after 4 hours without activity.",
-  "class.closed.full": "Class {code} is full.",
+  "class.status.full": "Class {code} is full just now (or has as many students from this network as it takes); trying again in a moment.",
+  "class.closed.replaced": "This class is open in another tab or window of this browser; carry on there.",
   "class.closed.badToken": "This browser's teacher key does not fit class {code}.",
   "class.closed.other": "The class connection was refused ({reason}).",
   "class.startFailed": "The class could not be started: {message}",
@@ -64,6 +65,8 @@ const en = {
   "practice.noMistakes": "No named mistakes yet.",
   "practice.nickname": "Your name for the teacher",
   "practice.nickname.placeholder": "Student {number}",
+  "poll.held": "Reveal the poll or close it first: the rest of this iteration would show its answer.",
+  "class.closed.endedTeacher": "Class {code} has ended.",
 };
 
 const hans = {
@@ -95,7 +98,8 @@ const hans = {
   "class.closed.noClass": "课堂 {code} 不在进行中：已结束、闲置 4 小时后过期、服务器重启后未保留，或代码有误。",
   "class.closed.ended": "老师已结束课堂。",
   "class.closed.expired": "课堂闲置 4 小时后已结束。",
-  "class.closed.full": "课堂 {code} 已满。",
+  "class.status.full": "课堂 {code} 暂时已满（或来自此网络的学生已达上限），稍后重试。",
+  "class.closed.replaced": "此课堂已在此浏览器的另一个标签页或窗口中打开，请在那里继续。",
   "class.closed.badToken": "此浏览器保存的老师密钥与课堂 {code} 不符。",
   "class.closed.other": "课堂连接被拒绝（{reason}）。",
   "class.startFailed": "无法开始课堂：{message}",
@@ -130,6 +134,8 @@ const hans = {
   "practice.noMistakes": "还没有出现有名称的错误。",
   "practice.nickname": "给老师看的名字",
   "practice.nickname.placeholder": "学生 {number}",
+  "poll.held": "请先公布或关闭投票：本次迭代的其余部分会显示答案。",
+  "class.closed.endedTeacher": "课堂 {code} 已结束。",
 };
 
 const hant = {
@@ -161,7 +167,8 @@ const hant = {
   "class.closed.noClass": "課堂 {code} 不在進行中：已結束、閒置 4 小時後過期、伺服器重啟後未保留，或代碼有誤。",
   "class.closed.ended": "老師已結束課堂。",
   "class.closed.expired": "課堂閒置 4 小時後已結束。",
-  "class.closed.full": "課堂 {code} 已滿。",
+  "class.status.full": "課堂 {code} 暫時已滿（或來自此網路的學生已達上限），稍後重試。",
+  "class.closed.replaced": "此課堂已在此瀏覽器的另一個分頁或視窗中開啟，請在那裡繼續。",
   "class.closed.badToken": "此瀏覽器保存的老師金鑰與課堂 {code} 不符。",
   "class.closed.other": "課堂連線被拒絕（{reason}）。",
   "class.startFailed": "無法開始課堂：{message}",
@@ -196,6 +203,8 @@ const hant = {
   "practice.noMistakes": "還沒有出現有名稱的錯誤。",
   "practice.nickname": "給老師看的名字",
   "practice.nickname.placeholder": "學生 {number}",
+  "poll.held": "請先公布或關閉投票：本次迭代的其餘部分會顯示答案。",
+  "class.closed.endedTeacher": "課堂 {code} 已結束。",
 };
 
 export default { en, "zh-Hans": hans, "zh-Hant": hant };

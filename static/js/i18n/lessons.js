@@ -40,6 +40,7 @@ export default {
     "lessons.matrix.bp4": "BP4: the gradient of the weights",
 
     "lessons.check.intro": "Each gradient as backpropagation computes it, beside a central difference of E_total, (E(p + ε) − E(p − ε)) / 2ε, for the network now. They should agree to many digits.",
+    "lessons.withheld": "Hidden while the class answers the poll: this view would give the answer away. It comes back at the reveal.",
     "lessons.check.run": "Check",
     "lessons.check.parameter": "parameter",
     "lessons.check.backprop": "backprop",
@@ -143,6 +144,7 @@ export default {
     "lessons.matrix.bp4": "BP4：权重的梯度",
 
     "lessons.check.intro": "反向传播算出的每个梯度，旁边是 E_total 的中心差分 (E(p + ε) − E(p − ε)) / 2ε，针对当前网络。两者应在很多位上一致。",
+    "lessons.withheld": "课堂回答投票期间隐藏：此视图会泄露答案。公布答案后恢复。",
     "lessons.check.run": "检验",
     "lessons.check.parameter": "参数",
     "lessons.check.backprop": "反向传播",
@@ -246,6 +248,7 @@ export default {
     "lessons.matrix.bp4": "BP4：權重的梯度",
 
     "lessons.check.intro": "反向傳播算出的每個梯度，旁邊是 E_total 的中心差分 (E(p + ε) − E(p − ε)) / 2ε，針對目前的網路。兩者應在很多位上一致。",
+    "lessons.withheld": "課堂回答投票期間隱藏：此視圖會洩露答案。公布答案後恢復。",
     "lessons.check.run": "檢驗",
     "lessons.check.parameter": "參數",
     "lessons.check.backprop": "反向傳播",

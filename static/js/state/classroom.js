@@ -47,6 +47,14 @@ export function followTeacher(page, value) {
   return next;
 }
 
+/** Whether `page` is a teacher's whose open poll is not revealed: its iteration is held (the
+ * rest of the update would show the answer, on the projector and in the state sent). */
+export const pollHoldsIteration = (page) => page.classroom?.role === "teacher" && Boolean(page.classroom.poll)
+  && !page.classroom.poll.revealed;
+
+/** Whether `page` is a student's that follows the teacher. */
+export const following = (page) => page.classroom?.role === "student" && page.classroom.follow;
+
 const withClass = (page, changes) => (page.classroom ? { ...page, classroom: { ...page.classroom, ...changes } } : page);
 
 export const classReducers = {
@@ -126,11 +134,13 @@ export const classReducers = {
     return next.classroom?.follow ? followTeacher(next, value) : next;
   },
 
-  /** Follow the teacher again (catching up at once), or explore alone. */
+  /** Follow the teacher again (catching up at once), or explore alone: the teacher's walk is
+   * left then if the class was sent it without some values (the page could not finish it). */
   classFollow(page, { follow }) {
     const next = withClass(page, { follow });
     const teacher = next.classroom?.teacher;
-    return follow && teacher ? followTeacher(next, teacher) : next;
+    if (follow) return teacher ? followTeacher(next, teacher) : next;
+    return next.walk?.withheld ? { ...next, walk: null } : next;
   },
 
   classLeft(page) {

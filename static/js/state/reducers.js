@@ -17,7 +17,7 @@
 //   practice: see practice.js (the exercise on the practice view, and the exercises solved),
 // }
 
-import { classReducers } from "./classroom.js";
+import { classReducers, following } from "./classroom.js";
 import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
@@ -201,9 +201,11 @@ const reducers = {
 
   ...classReducers,
 
-  /** A snapshot read back by the serializer (`value`, already validated). */
+  /** A snapshot read back by the serializer (`value`, already validated); a walk comes back
+   * at its sub-step unless values were withheld from it (a teacher's, received in a class). */
   restored(page, { value }) {
-    return { ...page, ...value, walk: null, undo: null, settings: validSettings(value.settings, page.settings) };
+    const walk = value.walk && !value.walk.withheld ? value.walk : null;
+    return { ...page, ...value, walk, undo: null, settings: validSettings(value.settings, page.settings) };
   },
 };
 
@@ -217,9 +219,17 @@ for (const type of PRACTICE_ACTIONS) {
 
 export const ACTIONS = Object.keys(reducers);
 
+// What a page does with its own network; a following student who does one stops following,
+// so that the page never says "following" while it shows another iteration than the teacher's.
+const OWN_MOVES = new Set([
+  "started", "opened", "trained", "stepped", "shown", "laterForgotten", "undone",
+  "walkStarted", "walkMoved", "walkAnswered",
+]);
+
 /** Apply `action` ({type, ...}) to `page`; an unknown type is a programming error. */
 export function reduce(page, action) {
   const reducer = reducers[action.type];
   if (!reducer) throw new Error(`unknown action ${action.type}`);
-  return reducer(page, action);
+  const own = OWN_MOVES.has(action.type) && following(page);
+  return reducer(own ? reducers.classFollow(page, { follow: false }) : page, action);
 }

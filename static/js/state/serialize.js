@@ -6,7 +6,10 @@
 // Version 2. JSON for storage (read back whole), a live class's message (read back as
 // {purpose: "message", network, walk, settings}), the export and the worksheet (written only):
 //   {"version": 2, "purpose": "storage", "network": {initial, state, forward, loss, last},
-//    "curve": {x, y}, "history": {first, points}, "path": [...], "settings": {...}}
+//    "curve": {x, y}, "history": {first, points}, "path": [...], "walk": null | {...},
+//    "settings": {...}}
+// A message's walk may come with `withheld`: the values taken out of it (null) while the class
+// has not reached them or answers them (views/withheld.js).
 // Loss curves are stored as the base64 of their float64 bytes (exact, and compact). A link is
 // a URL fragment, each number the shortest text that reads back as the same float64:
 //   v=2&i1=…&i2=…&t1=…&t2=…&w1=…&…&b2=…&eta=…&activation=…&…&iteration=…&now.w1=…&…&now.b2=…
@@ -33,9 +36,10 @@ export function snapshot(page, purpose) {
   const { network } = page;
   const head = { version: VERSION, purpose };
   if (purpose === "storage") {
+    // the walk too: a reload in front of a class comes back to the same sub-step
     return {
       ...head, network, curve: { x: encodeFloats(page.curve.x), y: encodeFloats(page.curve.y) },
-      history: page.history, path: page.path, settings: page.settings,
+      history: page.history, path: page.path, walk: page.walk, settings: page.settings,
     };
   }
   if (purpose === "export") {
@@ -146,8 +150,13 @@ function readSnapshot(data) {
   const history = source.history === undefined && version === 1 ? null : readHistory(field(source, "history"));
   const path = source.path === undefined ? [network.state] : readPath(source.path);
   const settings = isObject(source.settings) ? pickSettings(source.settings) : {};
+  const walk = version === VERSION && isObject(source.walk) ? readWalk(source.walk) : null;
+  // a walk goes through the update still to make from the state now, or the one just made
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  if (walk && !same(walk.sent, network.state) && !same(walk.sent, network.last?.sent)) fail("walk.sent is not the network's state");
   return {
     network,
+    walk,
     curve,
     history: history ?? { first: { iteration: network.state.iteration, forward: network.forward }, points: [{ iteration: network.state.iteration, state: network.state }] },
     path: path.map(({ iteration, weights, biases }) => ({ iteration, weights, biases })),
@@ -166,18 +175,27 @@ function readMessage(data) {
   };
 }
 
+/** A walk: {sent, result, index, answers}, and in a live class's message `withheld`, the keys
+ * of the values taken out (null) because the class has not reached them or is answering them
+ * (see views/withheld.js). */
 function readWalk(value) {
   if (!isObject(value)) fail("walk is not an object");
   const result = field(value, "result", "walk.result");
   if (!isObject(result)) fail("walk.result is not an object");
   const answers = isObject(value.answers) ? value.answers : fail("walk.answers is not an object");
-  return {
+  const withheld = value.withheld === undefined ? [] : value.withheld;
+  if (!Array.isArray(withheld) || withheld.length > 200 || !withheld.every((key) => typeof key === "string" && /^\w{1,40}$/.test(key))) {
+    fail("walk.withheld is not a list of value names");
+  }
+  const held = new Set(withheld);
+  const after = held.has("after");
+  const read = {
     sent: readState(value.sent, "walk.sent"),
     result: {
-      state: readState(result.state, "walk.result.state"),
+      state: readState(result.state, "walk.result.state", held),
       trace: readTrace(result.trace, "walk.result.trace"),
-      forward: readForward(result.forward, "walk.result.forward"),
-      loss: finite(result.loss, "walk.result.loss"),
+      forward: after && result.forward === null ? null : readForward(result.forward, "walk.result.forward"),
+      loss: after && result.loss === null ? null : finite(result.loss, "walk.result.loss"),
       diverged: null,
     },
     index: count(value.index, "walk.index", 100),
@@ -186,6 +204,8 @@ function readWalk(value) {
       return [question, choice];
     })),
   };
+  if (held.size) read.withheld = [...held];
+  return read;
 }
 
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
@@ -216,8 +236,9 @@ function numbers(object, names, where, check = bounded) {
   return Object.fromEntries(names.map((name) => [name, check(object[name], `${where}.${name}`)]));
 }
 
-/** A network state as the server reads it, rebuilt from the known fields only. */
-export function readState(value, where = "state") {
+/** A network state as the server reads it, rebuilt from the known fields only; a parameter p
+ * may be null when `held` (a walk's withheld keys) holds new_p. */
+export function readState(value, where = "state", held = null) {
   const d = definition();
   if (!isObject(value)) fail(`${where} is not an object`);
   const options = field(value, "options", `${where}.options`);
@@ -227,8 +248,8 @@ export function readState(value, where = "state") {
   return {
     inputs: numbers(value.inputs, d.inputs, `${where}.inputs`),
     targets: numbers(value.targets, d.outputs, `${where}.targets`),
-    weights: numbers(value.weights, d.weights.map((w) => w.name), `${where}.weights`),
-    biases: numbers(value.biases, d.biases.map((b) => b.name), `${where}.biases`),
+    weights: numbers(value.weights, d.weights.map((w) => w.name), `${where}.weights`, heldOr(held)),
+    biases: numbers(value.biases, d.biases.map((b) => b.name), `${where}.biases`, heldOr(held)),
     learning_rate: rate,
     options: Object.fromEntries(Object.entries(d.options).map(([name, allowed]) => {
       if (!allowed.includes(options[name])) fail(`${where}.options.${name} is not one of ${allowed.join(", ")}`);
@@ -238,17 +259,30 @@ export function readState(value, where = "state") {
   };
 }
 
-/** A tree of numbers (and nulls) as the server sends them (a forward pass, a trace). */
-function numberTree(value, where, depth = 0) {
+/** The check of a parameter: null passes where `held` withholds it (new_p). */
+function heldOr(held) {
+  if (!held?.size) return bounded;
+  return (value, where) => (value === null && held.has(`new_${where.slice(where.lastIndexOf(".") + 1)}`) ? null : bounded(value, where));
+}
+
+const KEY = /^[A-Za-z0-9_]{1,40}$/;
+
+/** A tree of numbers (and nulls) under plain names, as the server sends them (a forward pass,
+ * a trace): a string where a number belongs is refused, whoever sent it. `strings` lets short
+ * plain text through (a divergence's message), which the page only ever shows as text. */
+function numberTree(value, where, depth = 0, strings = false) {
   if (depth > 4) fail(`${where} is nested too deeply`);
   if (value === null || (typeof value === "number" && Number.isFinite(value))) return value;
-  if (typeof value === "string" && value.length < 1000) return value;
+  if (strings && typeof value === "string" && value.length < 1000) return value;
   if (Array.isArray(value)) {
     if (value.length > 1000) fail(`${where} is too long`);
-    return value.map((item, k) => numberTree(item, `${where}[${k}]`, depth + 1));
+    return value.map((item, k) => numberTree(item, `${where}[${k}]`, depth + 1, strings));
   }
   if (!isObject(value)) fail(`${where} holds something that is not a number`);
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, numberTree(item, `${where}.${key}`, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => {
+    if (!KEY.test(key)) fail(`${where} holds a field that is not a name`);
+    return [key, numberTree(item, `${where}.${key}`, depth + 1, strings)];
+  }));
 }
 
 function readForward(value, where) {
@@ -277,7 +311,7 @@ function readNetwork(value) {
     last = {
       sent: readState(value.last.sent, "network.last.sent"),
       trace: readTrace(value.last.trace, "network.last.trace"),
-      diverged: value.last.diverged ? numberTree(value.last.diverged, "network.last.diverged") : null,
+      diverged: value.last.diverged ? numberTree(value.last.diverged, "network.last.diverged", 0, true) : null,
     };
   }
   return { initial, state, forward, loss: finite(value.loss, "network.loss"), last };
@@ -331,7 +365,7 @@ function readPath(value) {
   }));
 }
 
-const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab"];
+const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab", "presenting"];
 
 /** The practice view's text: {practice: {level, seed, progress, mistakes, record}, language}. */
 function readPractice(data) {

@@ -1,5 +1,6 @@
 // The page's settings: how numbers are shown, the language, the open chain-rule cards, the
-// curve's scale, predict-before-reveal, Play's speed, Run's iterations and the lesson tab.
+// curve's scale, predict-before-reveal, Play's speed, Run's iterations, the lesson tab and
+// presentation mode (its layout comes back after a reload; full screen needs a click).
 // Every value passes through validSettings, so a setting read back from a link or storage is
 // one the page can use.
 
@@ -20,6 +21,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   speed: 20,
   epochs: 10_000,
   tab: "graph",
+  presenting: false,
 });
 
 const RULES = {
@@ -33,6 +35,7 @@ const RULES = {
   speed: (v) => (SPEEDS.includes(v) ? v : undefined),
   epochs: (v) => (Number.isInteger(v) && v >= 1 && v <= definition().bounds.epochs_max ? v : undefined),
   tab: (v) => (LESSON_TABS.includes(v) ? v : undefined),
+  presenting: (v) => (typeof v === "boolean" ? v : undefined),
 };
 
 /** Return `current` with every valid entry of `changes` applied; unknown or invalid ones are ignored. */

@@ -346,7 +346,8 @@ export function createCards(container, { onClose, onLink = () => {}, onStage = (
       for (const slot of element.querySelectorAll("mn[data-key]")) {
         // with no update yet, every number is blank: nothing stale behind "press Step"
         const value = last ? lookup(slot.dataset.key, view) : null;
-        setValue(slot, formatNumber(value, digits), exact(value), flash);
+        const withheld = value === null && last && view.withheld?.size; // the class is answering
+        setValue(slot, withheld ? "?" : formatNumber(value, digits), exact(value), flash);
       }
       if (!last) return;
       for (const group of element.querySelectorAll("[data-signed]")) {

@@ -5,11 +5,13 @@ export function createPresentation(button, { onChange }) {
   let on = false;
   let fullscreenByUs = false;
 
-  function set(value) {
+  /** Present or not; full screen is asked for only on a click or a key (`fullscreen`): a
+   * browser refuses it otherwise, as when a reload brings the layout back. */
+  function set(value, { fullscreen = true } = {}) {
     on = value;
     document.body.classList.toggle("presenting", on);
     button.setAttribute("aria-pressed", String(on));
-    if (on && document.fullscreenEnabled && !document.fullscreenElement) {
+    if (on && fullscreen && document.fullscreenEnabled && !document.fullscreenElement) {
       document.documentElement.requestFullscreen?.().then(() => { fullscreenByUs = true; }, () => {});
     }
     if (!on && fullscreenByUs && document.fullscreenElement) {

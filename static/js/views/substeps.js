@@ -17,8 +17,9 @@ const into = (n) => definition().weights.filter((w) => w.to === n).map((w) => w.
 const biasOf = (layer) => definition().biases.find((b) => b.to.includes(layer[0]));
 
 /** The sub-steps of an iteration made under `options` (the sent state's). Each has an id, a
- * title, what it reads and writes (neurons and weights), the diagram values it reveals, and its
- * formula lines for a context {sent, trace, after, digits}. */
+ * title, what it reads and writes (neurons and weights), the diagram values it reveals, the
+ * values it computes (their keys, as withheld.js names them), and its formula lines for a
+ * context {sent, trace, after, digits}. */
 export function buildSubsteps(options) {
   const softmax = options.loss === "cross_entropy";
   const { hidden, outputs } = definition();
@@ -87,7 +88,7 @@ export function buildSubsteps(options) {
   for (const o of outputs) {
     steps.push({
       id: `delta-${o}`, stage: "backward", title: ["substep.deltaOutput", { n: o }],
-      reads: [o], writes: [o], reveals: [`delta-${o}`],
+      reads: [o], writes: [o], reveals: [`delta-${o}`], computes: [`delta_${o}`],
       lines: ({ sent, trace }, g) => softmax
         ? [line(name(`δ_${o}`), EQ, d("E_total", `net_${o}`), EQ, name(`out_${o}`), MINUS,
           `<msub><mi mathvariant="normal">target</mi><mi mathvariant="normal">${o}</mi></msub>`),
@@ -104,6 +105,7 @@ export function buildSubsteps(options) {
     steps.push({
       id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
       reads: ["o1", "o2", ...via], writes: [h], reveals: [],
+      computes: [...outputs.map((o) => `dE_dout_${h}_via_${o}`), `dE_dout_${h}`],
       lines: ({ trace }, g) => {
         const f = trace.factors;
         return [
@@ -121,7 +123,7 @@ export function buildSubsteps(options) {
   for (const h of hidden) {
     steps.push({
       id: `delta-${h}`, stage: "backward", title: ["substep.deltaHidden", { n: h }],
-      reads: [h], writes: [h], reveals: [`delta-${h}`],
+      reads: [h], writes: [h], reveals: [`delta-${h}`], computes: [`delta_${h}`],
       lines: ({ trace }, g) => [
         line(name(`δ_${h}`), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`)),
         line(EQ, g(trace.factors[`dE_dout_${h}`]), TIMES, g(trace.factors[`dout_${h}_dnet_${h}`]), EQ,
@@ -138,6 +140,7 @@ export function buildSubsteps(options) {
     reads: weights, writes: weights,
     reveals: [...trained.map((p) => `change-${p}`), ...(options.train_biases ? [] : ["grad-b1", "grad-b2", "change-b1", "change-b2"])],
     showsAfter: true,
+    computes: trained.flatMap((p) => [`change_${p}`, `new_${p}`]),
     lines: ({ sent, trace, after }, g) => [
       line(updated("w"), EQ, mi_w(), MINUS, name("η"), DOT, d("E_total", "w")),
       `<div class="substep-updates">${trained.map((p) => {
@@ -158,7 +161,7 @@ function gradientStep(w, softmax) {
   const source = from.startsWith("i") ? from : `out_${from}`;
   return {
     id: `gradient-${w}`, stage: "backward", title: ["substep.gradient", { w }],
-    reads: [from, to], writes: [w], reveals: [`grad-${w}`],
+    reads: [from, to], writes: [w], reveals: [`grad-${w}`], computes: [`gradient_${w}`],
     lines: ({ trace }, g) => {
       const f = trace.factors;
       const dnet = f[`dnet_${to}_d${w}`];
@@ -180,7 +183,7 @@ function gradientStep(w, softmax) {
 function biasStep({ name: b, to: [n1, n2] }) {
   return {
     id: `gradient-${b}`, stage: "backward", title: ["substep.gradient", { w: b }],
-    reads: [n1, n2], writes: [b], reveals: [`grad-${b}`],
+    reads: [n1, n2], writes: [b], reveals: [`grad-${b}`], computes: [`gradient_${b}`],
     lines: ({ trace }, g) => [
       line(d("E_total", b), EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, g(trace.deltas[n1]), PLUS,
         g(trace.deltas[n2]), EQ, g(trace.gradients[b], `gradient_${b}`, false)),
@@ -212,7 +215,8 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
     }
   }
 
-  /** Show sub-step `walk.index` of `walk` ({steps, index, sent, trace, after, answers, asking}). */
+  /** Show sub-step `walk.index` of `walk` ({steps, index, sent, trace, after, answers, asking,
+   * withheld}); the values withheld (withheld.js) arrive as null and read "?". */
   function show(walk, { digits }) {
     clearDiagram();
     const step = walk.steps[walk.index];
@@ -230,7 +234,9 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
     mark(step.writes, "writes");
 
     const ctx = { sent: walk.sent, trace: walk.trace, after: walk.after, loss: walk.loss };
-    const g = (value, key = null, bracket = true) => num(value, digits, { key, bracket });
+    const g = (value, key = null, bracket = true) => (value === null
+      ? `<mi class="withheld" data-withheld=""${key ? ` data-testid="substep-value-${key}"` : ""}>?</mi>`
+      : num(value, digits, { key, bracket }));
     const [titleKey, params] = step.title;
     panel.hidden = false;
     panel.dataset.substep = step.id;
@@ -244,7 +250,9 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
       <div class="substep-body"${pending ? " hidden" : ""} data-testid="substep-formula">${step.lines(ctx, g).join("")}</div>
       <div class="substep-predict"></div>`;
     const predictBox = panel.querySelector(".substep-predict");
-    if (question) predict.render(predictBox, question, ctx, walk.answers[question], digits);
+    // an answer given to Ask first waits while a poll still withholds what it explains
+    const waiting = (step.computes ?? []).some((key) => walk.withheld?.has(key));
+    if (question && !(waiting && question in walk.answers)) predict.render(predictBox, question, ctx, walk.answers[question], digits);
   }
 
   function hide() {
