@@ -283,9 +283,11 @@ def abort(transport: asyncio.BaseTransport) -> None:
     sock = transport.get_extra_info("socket")
     if sock is not None:
         try:
+            if sock.fileno() < 0:
+                return  # closed already (a close that finished before its time ran out)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass  # not a TCP socket, or already closed
+        except (OSError, ValueError):
+            pass  # not a TCP socket
     transport.abort()
 
 

@@ -8,6 +8,7 @@ that shows the numbers painted, as a viewer sees it: a requestAnimationFrame cal
 before that frame's paint, a task queued from it runs after.
 """
 
+import os
 import statistics
 import urllib.request
 from typing import Any
@@ -119,8 +120,10 @@ def first_loads(browser: Any, origin: str, context_options: dict[str, Any],
 
 
 def measure(browser: Any, origin: str) -> dict[str, float]:
+    load_before = os.getloadavg()[0]
     laptop = first_loads(browser, origin, LAPTOP)
     phone = first_loads(browser, origin, PHONE, PHONE_SLOWDOWN)
+    load_during = (load_before + os.getloadavg()[0]) / 2
     context = browser.new_context(**LAPTOP)
     page = context.new_page()
     page.goto(origin + "/")
@@ -153,6 +156,7 @@ def measure(browser: Any, origin: str) -> dict[str, float]:
         "first_load_bytes": first_bytes,
         "plotly_bytes": _compressed_size(origin + plotly_url),
         "reload_bytes": reload_bytes,
+        "load_average": load_during,
     }
 
 
@@ -172,6 +176,10 @@ def main() -> None:
     print(
         f"page click Run 10,000 -> curve drawn and painted, median: {figures['run_ms']:.1f} ms "
         "(target <= 250 ms)"
+    )
+    print(
+        f"page first loads: the machine's load average {figures['load_average']:.1f} "
+        f"on {os.cpu_count()} cores meanwhile"
     )
     print(
         f"page first load -> network painted, median of {FIRST_LOADS}: "
