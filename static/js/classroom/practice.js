@@ -62,7 +62,7 @@ export function renderStudentPractice(box, page, loaded, handlers) {
       "data-seed": String(exercise.seed), "aria-label": t("practice.heading"),
     });
     const head = element("div", { class: "class-practice-head" });
-    head.append(element("h3", { class: "class-practice-title" },
+    head.append(element("h2", { class: "class-practice-title" },
       `${t("practice.heading")} · ${text("seed", { seed: exercise.seed })} · ${text("level", { level: exercise.level })}`));
     const nameLabel = element("label", { class: "class-nickname" });
     const input = element("input", {
