@@ -138,6 +138,50 @@ def poll_open(browser: Any, server: Server) -> None:
         student.watch.assert_clean()
 
 
+def class_practice(browser: Any, server: Server) -> None:
+    """A class's practice at level 2: two students, one answer right, one with the sign flipped;
+    the teacher's dashboard with the mistake counted, then with the names hidden."""
+    from app import practice as exercises
+
+    with browsing(browser, server) as teacher, browsing(browser, server) as ada, \
+            browsing(browser, server) as ben:  # fmt: skip
+        teacher.open()
+        _, url = start_class(teacher)
+        for student in (ada, ben):
+            join_by_link(student, url)
+        wait_count(teacher, 2)
+        teacher.page.get_by_test_id("practice-level").select_option("2")
+        teacher.click("practice-assign")
+        for student, answer_id, sign in ((ada, "dE_dout_o1", 1), (ben, "dE_dw5", -1)):
+            box = student.page.get_by_test_id("practice")
+            box.wait_for()
+            seed = int(box.get_attribute("data-seed") or 0)
+            right = exercises.answers(exercises.exercise(2, seed).state)[answer_id]
+            field = student.page.get_by_test_id(f"answer-{answer_id}")
+            field.fill(repr(sign * right))
+            field.press("Enter")
+            student.page.wait_for_function(
+                "id => document.querySelector(`[data-testid=verdict-${id}]`).dataset.correct",
+                arg=answer_id)  # fmt: skip
+        name = ada.page.get_by_test_id("practice-nickname")
+        name.fill("Ada")
+        name.press("Enter")
+        teacher.page.locator("[data-testid=practice-mistake][data-code=sign_error]").wait_for()
+        teacher.page.wait_for_function(
+            "() => [...document.querySelectorAll('.practice-name')]"
+            ".some(n => n.textContent === 'Ada')")
+        for app in (teacher, ben):
+            app.page.evaluate("() => document.activeElement.blur()")
+        take(teacher, "class-practice-teacher.png")
+        take(ben, "class-practice-student.png")
+        teacher.page.get_by_test_id("practice-anonymous").check()
+        teacher.page.wait_for_function(
+            "() => !document.querySelector('[data-testid=practice-student]')")
+        take(teacher, "class-practice-anonymous.png")
+        for app in (teacher, ada, ben):
+            app.watch.assert_clean()
+
+
 def phone_following(browser: Any, server: Server) -> None:
     """A student's phone following the teacher to ∂E_total/∂w5, then the poll there opened."""
     with browsing(browser, server) as teacher, browsing(browser, server, **PHONE) as student:
@@ -168,6 +212,7 @@ def main() -> None:
             practice(browser, server)
             classroom(browser, server)
             poll_open(browser, server)
+            class_practice(browser, server)
             phone_following(browser, server)
         finally:
             browser.close()

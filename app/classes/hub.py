@@ -5,7 +5,9 @@ every process with a connection to that class (`_deliver`); each hub then queues
 own connections. A packet is one letter for its audience and the JSON text: A (everyone),
 S (students), T (teachers), E (the class ended: close everyone), R (the tallies changed:
 teachers here recount the students and the answers, at most every TALLY_SECONDS), K (a
-student took their seat back: the connection with this id closes).
+student took their seat back: the connection with this id closes), P (a practice was assigned:
+each student here gets an exercise of their own), B (the practice's rows changed: teachers here
+read the dashboard again, at most every TALLY_SECONDS).
 """
 
 import asyncio
@@ -20,7 +22,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.classes import codes, protocol
+from app import practice as exercises
+from app.classes import codes, practice, protocol
 from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket, address_key
 from app.classes.protocol import RefusedError, message
 from app.classes.store import ADDRESS_FULL, AGAIN, ClassStore, Ended, GoneError, Seat, Snapshot
@@ -104,6 +107,7 @@ class Hub:
         self.joins = AddressBuckets(limits.joins_burst, limits.joins_per_second, clock)
         self.creations = AddressBuckets(limits.creations_burst, limits.creations_per_second, clock)
         self.tallies_due: set[str] = set()
+        self.boards_due: set[str] = set()
         self.touched: dict[str, float] = {}
         self.heartbeat: asyncio.Task[None] | None = None
 
@@ -271,7 +275,11 @@ class Hub:
             fields["students"] = await self.store.count_students(code)
             if poll:
                 fields.update(_tally(poll, answers))
+            fields["practice"] = practice.shown(snapshot.practice)
+            fields["board"] = await self._board(code) if snapshot.practice else []
         else:
+            if snapshot.practice:
+                fields["practice"] = await self._exercise(connection, snapshot.practice)
             fields["student"] = connection.student
             fields["answer"] = answers.get(connection.student or "")
             if poll and poll["revealed"]:
@@ -350,6 +358,16 @@ class Hub:
             await self.store.publish(code, "E" + reason)
         elif isinstance(incoming, protocol.Answer):
             await self._answer(connection, incoming)
+        elif isinstance(incoming, protocol.PracticeAssign):
+            assignment = practice.new_assignment(incoming.level)
+            await self.store.save_practice(code, assignment)
+            board = message("practice-board", practice=practice.shown(assignment), board=[])
+            await self.store.publish(code, "T" + board)
+            await self.store.publish(code, "P" + protocol.dump(assignment))
+        elif isinstance(incoming, protocol.Nickname):
+            await self._nickname(connection, incoming)
+        elif isinstance(incoming, protocol.PracticeAnswer):
+            await self._practice_answer(connection, incoming)
 
     async def _open_poll(self, code: str, incoming: protocol.PollOpen) -> None:
         if incoming.correct >= len(incoming.choices):
@@ -405,6 +423,123 @@ class Hub:
         self._push(connection, message("answered", poll=poll["id"], choice=incoming.choice))
         await self.store.publish(code, "R")
 
+    # practice: an exercise of their own for each student, the teacher's dashboard
+
+    async def _row(
+        self, connection: Connection, assignment: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The student's number and row in `assignment` (made now if new); None if the class
+        has given as many numbers as it may."""
+        code, limit = connection.code, self.limits.max_practice_students
+        number = await self.store.practice_number(code, connection.student or "", limit)
+        if number is None:
+            return None
+        row = await self.store.practice_row(code, number)
+        if row is None:
+            row = practice.new_row(assignment, number)
+            await self.store.save_practice_row(code, number, row)
+            await self.store.publish(code, "B")
+        return number, row
+
+    async def _exercise(
+        self, connection: Connection, assignment: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        found = await self._row(connection, assignment)
+        if found is None:
+            return None
+        number, row = found
+        return practice.own(assignment, row, await self.store.nickname(connection.code, number))
+
+    async def _give_exercises(self, code: str, assignment: dict[str, Any]) -> None:
+        for connection in [c for c in self.rooms.get(code, ()) if not c.teacher]:
+            try:
+                given = await self._exercise(connection, assignment)
+            except Exception:
+                log.exception("class %s: an exercise was not given", code)
+                return
+            if given is None:
+                limit = self.limits.max_practice_students
+                self._push(connection, message("error", message=f"practice: {limit} students "
+                                               "have an exercise already, the most a class may"))
+            else:
+                self._push(connection, message("practice", practice=given))
+
+    async def _assignment(self, code: str, practice_id: str) -> dict[str, Any]:
+        snapshot = await self.store.snapshot(code)
+        assignment = snapshot.practice if isinstance(snapshot, Snapshot) else None
+        if assignment is None or assignment["id"] != practice_id:
+            raise RefusedError(f"practice: {practice_id!r} is not the practice assigned")
+        return assignment
+
+    async def _nickname(self, connection: Connection, incoming: protocol.Nickname) -> None:
+        name = practice.nickname(incoming.nickname)
+        code, limit = connection.code, self.limits.max_practice_students
+        number = await self.store.practice_number(code, connection.student or "", limit)
+        if number is None:
+            raise RefusedError(f"nickname: the class has {limit} students named, its most")
+        await self.store.save_nickname(code, number, name)
+        self._push(connection, message("nickname", nickname=name or None))
+        await self.store.publish(code, "B")
+
+    async def _practice_answer(
+        self, connection: Connection, incoming: protocol.PracticeAnswer
+    ) -> None:
+        code = connection.code
+        assignment = await self._assignment(code, incoming.practice)
+        found = await self._row(connection, assignment)
+        if found is None:
+            raise RefusedError("practice: the class has no room for another student")
+        number, row = found
+        attempts = practice.checked(row, incoming.answers, self.limits.max_practice_answers)
+        verdicts = exercises.check(
+            assignment["level"], row["seed"], incoming.answers, incoming.language
+        )
+        practice.record(row, [(v, incoming.answers[v.id]) for v in verdicts], attempts)
+        await self.store.save_practice_row(code, number, row)
+        self._push(connection, message("practice-verdicts", practice=assignment["id"],
+                                       results=practice.results(verdicts)))  # fmt: skip
+        view = practice.view(row, await self.store.nickname(code, number))
+        await self.store.publish(code, "T" + message("practice-row", practice=assignment["id"],
+                                                     row=view))  # fmt: skip
+
+    async def _board(self, code: str) -> list[dict[str, Any]]:
+        rows, names = await self.store.practice_board(code)
+        return practice.board(rows, names)
+
+    def _board_soon(self, code: str) -> None:
+        if code not in self.boards_due:
+            self.boards_due.add(code)
+            asyncio.get_running_loop().call_later(
+                TALLY_SECONDS, lambda: asyncio.create_task(self._board_teachers(code))
+            )
+
+    async def _board_teachers(self, code: str) -> None:
+        self.boards_due.discard(code)
+        teachers = [c for c in self.rooms.get(code, ()) if c.teacher]
+        if not teachers:
+            return
+        try:
+            snapshot = await self.store.snapshot(code)
+            if not isinstance(snapshot, Snapshot) or snapshot.practice is None:
+                return
+            text = message("practice-board", practice=practice.shown(snapshot.practice),
+                           board=await self._board(code))  # fmt: skip
+        except Exception:
+            log.exception("class %s: the dashboard was not read", code)
+            return
+        for teacher in teachers:
+            self._push(teacher, text)
+
+    async def csv(self, code: str, token: str) -> str | None:
+        """The practice dashboard as CSV for the class's teacher; None if the token is not
+        theirs or nothing is assigned."""
+        snapshot = await self.store.snapshot(code)
+        if not (isinstance(snapshot, Snapshot) and codes.token_matches(token, snapshot.token_hash)):
+            return None
+        if snapshot.practice is None:
+            return practice.csv_text({"level": ""}, [])
+        return practice.csv_text(snapshot.practice, await self._board(code))
+
     # fan-out in this process
 
     def _deliver(self, code: str, packet: str) -> None:
@@ -421,6 +556,11 @@ class Hub:
                 if connection.id == text:
                     reason = "you joined this class again elsewhere"
                     self._close(connection, protocol.REPLACED, reason)
+        elif audience == "B":
+            if any(connection.teacher for connection in connections):
+                self._board_soon(code)
+        elif audience == "P":
+            asyncio.get_running_loop().create_task(self._give_exercises(code, json.loads(text)))
         else:
             for connection in connections:
                 if audience == "A" or (audience == "T") == connection.teacher:

@@ -34,6 +34,10 @@ class ClassLimits:
     creations_per_second: float = 1 / 30
     max_classes: int = 10_000  # in one worker's memory (Redis holds what its memory allows)
     outbox_bytes: int = 256 * 1024  # waiting to be sent to one connection
+    # Practice: the students given a number in one class, the answers one student may have
+    # checked in one practice (each a few microseconds of judging and a few bytes kept).
+    max_practice_students: int = 1000
+    max_practice_answers: int = 300
     heartbeat_seconds: float = 15.0
     presence_seconds: float = 60.0
     # Through Redis each instance says every beat that it lives; a crashed one's seats stop

@@ -15,7 +15,13 @@ Client → server
   in it (those its sub-steps have not reached, and from `poll-open` until `poll-reveal` the
   polled value and every value computed from it; see static/js/views/withheld.js), so that no
   message a student receives holds the right choice before the reveal.
+- teacher: `practice-assign` {level}: every student gets an exercise of that level (1-4) of
+  their own, replacing the practice before (its dashboard is forgotten).
 - student: `answer` {poll, choice}: one per student per poll, the first one counts.
+- student: `nickname` {nickname}: the name the teacher's dashboard shows for this student (at
+  most 24 characters of text, "" for their number); `practice-answer` {practice, answers:
+  {ask id: number}, language?}: answers to this student's own exercise, judged by the server
+  (app.practice.check). Neither names a student: a student answers for themselves only.
 - anyone: `ping` → `pong`.
 
 Server → client
@@ -26,6 +32,13 @@ Server → client
   {id, question, choices: [{value}], revealed}), `poll-results`
   {poll, counts, responses} (teachers), `answered` {poll, choice}, `poll-reveal` {poll,
   counts, responses}, `poll-close` {poll}, `ended` {reason}, `error` {message}, `pong`.
+- Practice (app.classes.practice): the welcome carries `practice`, for a student their own
+  exercise {id, level, seed, number, nickname, answers} and for a teacher {id, level} with
+  `board` [row]; `practice` {practice} (a student's new exercise), `practice-verdicts`
+  {practice, results} (that student only: the results of /api/practice/check), to teachers
+  only `practice-board` {practice, board} and `practice-row` {practice, row}, a row being
+  {number, nickname, seed, attempts, solved, asks, mistakes: {code: count}, substeps: {code:
+  sub-step}}. No student ever receives another student's row, answers or name.
 
 Every message is refused (an `error` naming the field) unless it is valid Unicode and fits its
 schema here; nothing a client sends reaches another client unchecked.
@@ -53,6 +66,8 @@ REPLACED = 4409
 # the codes of the practice catalogue: a poll names its mistakes as the practice check does
 Mistake = Literal[practice.MISCONCEPTIONS]  # type: ignore[valid-type]
 PollId = Annotated[str, Field(min_length=1, max_length=40)]
+AskId = Literal[practice.ANSWER_IDS]  # type: ignore[valid-type]
+AnswerValue = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e9, le=1e9)]
 
 
 class Message(BaseModel):
@@ -112,14 +127,33 @@ class Answer(Message):
     choice: Annotated[int, Field(ge=0, le=7)]
 
 
+class PracticeAssign(Message):
+    type: Literal["practice-assign"]
+    level: Annotated[int, Field(strict=True, ge=1, le=4)]
+
+
+class Nickname(Message):
+    type: Literal["nickname"]
+    # bounded again in characters once read (app.classes.practice.nickname)
+    nickname: Annotated[str, Field(max_length=200)]
+
+
+class PracticeAnswer(Message):
+    type: Literal["practice-answer"]
+    practice: PollId
+    answers: Annotated[dict[AskId, AnswerValue], Field(min_length=1, max_length=16)]
+    language: Literal["en", "zh-Hans", "zh-Hant"] = "en"
+
+
 class Ping(Message):
     type: Literal["ping"]
 
 
-TeacherMessage = State | PollOpen | PollReveal | PollClose | End
-StudentMessage = Answer
+TeacherMessage = State | PollOpen | PollReveal | PollClose | End | PracticeAssign
+StudentMessage = Answer | Nickname | PracticeAnswer
 AnyMessage = Annotated[
-    Hello | State | PollOpen | PollReveal | PollClose | End | Answer | Ping,
+    Hello | State | PollOpen | PollReveal | PollClose | End | PracticeAssign | Answer | Nickname
+    | PracticeAnswer | Ping,
     Field(discriminator="type"),
 ]
 _messages: TypeAdapter[Any] = TypeAdapter(AnyMessage)

@@ -1,12 +1,15 @@
 """Classes in Redis (REDIS_URL), fanned out through Redis pub/sub with redis-py's asyncio client.
 
 Keys, all living `idle_seconds` past the last activity:
-- `backprop:class:{code}` hash: token (its SHA-256), seq, state, poll (JSON)
+- `backprop:class:{code}` hash: token (its SHA-256), seq, state, poll (JSON), practice (JSON)
 - `backprop:class:{code}:answers` hash: "{poll}:{student}" → choice, the open poll's answers
 - `backprop:class:{code}:voters` hash: "{poll}:{address}" → answers from that address
 - `backprop:class:{code}:seats` hash: student id → {"c": connection, "a": address,
   "i": instance, "t": when it lapses (ms)} (JSON)
 - `backprop:class:{code}:peaks` hash: address → the most seats it held at once
+- `backprop:class:{code}:practice` hash: next (the last number given), "n:{student}" → that
+  student's number, "name:{number}" → their nickname
+- `backprop:class:{code}:board` hash: number → the student's row (JSON) in the assignment
 - `backprop:ended:{code}`: why the class ended
 and, shorter lived:
 - `backprop:instance:{id}`: set by each server process every second, lapsing after a few: a
@@ -55,7 +58,7 @@ def _key(code: str, part: str = "") -> str:
     return f"{PREFIX}class:{code}{part}"
 
 
-PARTS = ("", ":answers", ":voters", ":seats", ":peaks")
+PARTS = ("", ":answers", ":voters", ":seats", ":peaks", ":practice", ":board")
 
 
 class StoreTroubleError(ResponseError):
@@ -226,7 +229,10 @@ class RedisStore(ClassStore):
             reason = await self.redis.get(f"{PREFIX}ended:{code}")
             return Ended(reason) if reason is not None else None
         poll = json.loads(fields["poll"]) if fields.get("poll") else None
-        return Snapshot(fields["token"], fields.get("state"), int(fields.get("seq", 0)), poll)
+        assigned = json.loads(fields["practice"]) if fields.get("practice") else None
+        return Snapshot(
+            fields["token"], fields.get("state"), int(fields.get("seq", 0)), poll, assigned
+        )
 
     async def touch(self, code: str) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -268,6 +274,56 @@ class RedisStore(ClassStore):
         prefix = poll + ":"
         return {key[len(prefix):]: int(value) for key, value in every.items()
                 if key.startswith(prefix)}  # fmt: skip
+
+    async def save_practice(self, code: str, assignment: dict[str, Any]) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(_key(code), "practice", json.dumps(assignment))
+            pipe.delete(_key(code, ":board"))
+            await pipe.execute()
+
+    async def practice_number(self, code: str, student: str, limit: int) -> int | None:
+        key, field = _key(code, ":practice"), f"n:{student}"
+        if (given := await self.redis.hget(key, field)) is not None:
+            return int(given)
+        if int(await self.redis.hget(key, "next") or 0) >= limit:
+            return None
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(key, "next", 1)
+            pipe.pexpire(key, self.idle_ms)
+            number, _ = await pipe.execute()
+        if number > limit:
+            return None
+        if not await self.redis.hsetnx(key, field, number):  # the same student, at once elsewhere
+            return int(await self.redis.hget(key, field))
+        return int(number)
+
+    async def save_nickname(self, code: str, number: int, nickname: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(_key(code, ":practice"), f"name:{number}", nickname)
+            pipe.pexpire(_key(code, ":practice"), self.idle_ms)
+            await pipe.execute()
+
+    async def nickname(self, code: str, number: int) -> str | None:
+        name: str | None = await self.redis.hget(_key(code, ":practice"), f"name:{number}")
+        return name
+
+    async def practice_row(self, code: str, number: int) -> dict[str, Any] | None:
+        row = await self.redis.hget(_key(code, ":board"), str(number))
+        return json.loads(row) if row is not None else None
+
+    async def save_practice_row(self, code: str, number: int, row: dict[str, Any]) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(_key(code, ":board"), str(number), json.dumps(row))
+            pipe.pexpire(_key(code, ":board"), self.idle_ms)
+            await pipe.execute()
+
+    async def practice_board(self, code: str) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(_key(code, ":board"))
+            pipe.hgetall(_key(code, ":practice"))
+            rows, practice = await pipe.execute()
+        names = {int(key[5:]): name for key, name in practice.items() if key.startswith("name:")}
+        return {int(number): json.loads(row) for number, row in rows.items()}, names
 
     async def end(self, code: str, reason: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:

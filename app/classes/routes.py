@@ -4,10 +4,10 @@ import io
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, WebSocket
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
@@ -156,6 +156,42 @@ async def class_qr(code: str, request: Request) -> Response:
     )  # fmt: skip
     return Response(svg.getvalue(), media_type="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})  # fmt: skip
+
+
+@router.get(
+    "/api/classes/{code}/practice.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}},
+        **HOST_REFUSED,
+        401: {"model": Refused, "description": "No teacher token, or not this class's"},
+        404: {"model": Refused, "description": "No live class has this code"},
+    },
+)
+async def practice_csv(
+    code: str,
+    request: Request,
+    authorization: Annotated[str, Header(description="Bearer and the teacher token")] = "",
+) -> Response:
+    """The practice dashboard as CSV, for the class's teacher only: a line a student (their
+    number and nickname, seed, answers checked, asks solved) and a column a named mistake."""
+    _check_host(request)
+    hub = hub_of(request.app)
+    normalized = codes.normalize_code(code)
+    if normalized is None or not await hub.exists(normalized):
+        raise HTTPException(status_code=404, detail=f"code: no live class {code[:12]!r}")
+    scheme, _, token = authorization.partition(" ")
+    text = await hub.csv(normalized, token.strip()) if scheme.lower() == "bearer" else None
+    if text is None:
+        raise HTTPException(
+            status_code=401,
+            detail="authorization: send the class's teacher token as 'Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="practice-{normalized}.csv"',
+    })  # fmt: skip
 
 
 @router.websocket("/ws/classes/{code}")

@@ -3,8 +3,9 @@
 One server process uses exactly one store: `MemoryStore` when it is the only worker,
 `redis_store.RedisStore` when REDIS_URL is set. Both keep the same things (the teacher
 token's hash, the latest state and its sequence number, the open poll and its answers, the
-students' seats and the most seats each address held at once) and deliver the same packets
-to the one subscriber of a class in each process, so the hub above them is written once.
+students' seats and the most seats each address held at once, the practice assigned with its
+rows, the students' numbers and nicknames) and deliver the same packets to the one subscriber
+of a class in each process, so the hub above them is written once.
 
 A seat belongs to a student id, so a student who reconnects takes their own seat back (the
 connection that held it is told to close); a class's seats are limited in all and per address.
@@ -12,6 +13,7 @@ An answer counts once per student, and an address answers a poll at most as many
 ever held seats at once: a device that reconnects without its id cannot vote again.
 """
 
+import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -31,6 +33,7 @@ class Snapshot:
     state: str | None  # the teacher's serialized state, as JSON text
     seq: int
     poll: dict[str, Any] | None
+    practice: dict[str, Any] | None = None  # the assignment (app.classes.practice)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,32 @@ class ClassStore(ABC):
         """Every answer to a poll, by student."""
 
     @abstractmethod
+    async def save_practice(self, code: str, assignment: dict[str, Any]) -> None:
+        """Keep a new practice assignment and forget the previous one's rows."""
+
+    @abstractmethod
+    async def practice_number(self, code: str, student: str, limit: int) -> int | None:
+        """The student's number in this class, given now if they had none; None when `limit`
+        numbers are given."""
+
+    @abstractmethod
+    async def save_nickname(self, code: str, number: int, nickname: str) -> None: ...
+
+    @abstractmethod
+    async def nickname(self, code: str, number: int) -> str | None: ...
+
+    @abstractmethod
+    async def practice_row(self, code: str, number: int) -> dict[str, Any] | None:
+        """The student's row in the current assignment, if they have one."""
+
+    @abstractmethod
+    async def save_practice_row(self, code: str, number: int, row: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    async def practice_board(self, code: str) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
+        """Every row of the current assignment, and every nickname, by number."""
+
+    @abstractmethod
     async def end(self, code: str, reason: str) -> None:
         """End the class: forget it, and remember for `idle_seconds` that it ended and why."""
 
@@ -159,6 +188,10 @@ class _Class:
     voters: dict[str, int] = field(default_factory=dict)  # address -> answers to the open poll
     seats: dict[str, Seat] = field(default_factory=dict)
     peaks: dict[str, int] = field(default_factory=dict)  # address -> most seats held at once
+    practice: dict[str, Any] | None = None
+    numbers: dict[str, int] = field(default_factory=dict)
+    nicknames: dict[int, str] = field(default_factory=dict)
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class MemoryStore(ClassStore):
@@ -204,7 +237,7 @@ class MemoryStore(ClassStore):
         if room is None:
             ended = self.ended.get(code)
             return Ended(ended[0]) if ended else None
-        return Snapshot(room.token_hash, room.state, room.seq, room.poll)
+        return Snapshot(room.token_hash, room.state, room.seq, room.poll, room.practice)
 
     async def touch(self, code: str) -> None:
         if (room := self._live(code)) is not None:
@@ -243,6 +276,36 @@ class MemoryStore(ClassStore):
         if room is None or room.poll is None or room.poll["id"] != poll:
             return {}
         return dict(room.answers)
+
+    async def save_practice(self, code: str, assignment: dict[str, Any]) -> None:
+        room = self.classes[code]
+        room.practice, room.rows = assignment, {}
+
+    async def practice_number(self, code: str, student: str, limit: int) -> int | None:
+        numbers = self.classes[code].numbers
+        if student not in numbers:
+            if len(numbers) >= limit:
+                return None
+            numbers[student] = len(numbers) + 1
+        return numbers[student]
+
+    async def save_nickname(self, code: str, number: int, nickname: str) -> None:
+        self.classes[code].nicknames[number] = nickname
+
+    async def nickname(self, code: str, number: int) -> str | None:
+        room = self.classes.get(code)
+        return room.nicknames.get(number) if room else None
+
+    async def practice_row(self, code: str, number: int) -> dict[str, Any] | None:
+        row = self.classes[code].rows.get(number)
+        return json.loads(json.dumps(row)) if row is not None else None  # a copy, as Redis gives
+
+    async def save_practice_row(self, code: str, number: int, row: dict[str, Any]) -> None:
+        self.classes[code].rows[number] = json.loads(json.dumps(row))
+
+    async def practice_board(self, code: str) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
+        room = self.classes.get(code)
+        return (dict(room.rows), dict(room.nicknames)) if room else ({}, {})
 
     async def end(self, code: str, reason: str) -> None:
         self.classes.pop(code, None)

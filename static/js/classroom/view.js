@@ -6,6 +6,7 @@
 import { language, t } from "../i18n/index.js";
 import { mistakeName } from "../state/definition.js";
 import { formatNumber } from "../views/format.js";
+import { createDashboard, renderStudentPractice } from "./practice.js";
 
 const QUANTITY = [
   [/^gradient_(.+)$/, (p) => `∂E_total/∂${p}`],
@@ -123,12 +124,15 @@ export function createClassPanel(panel, bar, handlers) {
     head.append(parts.leave);
     parts.status = element("p", { class: "class-status", "data-testid": "class-status", role: "status" });
     parts.poll = element("div", { class: "class-poll" });
+    parts.practice = element("div", { class: "class-practice-box" });
+    if (classroom.role === "teacher") parts.dashboard = createDashboard(parts.practice, handlers);
     panel.prepend(head);
-    panel.append(parts.status, parts.poll);
+    panel.append(parts.status, parts.poll, parts.practice);
   }
 
-  /** Show `page`'s class; `offer` is the poll the teacher may open here (or null). */
-  function render(page, { offer = null } = {}) {
+  /** Show `page`'s class; `offer` is the poll the teacher may open here (or null), `exercise`
+   * a student's practice exercise as loaded ({id, seed, state, asks, given}) or null. */
+  function render(page, { offer = null, exercise = null } = {}) {
     const { classroom, settings } = page;
     startButton.hidden = joinForm.hidden = Boolean(classroom);
     if (!classroom) {
@@ -164,6 +168,8 @@ export function createClassPanel(panel, bar, handlers) {
       parts.toggle.hidden = closed;
     }
     renderPoll(classroom, offer, settings.digits, closed);
+    if (classroom.role === "teacher") parts.dashboard.render(classroom);
+    else renderStudentPractice(parts.practice, closed ? { ...page, classroom: { ...classroom, practice: null } } : page, exercise, handlers);
   }
 
   function renderPoll(classroom, offer, digits, closed) {

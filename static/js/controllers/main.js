@@ -19,7 +19,7 @@ import { boxesFrom, createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
 import { createPlotlyLoader } from "../views/plotly.js";
 import { withheldOf, withholdView } from "../views/withheld.js";
-import "../classroom/controller.js";
+import { explainWith } from "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
@@ -424,6 +424,7 @@ function restore() {
 }
 
 const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying, mayMove });
+explainWith((substep) => teaching.walkTo(substep));
 const lesson = createLesson({
   api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
   actions: {
