@@ -39,7 +39,9 @@ import logging
 import os
 import socket
 import struct
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import httptools
@@ -49,7 +51,7 @@ from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
 
-from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket
+from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket, address_key
 
 MAX_HEAD_BYTES = 16 * 1024
 MAX_HEADERS = 100
@@ -102,10 +104,10 @@ class AddressBook:
     """One worker's open connections by client address, and the rate each address opens them.
     A WebSocket keeps the count its HTTP connection took (the same transport)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.counts: dict[str, int] = {}
         self.owners: dict[Any, str] = {}
-        self.connects = AddressBuckets(CONNECTS_BURST, CONNECTS_PER_SECOND)
+        self.connects = AddressBuckets(CONNECTS_BURST, CONNECTS_PER_SECOND, clock)
         self.trusted = trusted_proxies()
 
     def admit(self, transport: Any, total: int) -> str | None:
@@ -114,6 +116,7 @@ class AddressBook:
         address = peer[0] if isinstance(peer, tuple) and peer else ""
         if not address or _is_trusted(address, self.trusted):
             return None
+        address = address_key(address)  # an IPv6 device may hold a whole /64
         count = self.counts.get(address, 0)
         share = MAX_CONNECTIONS_PER_ADDRESS
         limit = share if total > MAX_CONNECTIONS // 2 else max(share, MAX_CONNECTIONS // 2)
@@ -274,6 +277,20 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
+def abort(transport: asyncio.BaseTransport) -> None:
+    """Close a connection now: the peer gets a reset, and what waited for it in this process
+    and in the kernel is freed with the socket (a plain abort leaves the kernel sending it)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        try:
+            if sock.fileno() < 0:
+                return  # closed already (a close that finished before its time ran out)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except (OSError, ValueError):
+            pass  # not a TCP socket
+    transport.abort()
+
+
 class _GivingUpTransport:
     """A transport whose ``close()`` does not wait forever for a peer that reads nothing: what
     is still unsent after ``CLOSE_SECONDS`` is dropped with the connection."""
@@ -286,7 +303,10 @@ class _GivingUpTransport:
         transport = self._transport
         transport.close()
         if transport.get_write_buffer_size():
-            self._loop.call_later(CLOSE_SECONDS, transport.abort)
+            self._loop.call_later(CLOSE_SECONDS, abort, transport)
+
+    def abort(self) -> None:
+        abort(self._transport)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
@@ -342,15 +362,8 @@ class LimitedWebSocketProtocol(WebSocketsSansIOProtocol):
         pass
 
     def _drop(self) -> None:
-        """Abort the connection: the application sees a disconnect, the peer a reset, and
-        what waited for it in the kernel is freed with the socket."""
+        """Abort the connection (see ``abort``): the application sees a disconnect."""
         self.gave_up = self.close_sent = True
-        sock = self.transport.get_extra_info("socket")
-        if sock is not None:
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            except OSError:
-                pass
         self.transport.abort()
 
     async def send(self, message: Any) -> None:

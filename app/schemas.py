@@ -484,3 +484,125 @@ class Refused(BaseModel):
     """A 4xx other than 422, e.g. 413 for a body over the limit."""
 
     detail: str
+
+
+# --- A live class: the teacher's page as the page's serializer writes it -------------------
+# static/js/state/serialize.js writes it (purpose "message") and reads it back on each
+# student's page. The server lets through nothing else: numbers where the page reads numbers,
+# names where it reads names, no field the page does not write. A field the page's message
+# gains is added here too, or the server refuses the teacher's state naming it.
+
+SENT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+
+
+def _as_sent(model: type[BaseModel], name: str, held: bool = False) -> type[BaseModel]:
+    """`model`'s fields, every one required, strict and alone (what the server answered);
+    `held`: each number may be null (a value the teacher's page withholds from the class)."""
+    fields: dict[str, Any] = {}
+    for key, info in model.model_fields.items():
+        number = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        fields[key] = (number | None if held else number, Field(description=info.description))
+    return create_model(name, __config__=SENT, __doc__=model.__doc__, **fields)
+
+
+def _state_as_sent(name: str, held: bool = False) -> type[BaseModel]:
+    """The state as sent, without the softmax rule's rescaling: a teacher's numbers pass
+    unchanged; `held`: a weight or bias may be null (its update withheld)."""
+    fields: dict[str, Any] = {key: (info.annotation, info) for key, info in
+                              State.model_fields.items()}  # fmt: skip
+    if held:
+        for key, model in (("weights", Weights), ("biases", Biases)):
+            fields[key] = (_as_sent(model, f"{name}{key.title()}", held=True), ...)
+    return create_model(name, __config__=STRICT, __doc__="A network state as the page holds it.",
+                        **fields)  # fmt: skip
+
+
+SentState = _state_as_sent("SentState")
+SentForward = _as_sent(Forward, "SentForward")
+
+
+def _trace_as_sent(name: str, held: bool = False) -> type[BaseModel]:
+    """One iteration's values as /api/step answered them (`held`: any of them may be null)."""
+    parts = {"forward": Forward, "factors": Factors, "deltas": Deltas,
+             "gradients": PerParameter, "changes": PerParameter}  # fmt: skip
+    fields: dict[str, Any] = {
+        part: (_as_sent(model, f"{name}{part.title()}", held), ...) for part, model in parts.items()
+    }
+    fields["terms"] = (_as_sent(Terms, f"{name}Terms", held) | None, None)
+    return create_model(name, __config__=SENT, __doc__=_trace_as_sent.__doc__, **fields)
+
+
+SentTrace = _trace_as_sent("SentTrace")
+HeldState = _state_as_sent("HeldState", held=True)
+HeldTrace = _trace_as_sent("HeldTrace", held=True)
+
+
+class SentDivergence(BaseModel):
+    model_config = SENT
+    iteration: Count = Field(ge=0, le=MAX_ITERATION)
+    parameter: PARAMETER_NAMES
+    message: Annotated[str, Field(max_length=500)]
+
+
+class SentLast(BaseModel):
+    """The update that led to the state shown."""
+
+    model_config = SENT
+    sent: SentState  # type: ignore[valid-type]
+    trace: SentTrace  # type: ignore[valid-type]
+    diverged: SentDivergence | None = None
+    walked: bool = False  # the update has been walked sub-step by sub-step already
+
+
+class SentNetwork(BaseModel):
+    model_config = SENT
+    initial: SentState  # type: ignore[valid-type]
+    state: SentState  # type: ignore[valid-type]
+    forward: SentForward  # type: ignore[valid-type]
+    loss: float
+    last: SentLast | None = None
+
+
+class SentResult(BaseModel):
+    """A /api/step answer, which the walk unfolds: what the class has not reached yet or is
+    answering is null (the walk's `withheld` names it)."""
+
+    model_config = SENT
+    state: HeldState  # type: ignore[valid-type]
+    trace: HeldTrace  # type: ignore[valid-type]
+    forward: SentForward | None  # type: ignore[valid-type]
+    loss: float | None
+    diverged: SentDivergence | None = None
+
+
+class SentWalk(BaseModel):
+    """An iteration walked sub-step by sub-step: the sub-step shown and the class's answers."""
+
+    model_config = SENT
+    sent: SentState  # type: ignore[valid-type]
+    result: SentResult
+    index: Annotated[int, Field(ge=0, le=100)]
+    answers: Annotated[dict[Name, Name | None], Field(max_length=20)] = {}
+    withheld: Annotated[list[Annotated[str, Field(pattern=r"^\w{1,40}$")]],
+                        Field(max_length=200)] = []  # fmt: skip
+
+
+class SentSettings(BaseModel):
+    """The settings a class shares: the open cards, the lesson's tab, the digits shown."""
+
+    model_config = SENT
+    open: Annotated[list[PARAMETER_NAMES], Field(max_length=len(PARAMETERS))] = []
+    tab: Name = "graph"
+    digits: Annotated[int, Field(ge=0, le=17)] = 0
+
+
+class ClassPage(BaseModel):
+    """What a teacher's page sends to its class: its network, its walk and shared settings."""
+
+    model_config = SENT
+    version: Literal[2]
+    purpose: Literal["message"]
+    network: SentNetwork
+    walk: SentWalk | None = None
+    settings: SentSettings = Field(default_factory=SentSettings)

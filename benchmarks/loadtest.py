@@ -6,8 +6,8 @@ One server, as `python -m app` starts it ($WORKERS, 1 unless set). First the cla
 saturated sigmoids), 500 sockets send their headers a byte a second and reconnect when closed,
 and one client sends a 100 MB header. Prints the steps' p50/p99 under that load next to the
 idle figures of the same run, the errors, what happened to the runs, how soon the slow sockets
-and the 100 MB header were cut off, and the server's memory. The pressure comes from another
-address (127.0.0.2: another device) than the class's.
+and the 100 MB header were cut off, and the server's memory. The slow sockets come from other
+addresses (127.0.0.2-6: other devices) than the class's.
 
 Then a class under attack, on a server of its own: 300 students (each from an address of its
 own, 127.0.1.x) follow a teacher stepping ten times a second while other devices attack it:
@@ -42,6 +42,9 @@ IDLE_SECONDS, LOADED_SECONDS = 8.0, 25.0
 HUGE_HEADER_MB = 100
 TARGET_P99_MS, TARGET_CLOSE_SECONDS, TARGET_HUGE_SECONDS = 100.0, 15.0, 1.0
 CRAFTED = {"inputs": {"i1": 1e6}, "weights": {"w1": -1e6}}
+# Other devices than the class's (127.0.0.1): the slow sockets from five, a hundred each
+# (within an address's share of the server's connections); the hostile one of the attacks.
+SLOW_ADDRESSES = [f"127.0.0.{number}" for number in range(2, 7)]
 PRESSURE_ADDRESS = "127.0.0.2"
 # The class under attack
 HOSTILE, STORM_PER_SECOND, FLOODERS, STALLED = 1000, 100, 4, 20
@@ -146,10 +149,10 @@ async def runner(port: int, index: int, end: float, results: dict[str, Any]) -> 
         client.close()
 
 
-async def slow_socket(port: int, end: float, results: dict[str, Any]) -> None:
+async def slow_socket(port: int, index: int, end: float, results: dict[str, Any]) -> None:
     """Send a request head a byte a second; when the server closes it, start again."""
     while time.monotonic() < end:
-        address = (PRESSURE_ADDRESS, 0)
+        address = (SLOW_ADDRESSES[index % len(SLOW_ADDRESSES)], 0)
         reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=address)
         opened = time.monotonic()
         writer.write(b"POST /api/step HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
@@ -181,7 +184,7 @@ async def pressure(
     end = time.monotonic() + seconds
     await asyncio.gather(
         *(runner(port, index, end, results) for index in range(runners)),
-        *(slow_socket(port, end, results) for _ in range(slow_sockets)),
+        *(slow_socket(port, index, end, results) for index in range(slow_sockets)),
     )
     return results
 
@@ -366,6 +369,7 @@ def class_under_attack() -> None:
     seconds = ATTACK_WARM_UP + (classroom.WARM_UP + classroom.STEPS) * classroom.INTERVAL + 10
 
     with serving() as app:
+        quiet = asyncio.run(classroom.fan_out(app, [app]))  # the same class, not attacked
         before = memory_mb(app.process.pid)
 
         async def attack(code: str) -> None:
@@ -389,6 +393,7 @@ def class_under_attack() -> None:
         f"reopened from one address, another reopens idle connections {STORM_PER_SECOND} "
         f"times a second, and {STALLED} students never read"
     )
+    classroom.report("not attacked (the same run)", quiet)
     classroom.report("under attack", measured)
     print(
         f"  ping floods: {attacked['pings']:,} pings sent, the flooders dropped "
@@ -396,8 +401,9 @@ def class_under_attack() -> None:
         f"server {attacked['idle_closed']} times, {attacked['refused']} refused (429/503); "
         f"storm: {attacked['storm_opened']} opened (answers: "
         f"{', '.join(sorted(attacked['storm_answers']))}); students who never read: "
-        f"{attacked['stalled_dropped']} dropped, {attacked['stalled_closed']} closed, "
-        f"{attacked['stalled_open']} still open, {attacked['stalled_refused']} refused"
+        f"{attacked['stalled_dropped']} dropped (reset), {attacked['stalled_closed']} closed "
+        f"(their keep-alive pings unanswered), {attacked['stalled_open']} still open, "
+        f"{attacked['stalled_refused']} refused"
     )
     print(f"  server memory: {before:.1f} MB before, {during:.1f} MB under attack, "
           f"{after:.1f} MB after")  # fmt: skip

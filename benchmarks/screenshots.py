@@ -1,8 +1,11 @@
 """`make screenshots`: the README's pictures, taken again from the running app in Chromium.
 
 Writes static/screenshots/: presentation mode at 1024×768 and 1280×720 after Step, on sub-step 9
-and on the w1 card; the practice page at level 3 with a named mistake, a hint and part of the
-worked solution; a live class with a revealed poll, as the teacher and as a student sees it.
+and on the w1 card (its first page and, after PageDown, its second); the practice page at
+level 3 with a named mistake, a hint and part of the worked solution; a live class with a
+revealed poll, as the teacher and as a student sees it; a poll still open, as the projector and
+as the students see it (its value withheld); a phone (390×844, device scale 3) following the
+class at ∂E_total/∂w5, with the poll open.
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
@@ -17,6 +20,7 @@ from tests.browser.test_classroom import (
     wait_substep,
     walk_to,
 )
+from tests.browser.test_phone import PHONE
 from tests.browser.test_practice import (
     answer,
     correct_values,
@@ -41,7 +45,8 @@ def take(app: Page, name: str, full_page: bool = False) -> Path:
 
 
 def presentation(browser: Any, server: Server, width: int, height: int) -> None:
-    """After Step, on sub-step 9 (∂E_total/∂w6) and on the w1 card after the next Step."""
+    """After Step, on sub-step 9 (∂E_total/∂w6) and on the w1 card after the next Step, opened as a
+    presenter does (a click on w1) and turned to its next page with PageDown."""
     with browsing(browser, server, width, height) as app:
         app.open()
         step_once(app)
@@ -52,11 +57,17 @@ def presentation(browser: Any, server: Server, width: int, height: int) -> None:
         take(app, f"present-{width}x{height}-substep9.png")
         app.click("step")
         app.wait_iteration("2")
-        app.page.locator(".edge-label[data-param=w1]").click()
+        app.page.get_by_test_id("weight-w1").click()
         card = app.page.get_by_test_id("card-w1")
         card.wait_for()
+        app.page.wait_for_function("() => document.querySelector('[data-testid=card-w1]')"
+                                   ".dataset.page === '0'")
         app.page.evaluate("() => document.activeElement.blur()")
         take(app, f"present-{width}x{height}-w1-card.png")
+        app.page.keyboard.press("PageDown")
+        app.page.wait_for_function("() => document.querySelector('[data-testid=card-w1]')"
+                                   ".dataset.page === '1'")
+        take(app, f"present-{width}x{height}-w1-card-2.png")
         app.watch.assert_clean()
 
 
@@ -105,6 +116,89 @@ def classroom(browser: Any, server: Server) -> None:
         student.watch.assert_clean()
 
 
+def poll_open(browser: Any, server: Server) -> None:
+    """A poll on ∂E_total/∂w6 before the reveal: the projector (1024×768, presenting) and a
+    student, each with the value withheld ("?") while the class answers."""
+    with browsing(browser, server, 1024, 768) as teacher, browsing(browser, server) as student:
+        teacher.open()
+        _, url = start_class(teacher)
+        join_by_link(student, url)
+        wait_count(teacher, 1)
+        present(teacher)
+        walk_to(teacher, "gradient-w6")
+        teacher.click("poll-open")
+        wait_substep(student, teacher)
+        for app in (teacher, student):
+            app.page.wait_for_function(
+                "() => document.querySelector('[data-testid=grad-w6]').textContent === '?'")
+            app.page.evaluate("() => document.activeElement.blur()")
+        take(teacher, "class-poll-projector.png")
+        take(student, "class-poll-student.png")
+        teacher.watch.assert_clean()
+        student.watch.assert_clean()
+
+
+def class_practice(browser: Any, server: Server) -> None:
+    """A class's practice at level 2: two students, one answer right, one with the sign flipped;
+    the teacher's dashboard with the mistake counted, then with the names hidden."""
+    from app import practice as exercises
+
+    with browsing(browser, server) as teacher, browsing(browser, server) as ada, \
+            browsing(browser, server) as ben:  # fmt: skip
+        teacher.open()
+        _, url = start_class(teacher)
+        for student in (ada, ben):
+            join_by_link(student, url)
+        wait_count(teacher, 2)
+        teacher.page.get_by_test_id("practice-level").select_option("2")
+        teacher.click("practice-assign")
+        for student, answer_id, sign in ((ada, "dE_dout_o1", 1), (ben, "dE_dw5", -1)):
+            box = student.page.get_by_test_id("practice")
+            box.wait_for()
+            seed = int(box.get_attribute("data-seed") or 0)
+            right = exercises.answers(exercises.exercise(2, seed).state)[answer_id]
+            field = student.page.get_by_test_id(f"answer-{answer_id}")
+            field.fill(repr(sign * right))
+            field.press("Enter")
+            student.page.wait_for_function(
+                "id => document.querySelector(`[data-testid=verdict-${id}]`).dataset.correct",
+                arg=answer_id)  # fmt: skip
+        name = ada.page.get_by_test_id("practice-nickname")
+        name.fill("Ada")
+        name.press("Enter")
+        teacher.page.locator("[data-testid=practice-mistake][data-code=sign_error]").wait_for()
+        teacher.page.wait_for_function(
+            "() => [...document.querySelectorAll('.practice-name')]"
+            ".some(n => n.textContent === 'Ada')")
+        for app in (teacher, ben):
+            app.page.evaluate("() => document.activeElement.blur()")
+        take(teacher, "class-practice-teacher.png")
+        take(ben, "class-practice-student.png")
+        teacher.page.get_by_test_id("practice-anonymous").check()
+        teacher.page.wait_for_function(
+            "() => !document.querySelector('[data-testid=practice-student]')")
+        take(teacher, "class-practice-anonymous.png")
+        for app in (teacher, ada, ben):
+            app.watch.assert_clean()
+
+
+def phone_following(browser: Any, server: Server) -> None:
+    """A student's phone following the teacher to ∂E_total/∂w5, then the poll there opened."""
+    with browsing(browser, server) as teacher, browsing(browser, server, **PHONE) as student:
+        teacher.open()
+        _, url = start_class(teacher)
+        join_by_link(student, url)
+        wait_count(teacher, 1)
+        walk_to(teacher, "gradient-w5")
+        wait_substep(student, teacher)
+        take(student, "phone-following-substep.png")
+        teacher.click("poll-open")
+        student.page.get_by_test_id("poll-choice").first.wait_for()
+        take(student, "phone-following-poll.png")
+        teacher.watch.assert_clean()
+        student.watch.assert_clean()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -117,6 +211,9 @@ def main() -> None:
                 presentation(browser, server, width, height)
             practice(browser, server)
             classroom(browser, server)
+            poll_open(browser, server)
+            class_practice(browser, server)
+            phone_following(browser, server)
         finally:
             browser.close()
 

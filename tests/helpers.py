@@ -130,3 +130,28 @@ def redis_server() -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def class_page(iteration: int = 0, index: int = 0, **state: Any) -> dict[str, Any]:
+    """A teacher's page as its serializer writes it for a class: a network at `iteration` (the
+    worked example, or `state`'s changes to it) and the walk of its next Step at sub-step
+    `index`, every number as the API answers it."""
+    from app import network
+    from app.schemas import State
+
+    sent = State.model_validate({**state, "iteration": iteration}).model_dump()
+    reached, trace = network.step(network.State.of(sent))
+    trace["terms"] = network.products(network.State.of(sent), trace["forward"])
+    forward = network.forward(reached)
+    after = {**sent, "weights": dict(reached.weights), "biases": dict(reached.biases),
+             "iteration": iteration + 1}  # fmt: skip
+    result = {"state": after, "trace": trace, "forward": forward, "loss": forward["E_total"],
+              "diverged": None}  # fmt: skip
+    return {
+        "version": 2,
+        "purpose": "message",
+        "network": {"initial": {**sent, "iteration": 0}, "state": sent, "forward": trace["forward"],
+                    "loss": trace["forward"]["E_total"], "last": None},
+        "walk": {"sent": sent, "result": result, "index": index, "answers": {}},
+        "settings": {"open": ["w5", "w1"], "tab": "graph", "digits": 0},
+    }  # fmt: skip

@@ -16,9 +16,16 @@ import pytest
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as connect_websocket
 
-from app.protocol import MAX_HEAD_BYTES, MAX_HEADERS, RECEIVE_SECONDS
-from app.schemas import EXAMPLE_STATE
-from tests.helpers import serving
+from app.protocol import (
+    CONNECTS_BURST,
+    MAX_CONNECTIONS,
+    MAX_CONNECTIONS_PER_ADDRESS,
+    MAX_HEAD_BYTES,
+    MAX_HEADERS,
+    RECEIVE_SECONDS,
+    AddressBook,
+)
+from tests.helpers import class_page, serving
 
 # A bound on every wait, far above what the server should need: a hang fails instead of blocking.
 PATIENCE = RECEIVE_SECONDS + 10
@@ -264,9 +271,9 @@ def until(client: ClientConnection, check: Callable[[dict[str, Any]], bool]) -> 
     raise AssertionError("no such message in 10,000")
 
 
-# A teacher's page state, about 1 KiB as a page sends it.
-PAGE_STATE = {"version": 1, "network": EXAMPLE_STATE, "substep": 0, "card": "w5",
-              "history": [EXAMPLE_STATE["weights"]] * 8}  # fmt: skip
+# A teacher's page state as a page sends it (about 4.5 KB), at each sub-step of its walk.
+PAGE_STATES = [class_page(1, index) for index in range(20)]
+PAGE_STATE = PAGE_STATES[0]
 
 
 @pytest.mark.slow
@@ -333,7 +340,7 @@ def test_a_student_that_stops_reading_is_dropped_and_its_seat_freed():
                 counted, states = 1, 0
                 while counted != 0 and states < 3000:  # 3,000 states: about 3 MB
                     states += 1
-                    state = {**PAGE_STATE, "substep": states}
+                    state = PAGE_STATES[states % len(PAGE_STATES)]
                     teacher.send(json.dumps({"type": "state", "state": state}))
                     time.sleep(1 / 25)  # within the teacher's 30 messages a second
                     counted = _students_counted(teacher, counted)
@@ -456,3 +463,47 @@ def test_websockets_log_nothing_unless_asked_and_a_socket_closed_before_hello_no
         assert any("[accepted]" in line for line in websocket_lines)
     else:
         assert websocket_lines == []
+
+
+class _Transport:
+    """What AddressBook reads of a connection: its peer's address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def get_extra_info(self, name: str) -> Any:
+        return (self.address, 40000) if name == "peername" else None
+
+
+def test_an_address_holds_half_a_quiet_worker_a_quarter_of_a_busy_one_and_opens_at_a_rate():
+    book = AddressBook(clock=lambda: 1000.0)  # no time passes: the rate adds nothing
+    quiet = [_Transport("10.0.0.2") for _ in range(MAX_CONNECTIONS)]
+    admitted = [sock for sock in quiet if book.admit(sock, total=10) is None]
+    assert len(admitted) == min(MAX_CONNECTIONS // 2, CONNECTS_BURST)
+    busy = [_Transport("10.0.0.3") for _ in range(MAX_CONNECTIONS)]
+    refusals = [book.admit(sock, total=MAX_CONNECTIONS // 2 + 1) for sock in busy]
+    assert refusals.count(None) == MAX_CONNECTIONS_PER_ADDRESS
+    assert "connections are open from your address" in str(refusals[-1])
+    for sock in admitted:
+        book.release(sock)
+    assert "10.0.0.2" not in book.counts
+    # all closed again, but it opened CONNECTS_BURST just now: the next waits for the rate
+    assert "too many new connections" in str(book.admit(_Transport("10.0.0.2"), total=10))
+
+
+def test_a_trusted_proxys_connections_are_not_counted_per_address(monkeypatch):
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "192.0.2.0/24, 2001:db8::1")
+    book = AddressBook()
+    for address in ["192.0.2.9", "2001:db8::1"]:
+        assert all(book.admit(_Transport(address), total=10) is None for _ in range(2000))
+    assert book.counts == {}
+    assert book.admit(_Transport("192.0.3.9"), total=10) is None
+    assert book.counts == {"192.0.3.9": 1}
+
+
+def test_an_ipv6_device_is_one_address_for_its_whole_64():
+    book = AddressBook(clock=lambda: 1000.0)
+    for host in range(MAX_CONNECTIONS_PER_ADDRESS):
+        assert book.admit(_Transport(f"2001:db8:0:1::{host + 1:x}"), total=MAX_CONNECTIONS) is None
+    assert book.admit(_Transport("2001:db8:0:1::ffff"), total=MAX_CONNECTIONS) is not None
+    assert book.admit(_Transport("2001:db8:0:2::1"), total=MAX_CONNECTIONS) is None

@@ -4,7 +4,10 @@ Every message to a class goes through the store (`publish`), which hands it to t
 every process with a connection to that class (`_deliver`); each hub then queues it for its
 own connections. A packet is one letter for its audience and the JSON text: A (everyone),
 S (students), T (teachers), E (the class ended: close everyone), R (the tallies changed:
-teachers here recount the students and the answers, at most every TALLY_SECONDS).
+teachers here recount the students and the answers, at most every TALLY_SECONDS), K (a
+student took their seat back: the connection with this id closes), P (a practice was assigned:
+each student here gets an exercise of their own), B (the practice's rows changed: teachers here
+read the dashboard again, at most every TALLY_SECONDS).
 """
 
 import asyncio
@@ -19,14 +22,15 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.classes import codes, protocol
-from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket
+from app import practice as exercises
+from app.classes import codes, practice, protocol
+from app.classes.limits import AddressBuckets, ClassLimits, TokenBucket, address_key
 from app.classes.protocol import RefusedError, message
-from app.classes.store import ClassStore, Ended, Snapshot
+from app.classes.store import ADDRESS_FULL, AGAIN, ClassStore, Ended, GoneError, Seat, Snapshot
 
 log = logging.getLogger(__name__)
 TALLY_SECONDS = 0.05
-EXPIRED = "the class expired after {hours:g} idle hours"
+GONE = "the class is gone: it expired after {hours:g} idle hours or the class store lost it"
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,9 @@ class Connection:
     role: str
     bucket: TokenBucket
     outbox: Outbox
+    address: str = ""
     student: str | None = None
+    seat: Seat | None = None
     id: str = field(default_factory=codes.new_id)
     closing: bool = False
 
@@ -99,9 +105,9 @@ class Hub:
         self.rooms: dict[str, set[Connection]] = {}
         self.locks: dict[str, asyncio.Lock] = {}
         self.joins = AddressBuckets(limits.joins_burst, limits.joins_per_second, clock)
-        self.misses = AddressBuckets(limits.misses_burst, limits.misses_per_second, clock)
         self.creations = AddressBuckets(limits.creations_burst, limits.creations_per_second, clock)
         self.tallies_due: set[str] = set()
+        self.boards_due: set[str] = set()
         self.touched: dict[str, float] = {}
         self.heartbeat: asyncio.Task[None] | None = None
 
@@ -116,6 +122,11 @@ class Hub:
             pass  # 45 bits: a taken code is drawn about never
         return code, token
 
+    async def take_miss(self, address: str) -> bool:
+        """Spend one of `address`'s tries at unknown codes (shared by every process)."""
+        limits = self.limits
+        return await self.store.take_miss(address, limits.misses_burst, limits.misses_per_second)
+
     async def exists(self, code: str) -> bool:
         return isinstance(await self.store.snapshot(code), Snapshot)
 
@@ -125,10 +136,15 @@ class Hub:
         await websocket.accept()
         try:
             await self._session(websocket, code_text)
+        except GoneError:
+            reason = GONE.format(hours=self.limits.idle_seconds / 3600)
+            self._gone(codes.normalize_code(code_text) or "", reason)
+            if websocket.application_state == WebSocketState.CONNECTED:
+                await _refuse(websocket, protocol.NO_CLASS, reason)
         except self.store.unreachable as error:
             log.warning("class %s: the class store is unreachable: %s", code_text[:12], error)
             if websocket.application_state == WebSocketState.CONNECTED:
-                await _refuse(websocket, protocol.RESTART, "the class store is away; reconnect")
+                await _refuse(websocket, protocol.TRY_LATER, "the class store is away; reconnect")
         except WebSocketDisconnect:
             return  # the client went away first: nothing to log
         except Exception:
@@ -137,7 +153,7 @@ class Hub:
                 await _refuse(websocket, protocol.INTERNAL, "the class store failed; reconnect")
 
     async def _session(self, websocket: WebSocket, code_text: str) -> None:
-        address = websocket.client.host if websocket.client else ""
+        address = address_key(websocket.client.host if websocket.client else "")
         if not self.joins.take(address):
             await _refuse(websocket, protocol.TOO_MANY_JOINS, "too many joins from one address")
             return
@@ -161,19 +177,18 @@ class Hub:
         ):
             await _refuse(websocket, protocol.BAD_TOKEN, "the teacher token is not this class's")
             return
-        connection = self._connection(websocket, code, hello)
-        if not connection.teacher and not await self.store.add_student(
-            code, connection.id, self.limits.max_students
-        ):
-            limit = self.limits.max_students
-            await _refuse(websocket, protocol.FULL, f"the class is full ({limit} students)")
+        connection = self._connection(websocket, code, hello, address)
+        if not connection.teacher and not await self._seat(connection):
             return
         sender: asyncio.Task[None] | None = None
         try:
             await self._enter(connection)
             snapshot = await self.store.snapshot(code)  # after subscribing: nothing is missed
-            if not isinstance(snapshot, Snapshot):
-                self._close(connection, protocol.ENDED, _ended_reason(snapshot, self.limits))
+            if isinstance(snapshot, Ended):
+                self._close(connection, protocol.ENDED, snapshot.reason)
+            elif snapshot is None:
+                reason = GONE.format(hours=self.limits.idle_seconds / 3600)
+                self._close(connection, protocol.NO_CLASS, reason)
             else:
                 connection.outbox.push(await self._welcome(connection, snapshot), first=True)
             sender = asyncio.create_task(self._send(connection))
@@ -198,18 +213,42 @@ class Hub:
             raise RefusedError("the first message must be a hello")
         return hello
 
+    async def _seat(self, connection: Connection) -> bool:
+        """Seat a student: in their own seat if they had one (whose connection then closes),
+        unless the class or their address's share of it is full."""
+        limits = self.limits
+        await self._alive()  # the seat counts once this process is known to live
+        seat = Seat(connection.student or "", connection.id, connection.address)
+        seating = await self.store.take_seat(
+            connection.code, seat, limits.max_students, limits.seats_per_address
+        )
+        if seating.refused == ADDRESS_FULL:
+            reason = f"this address holds {limits.seats_per_address} seats of the class, its most"
+            await _refuse(connection.websocket, protocol.FULL, reason)
+            return False
+        if seating.refused:
+            reason = f"the class is full ({limits.max_students} students)"
+            await _refuse(connection.websocket, protocol.FULL, reason)
+            return False
+        connection.seat = seat
+        if seating.replaced:
+            await self.store.publish(connection.code, "K" + seating.replaced)
+        return True
+
     async def _refuse_class(
         self, websocket: WebSocket, code: str, snapshot: Ended | None, address: str
     ) -> None:
         if isinstance(snapshot, Ended):
             await _refuse(websocket, protocol.ENDED, snapshot.reason)
-        elif not self.misses.take(address):
+        elif not await self.take_miss(address):
             await _refuse(websocket, protocol.TOO_MANY_JOINS, "too many unknown codes tried")
         else:
             reason = f"no class {code[:12]!r}: it ended, expired or never existed"
             await _refuse(websocket, protocol.NO_CLASS, reason)
 
-    def _connection(self, websocket: WebSocket, code: str, hello: protocol.Hello) -> Connection:
+    def _connection(
+        self, websocket: WebSocket, code: str, hello: protocol.Hello, address: str
+    ) -> Connection:
         limits = self.limits
         teacher = hello.role == "teacher"
         bucket = TokenBucket(
@@ -218,7 +257,7 @@ class Hub:
             self.clock,
         )
         return Connection(
-            websocket, code, hello.role, bucket, Outbox(limits.outbox_bytes),
+            websocket, code, hello.role, bucket, Outbox(limits.outbox_bytes), address,
             student=None if teacher else hello.student or codes.new_id(),
         )  # fmt: skip
 
@@ -236,7 +275,11 @@ class Hub:
             fields["students"] = await self.store.count_students(code)
             if poll:
                 fields.update(_tally(poll, answers))
+            fields["practice"] = practice.shown(snapshot.practice)
+            fields["board"] = await self._board(code) if snapshot.practice else []
         else:
+            if snapshot.practice:
+                fields["practice"] = await self._exercise(connection, snapshot.practice)
             fields["student"] = connection.student
             fields["answer"] = answers.get(connection.student or "")
             if poll and poll["revealed"]:
@@ -279,6 +322,13 @@ class Hub:
             # the socket closed under us, or the server dropped a peer too slow to read what
             # it was sent: the receiving side sees the disconnect
             return
+        except Exception:
+            # a sender that died silently would leave its page deaf: close, the page reconnects
+            log.exception("class %s: sending failed", connection.code)
+            try:
+                await websocket.close(protocol.INTERNAL, "sending failed; reconnect")
+            except (RuntimeError, OSError, WebSocketDisconnect):
+                pass
 
     # what each message does
 
@@ -294,9 +344,10 @@ class Hub:
         code = connection.code
         await self._active(code)
         if isinstance(incoming, protocol.State):
-            state = protocol.dump(incoming.state)
-            seq = await self.store.save_state(code, state)
-            await self.store.publish(code, "S" + message("state", seq=seq, state=incoming.state))
+            # what was checked, as it was sent (fields left out stay out)
+            page = incoming.state.model_dump(mode="json", exclude_unset=True)
+            seq = await self.store.save_state(code, protocol.dump(page))
+            await self.store.publish(code, "S" + message("state", seq=seq, state=page))
         elif isinstance(incoming, protocol.PollOpen):
             await self._open_poll(code, incoming)
         elif isinstance(incoming, protocol.PollReveal | protocol.PollClose):
@@ -307,13 +358,23 @@ class Hub:
             await self.store.publish(code, "E" + reason)
         elif isinstance(incoming, protocol.Answer):
             await self._answer(connection, incoming)
+        elif isinstance(incoming, protocol.PracticeAssign):
+            assignment = practice.new_assignment(incoming.level)
+            await self.store.save_practice(code, assignment)
+            board = message("practice-board", practice=practice.shown(assignment), board=[])
+            await self.store.publish(code, "T" + board)
+            await self.store.publish(code, "P" + protocol.dump(assignment))
+        elif isinstance(incoming, protocol.Nickname):
+            await self._nickname(connection, incoming)
+        elif isinstance(incoming, protocol.PracticeAnswer):
+            await self._practice_answer(connection, incoming)
 
     async def _open_poll(self, code: str, incoming: protocol.PollOpen) -> None:
         if incoming.correct >= len(incoming.choices):
             raise RefusedError(f"correct: no choice {incoming.correct}")
         poll = {
             "id": codes.new_id(),
-            "question": incoming.question,
+            "question": incoming.question.model_dump(),
             "choices": [choice.model_dump() for choice in incoming.choices],
             "correct": incoming.correct,
             "revealed": False,
@@ -352,10 +413,132 @@ class Hub:
         if incoming.choice >= len(poll["choices"]):
             raise RefusedError(f"choice: no choice {incoming.choice}")
         student = connection.student or ""
-        if not await self.store.add_answer(code, poll["id"], student, incoming.choice):
+        refused = await self.store.add_answer(
+            code, poll["id"], student, connection.address, incoming.choice
+        )
+        if refused == AGAIN:
             raise RefusedError("poll: one answer per student, and you have answered")
+        if refused == ADDRESS_FULL:
+            raise RefusedError("poll: your address has answered once for each of its seats")
         self._push(connection, message("answered", poll=poll["id"], choice=incoming.choice))
         await self.store.publish(code, "R")
+
+    # practice: an exercise of their own for each student, the teacher's dashboard
+
+    async def _row(
+        self, connection: Connection, assignment: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The student's number and row in `assignment` (made now if new); None if the class
+        has given as many numbers as it may."""
+        code, limit = connection.code, self.limits.max_practice_students
+        number = await self.store.practice_number(code, connection.student or "", limit)
+        if number is None:
+            return None
+        row = await self.store.practice_row(code, number)
+        if row is None:
+            row = practice.new_row(assignment, number)
+            await self.store.save_practice_row(code, number, row)
+            await self.store.publish(code, "B")
+        return number, row
+
+    async def _exercise(
+        self, connection: Connection, assignment: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        found = await self._row(connection, assignment)
+        if found is None:
+            return None
+        number, row = found
+        return practice.own(assignment, row, await self.store.nickname(connection.code, number))
+
+    async def _give_exercises(self, code: str, assignment: dict[str, Any]) -> None:
+        for connection in [c for c in self.rooms.get(code, ()) if not c.teacher]:
+            try:
+                given = await self._exercise(connection, assignment)
+            except Exception:
+                log.exception("class %s: an exercise was not given", code)
+                return
+            if given is None:
+                limit = self.limits.max_practice_students
+                self._push(connection, message("error", message=f"practice: {limit} students "
+                                               "have an exercise already, the most a class may"))
+            else:
+                self._push(connection, message("practice", practice=given))
+
+    async def _assignment(self, code: str, practice_id: str) -> dict[str, Any]:
+        snapshot = await self.store.snapshot(code)
+        assignment = snapshot.practice if isinstance(snapshot, Snapshot) else None
+        if assignment is None or assignment["id"] != practice_id:
+            raise RefusedError(f"practice: {practice_id!r} is not the practice assigned")
+        return assignment
+
+    async def _nickname(self, connection: Connection, incoming: protocol.Nickname) -> None:
+        name = practice.nickname(incoming.nickname)
+        code, limit = connection.code, self.limits.max_practice_students
+        number = await self.store.practice_number(code, connection.student or "", limit)
+        if number is None:
+            raise RefusedError(f"nickname: the class has {limit} students named, its most")
+        await self.store.save_nickname(code, number, name)
+        self._push(connection, message("nickname", nickname=name or None))
+        await self.store.publish(code, "B")
+
+    async def _practice_answer(
+        self, connection: Connection, incoming: protocol.PracticeAnswer
+    ) -> None:
+        code = connection.code
+        assignment = await self._assignment(code, incoming.practice)
+        found = await self._row(connection, assignment)
+        if found is None:
+            raise RefusedError("practice: the class has no room for another student")
+        number, row = found
+        attempts = practice.checked(row, incoming.answers, self.limits.max_practice_answers)
+        verdicts = exercises.check(
+            assignment["level"], row["seed"], incoming.answers, incoming.language
+        )
+        practice.record(row, [(v, incoming.answers[v.id]) for v in verdicts], attempts)
+        await self.store.save_practice_row(code, number, row)
+        self._push(connection, message("practice-verdicts", practice=assignment["id"],
+                                       results=practice.results(verdicts)))  # fmt: skip
+        view = practice.view(row, await self.store.nickname(code, number))
+        await self.store.publish(code, "T" + message("practice-row", practice=assignment["id"],
+                                                     row=view))  # fmt: skip
+
+    async def _board(self, code: str) -> list[dict[str, Any]]:
+        rows, names = await self.store.practice_board(code)
+        return practice.board(rows, names)
+
+    def _board_soon(self, code: str) -> None:
+        if code not in self.boards_due:
+            self.boards_due.add(code)
+            asyncio.get_running_loop().call_later(
+                TALLY_SECONDS, lambda: asyncio.create_task(self._board_teachers(code))
+            )
+
+    async def _board_teachers(self, code: str) -> None:
+        self.boards_due.discard(code)
+        teachers = [c for c in self.rooms.get(code, ()) if c.teacher]
+        if not teachers:
+            return
+        try:
+            snapshot = await self.store.snapshot(code)
+            if not isinstance(snapshot, Snapshot) or snapshot.practice is None:
+                return
+            text = message("practice-board", practice=practice.shown(snapshot.practice),
+                           board=await self._board(code))  # fmt: skip
+        except Exception:
+            log.exception("class %s: the dashboard was not read", code)
+            return
+        for teacher in teachers:
+            self._push(teacher, text)
+
+    async def csv(self, code: str, token: str) -> str | None:
+        """The practice dashboard as CSV for the class's teacher; None if the token is not
+        theirs or nothing is assigned."""
+        snapshot = await self.store.snapshot(code)
+        if not (isinstance(snapshot, Snapshot) and codes.token_matches(token, snapshot.token_hash)):
+            return None
+        if snapshot.practice is None:
+            return practice.csv_text({"level": ""}, [])
+        return practice.csv_text(snapshot.practice, await self._board(code))
 
     # fan-out in this process
 
@@ -368,6 +551,16 @@ class Hub:
         elif audience == "R":
             if any(connection.teacher for connection in connections):
                 self._tally_soon(code)
+        elif audience == "K":
+            for connection in connections:
+                if connection.id == text:
+                    reason = "you joined this class again elsewhere"
+                    self._close(connection, protocol.REPLACED, reason)
+        elif audience == "B":
+            if any(connection.teacher for connection in connections):
+                self._board_soon(code)
+        elif audience == "P":
+            asyncio.get_running_loop().create_task(self._give_exercises(code, json.loads(text)))
         else:
             for connection in connections:
                 if audience == "A" or (audience == "T") == connection.teacher:
@@ -423,16 +616,20 @@ class Hub:
                 await self.store.subscribe(code, partial(self._deliver, code))
                 self.rooms[code] = set()
             self.rooms[code].add(connection)
+        await self._alive()
+
+    async def _alive(self) -> None:
         if self.heartbeat is None:
-            self.heartbeat = asyncio.create_task(self._beat(), name="class-heartbeat")
+            await self.store.beat()
+            if self.heartbeat is None:
+                self.heartbeat = asyncio.create_task(self._beat(), name="class-heartbeat")
 
     async def _leave(self, connection: Connection) -> None:
         code = connection.code
         async with self.locks.setdefault(code, asyncio.Lock()):
             room = self.rooms.get(code)
             if room is None or connection not in room:
-                if not connection.teacher:
-                    await self._forget_student(connection)
+                await self._forget_student(connection)
                 return
             room.discard(connection)
             if not room:
@@ -440,12 +637,13 @@ class Hub:
                 self.locks.pop(code, None)
                 self.touched.pop(code, None)
                 await self.store.unsubscribe(code)
-        if not connection.teacher:
-            await self._forget_student(connection)
+        await self._forget_student(connection)
 
     async def _forget_student(self, connection: Connection) -> None:
+        if connection.seat is None:
+            return
         try:
-            await self.store.remove_student(connection.code, connection.id)
+            await self.store.release_seat(connection.code, connection.seat)
             await self.store.publish(connection.code, "R")
         except Exception:
             log.exception("class %s: a student's leaving was not recorded", connection.code)
@@ -458,29 +656,41 @@ class Hub:
             await self.store.touch(code)
 
     async def _beat(self) -> None:
-        """Every heartbeat: confirm this process's students, close classes that expired."""
+        """Every beat: say this process lives (its seats count while it does); every
+        heartbeat: confirm its students' seats, close classes that ended or are gone."""
+        checked = self.clock()
         while True:
-            await asyncio.sleep(self.limits.heartbeat_seconds)
             try:
-                await self.check()
-            except Exception:
-                log.exception("class heartbeat failed")
+                await self.store.beat()
+                if self.clock() - checked >= self.limits.heartbeat_seconds:
+                    checked = self.clock()
+                    await self.check()
+            except Exception as error:
+                log.warning("class heartbeat failed: %s", error)
+            await asyncio.sleep(self.limits.beat_seconds)
 
     async def check(self) -> None:
         for code, room in list(self.rooms.items()):
             snapshot = await self.store.snapshot(code)
-            if not isinstance(snapshot, Snapshot):
-                reason = _ended_reason(snapshot, self.limits)
+            if isinstance(snapshot, Ended):
+                reason = snapshot.reason
                 for connection in list(room):
                     self._close(connection, protocol.ENDED, reason, message("ended", reason=reason))
                 continue
-            students = [c.id for c in room if not c.teacher]
-            await self.store.refresh_students(code, students)
-            if len(students) < len(room):
+            if snapshot is None:
+                self._gone(code, GONE.format(hours=self.limits.idle_seconds / 3600))
+                continue
+            seats = [c.seat for c in room if c.seat is not None]
+            await self.store.refresh_seats(code, seats)
+            if len(seats) < len(room):
                 self._tally_soon(code)
         self.joins.prune()
-        self.misses.prune()
         self.creations.prune()
+
+    def _gone(self, code: str, reason: str) -> None:
+        """The class is no longer in the store: its pages here are told so, and stop."""
+        for connection in list(self.rooms.get(code, ())):
+            self._close(connection, protocol.NO_CLASS, reason, message("ended", reason=reason))
 
     def interrupted(self) -> None:
         """The store lost messages: every connection reconnects and catches up."""
@@ -507,12 +717,6 @@ def _tally(poll: dict[str, Any], answers: dict[str, int]) -> dict[str, Any]:
     for choice in answers.values():
         counts[choice] += 1
     return {"counts": counts, "responses": len(answers)}
-
-
-def _ended_reason(snapshot: Ended | Snapshot | None, limits: ClassLimits) -> str:
-    if isinstance(snapshot, Ended):
-        return snapshot.reason
-    return EXPIRED.format(hours=limits.idle_seconds / 3600)
 
 
 async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:

@@ -4,10 +4,10 @@ import io
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, WebSocket
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
@@ -15,7 +15,7 @@ from starlette.requests import HTTPConnection
 from app.classes import codes
 from app.classes.hosts import host_allowed, origin_allowed
 from app.classes.hub import Hub
-from app.classes.limits import limits_from_environment
+from app.classes.limits import address_key, limits_from_environment
 from app.classes.store import ClassStore, FullError, MemoryStore
 from app.schemas import Refused
 
@@ -29,6 +29,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 HOST_REFUSED = {400: {"model": Refused, "description": "The Host is not this server's address"}}
+STORE_AWAY = {"model": Refused, "description": "The class store (Redis) cannot answer now; "
+              "try again after Retry-After seconds"}  # fmt: skip
+RETRY_SECONDS = 5
+
+
+@asynccontextmanager
+async def store_answering(hub: Hub) -> AsyncIterator[None]:
+    """Answer 503 with Retry-After while the class store cannot answer, never a 500."""
+    try:
+        yield
+    except hub.store.unreachable:
+        raise HTTPException(
+            status_code=503, detail="the class store cannot answer now; try again shortly",
+            headers={"Retry-After": str(RETRY_SECONDS)},
+        ) from None  # fmt: skip
 router = APIRouter(tags=["classes"], lifespan=lifespan)
 
 
@@ -42,7 +57,9 @@ def hub_of(app: Any) -> Hub:
         if url:
             from app.classes.redis_store import RedisStore
 
-            store = RedisStore(url, limits.idle_seconds, limits.presence_seconds)
+            store = RedisStore(
+                url, limits.idle_seconds, limits.presence_seconds, limits.instance_seconds
+            )
         else:
             store = MemoryStore(limits.idle_seconds, max_classes=limits.max_classes)
         hub = app.state.classroom = Hub(store, limits)
@@ -74,7 +91,8 @@ def _check_host(connection: HTTPConnection) -> None:
         **HOST_REFUSED,
         413: {"model": Refused, "description": "The body is larger than 64 KiB"},
         429: {"model": Refused, "description": "Too many classes started from one address"},
-        503: {"model": Refused, "description": "This worker holds as many classes as it may"},
+        503: {"model": Refused, "description": "This worker holds as many classes as it may, "
+              "or the class store (Redis) cannot answer now; try again after Retry-After"},
     },
 )
 async def create_class(request: Request, response: Response) -> ClassCreated:
@@ -84,9 +102,10 @@ async def create_class(request: Request, response: Response) -> ClassCreated:
     response.headers["Cache-Control"] = "no-store"
     _check_host(request)
     hub = hub_of(request.app)
-    address = request.client.host if request.client else ""
+    address = address_key(request.client.host if request.client else "")
     try:
-        created = await hub.create(address)
+        async with store_answering(hub):
+            created = await hub.create(address)
     except FullError as full:
         raise HTTPException(status_code=503, detail=f"{full}; try again later",
                             headers={"Retry-After": "600"}) from None  # fmt: skip
@@ -110,14 +129,25 @@ async def create_class(request: Request, response: Response) -> ClassCreated:
         200: {"content": {"image/svg+xml": {}}},
         **HOST_REFUSED,
         404: {"model": Refused, "description": "No live class has this code"},
+        429: {"model": Refused, "description": "Too many unknown codes tried from one address"},
+        503: STORE_AWAY,
     },
 )
 async def class_qr(code: str, request: Request) -> Response:
-    """The join URL as a QR code, in SVG."""
+    """The join URL as a QR code, in SVG. Unknown codes count against the same per-address
+    limit as joins to them."""
     _check_host(request)
     normalized = codes.normalize_code(code)
-    if normalized is None or not await hub_of(request.app).exists(normalized):
-        raise HTTPException(status_code=404, detail=f"code: no live class {code[:12]!r}")
+    hub = hub_of(request.app)
+    async with store_answering(hub):
+        if normalized is None or not await hub.exists(normalized):
+            address = address_key(request.client.host if request.client else "")
+            if not await hub.take_miss(address):
+                raise HTTPException(
+                    status_code=429, detail="too many unknown codes tried from this address",
+                    headers={"Retry-After": str(round(1 / hub.limits.misses_per_second))},
+                )  # fmt: skip
+            raise HTTPException(status_code=404, detail=f"code: no live class {code[:12]!r}")
     url = f"{request.base_url}?class={normalized}"
     svg = io.BytesIO()
     segno.make(url, error="m").save(
@@ -126,6 +156,42 @@ async def class_qr(code: str, request: Request) -> Response:
     )  # fmt: skip
     return Response(svg.getvalue(), media_type="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})  # fmt: skip
+
+
+@router.get(
+    "/api/classes/{code}/practice.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}},
+        **HOST_REFUSED,
+        401: {"model": Refused, "description": "No teacher token, or not this class's"},
+        404: {"model": Refused, "description": "No live class has this code"},
+    },
+)
+async def practice_csv(
+    code: str,
+    request: Request,
+    authorization: Annotated[str, Header(description="Bearer and the teacher token")] = "",
+) -> Response:
+    """The practice dashboard as CSV, for the class's teacher only: a line a student (their
+    number and nickname, seed, answers checked, asks solved) and a column a named mistake."""
+    _check_host(request)
+    hub = hub_of(request.app)
+    normalized = codes.normalize_code(code)
+    if normalized is None or not await hub.exists(normalized):
+        raise HTTPException(status_code=404, detail=f"code: no live class {code[:12]!r}")
+    scheme, _, token = authorization.partition(" ")
+    text = await hub.csv(normalized, token.strip()) if scheme.lower() == "bearer" else None
+    if text is None:
+        raise HTTPException(
+            status_code=401,
+            detail="authorization: send the class's teacher token as 'Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="practice-{normalized}.csv"',
+    })  # fmt: skip
 
 
 @router.websocket("/ws/classes/{code}")

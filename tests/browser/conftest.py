@@ -122,9 +122,10 @@ class Page:
         self.wait_ready()
 
     def wait_ready(self) -> None:
+        """Wait until the page shows its network and has done what it does at load."""
         self.page.wait_for_function(
             "() => document.querySelector('[data-testid=loss]').dataset.value"
-            " && document.querySelector('[data-testid=loss-chart]').data"
+            " && !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)"
         )
 
     def value(self, testid: str, within: str | None = None) -> float:
@@ -160,7 +161,17 @@ class Page:
         self.page.wait_for_function(
             "() => document.getAnimations().every(a => a.playState !== 'running')")
 
+    def wait_curve(self) -> None:
+        """Bring the loss curve on screen and wait until plotly has drawn every point asked
+        for (the curve is drawn only near the window; aria-busy while one is owed)."""
+        self.wait_idle()
+        self.page.get_by_test_id("loss-chart").scroll_into_view_if_needed()
+        self.page.wait_for_function(
+            "() => { const c = document.querySelector('[data-testid=loss-chart]');"
+            " return c.data && !c.hasAttribute('aria-busy'); }")
+
     def chart_points(self) -> dict[str, list[float]]:
+        self.wait_curve()
         return self.page.evaluate(
             "() => { const d = document.querySelector('[data-testid=loss-chart]').data[0];"
             " return {x: Array.from(d.x), y: Array.from(d.y)}; }"

@@ -14,10 +14,11 @@ from tests.browser.conftest import Server, browsing
 def test_plotly_comes_from_the_installed_package(server: Server) -> None:
     status, headers, body = server.get("/")
     page = body.decode()
-    # fetched at once, run once the network is on screen
-    preload = r'<link rel="preload" href="(/vendor/plotly-[^"]+\.min\.js)" as="script"'
-    match = re.search(preload, page)
+    # named for the page's modules, which run it when a curve is drawn
+    named = r'<meta name="plotly-script" content="(/vendor/plotly-[^"]+\.min\.js)">'
+    match = re.search(named, page)
     assert match, "the page loads plotly.js from this server"
+    assert 'rel="preload"' not in page, "nothing fetched at load that the first screen lacks"
     url = match.group(1)
     assert plotly.__version__ in url
 
@@ -71,3 +72,23 @@ def test_a_reload_fetches_only_the_page(browser: Any, server: Server) -> None:
         assert sum(size for _, size in transfers) < 100_000
         seen.assert_clean()
 
+
+
+def test_every_module_of_the_page_is_asked_for_at_once(browser: Any, server: Server) -> None:
+    """The page lists every module main.js loads as a modulepreload link (no waiting for one
+    level of imports before asking for the next), and nothing else."""
+    _, _, body = server.get("/")
+    listed = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', body.decode()))
+    assert any("/static/js/views/diagram.js?v=" in url for url in listed)
+    assert not any("/static/js/practice/" in url for url in listed)  # the practice page's
+    with browsing(browser, server) as app:
+        app.open()
+        fetched = app.page.evaluate(
+            "() => performance.getEntriesByType('resource').map(e => e.name)"
+            ".filter(n => n.includes('/static/js/'))")
+        assert len(fetched) == len(set(fetched)), "each module fetched once"
+        fetched = {url.removeprefix(server.origin) for url in fetched}
+        main = {url for url in fetched if "/static/js/controllers/main.js?v=" in url}
+        assert len(main) == 1
+        assert fetched - main == listed
+        app.watch.assert_clean()

@@ -68,6 +68,7 @@ def test_switching_translates_everything_and_is_remembered(browser: Any, server:
         app.wait_ready()
         assert page.get_by_test_id("language-select").input_value() == "zh-Hant"
         assert app.text("step") == "單步"
+        app.wait_curve()
         assert page.evaluate("() => document.querySelector('[data-testid=loss-chart]')"
                              ".layout.xaxis.title.text") == "迭代"
         app.watch.assert_clean()

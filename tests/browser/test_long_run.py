@@ -11,7 +11,7 @@ def test_a_run_of_100000_draws_every_point_and_hover_reads_it(app_page: Page) ->
     app.click("run")
     app.wait_iteration("100,000")
     app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=loss-chart]').data[0].y.length === 100001"
+        "() => document.querySelector('[data-testid=loss-chart]').data?.[0].y.length === 100001"
     )
     points = app.chart_points()
     assert points["x"] == list(range(100_001))

@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser.conftest import Page, Server, browsing
 from tests.browser.test_classroom import join_by_link, start_class, wait_count, wait_substep
+from tests.browser.test_layout import assert_nothing_overlaps
 from tests.browser.test_stage import assert_no_sideways_overflow
 
 PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True,
@@ -105,6 +106,10 @@ def test_a_phone_follows_every_substep_with_every_number_on_screen(
         following: tuple[Page, Page]) -> None:
     teacher, student = following
     page = student.page
+    # the teacher shows the class in presentation mode; the phone keeps its own layout
+    teacher.click("presentation-toggle")
+    teacher.page.wait_for_function("() => document.body.classList.contains('presenting')")
+    student.wait_idle()
     assert_numbers_fit(student, "before the walk")
     for index in range(SUBSTEPS):
         wait_walk(student, teacher, index)
@@ -211,11 +216,20 @@ def test_a_phone_outside_a_class(browser: Any, server: Server) -> None:
         phone.wait_still()
         assert_numbers_fit(phone, "after a step")
         assert_no_sideways_overflow(page)
+        assert_nothing_overlaps(page)
         phone.screenshot("phone-alone-step.png")
         phone.click("substep-next")
         page.wait_for_function("() => !document.querySelector('#substeps').hidden")
         phone.wait_idle()
         assert_numbers_fit(phone, "walking")
+        # long numbers, after many updates and while Play runs
+        page.get_by_test_id("input-epochs").fill("100000")
+        phone.click("run")
+        phone.wait_iteration("100,001")
+        phone.wait_still()
+        assert_numbers_fit(phone, "after a run")
+        assert_nothing_overlaps(page)
+        phone.screenshot("phone-alone-run.png")
         phone.watch.assert_clean()
 
 

@@ -159,6 +159,8 @@ def test_l_shows_the_curve_in_place_of_the_explanation_at_1024(browser: Any, ser
 
     with browsing(browser, server, 1024, 768) as app:
         app.open()
+        app.click("step")
+        app.wait_iteration("1")
         present(app)
         assert not on_screen(app.page, "[data-testid=loss-chart]")
         app.page.locator("body").press("l")

@@ -89,9 +89,15 @@ def closed_with(socket: Any) -> tuple[int, str]:
 def make_store(kind: str, limits: ClassLimits, clock: FakeClock, redis_url: str) -> ClassStore:
     if kind == "memory":
         return MemoryStore(limits.idle_seconds, clock, limits.max_classes)
+    import redis
+
     from app.classes.redis_store import RedisStore
 
-    return RedisStore(redis_url, limits.idle_seconds, limits.presence_seconds)
+    # each test starts from an empty Redis: the limits kept there are shared by design
+    redis.Redis.from_url(redis_url).flushdb()
+    return RedisStore(
+        redis_url, limits.idle_seconds, limits.presence_seconds, limits.instance_seconds
+    )
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -13,22 +13,25 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from app.classes import protocol
-from tests.helpers import ROOT, RunningApp, free_port, serving, start_app
+from tests.helpers import ROOT, RunningApp, class_page, free_port, serving, start_app
 
 
-def open_socket(app: RunningApp, code: str) -> ClientConnection:
+def open_socket(app: RunningApp, code: str, source: str = "127.0.0.1") -> ClientConnection:
     """A WebSocket to the class from the app's own page origin (closed when the server
-    stops)."""
+    stops), from `source`: another loopback address is another device to the server."""
     socket = connect(f"ws://127.0.0.1:{app.port}/ws/classes/{code}", origin=app.origin,
-                     open_timeout=10)  # fmt: skip
+                     open_timeout=10, source_address=(source, 0))  # fmt: skip
     return socket.__enter__()
 
 
 class Client:
     """One WebSocket connection to a class, as a page would hold it."""
 
-    def __init__(self, app: RunningApp, code: str, role: str = "student", **hello: Any) -> None:
-        self.socket = open_socket(app, code)
+    def __init__(
+        self, app: RunningApp, code: str, role: str = "student", source: str = "127.0.0.1",
+        **hello: Any,
+    ) -> None:  # fmt: skip
+        self.socket = open_socket(app, code, source)
         self.socket.send(json.dumps({"type": "hello", "role": role, **hello}))
         self.welcome = self.receive()
 
@@ -77,11 +80,12 @@ def test_two_instances_serve_one_class(two_instances: tuple[RunningApp, RunningA
     teacher = Client(first, code, "teacher", token=token)
     students = [Client(second, code), Client(second, code), Client(first, code)]
     teacher.until("count", students=3)
-    state = {"weights": {"w5": 0.35891647971788465}, "iteration": 1}
+    state = class_page(1, 4, weights={"w5": 0.35891647971788465})
     teacher.send(type="state", state=state)
     for student in students:
         assert student.until("state")["state"] == state
-    teacher.send(type="poll-open", question={"quantity": "w5"}, correct=1,
+    question = {"substep": "gradient-w5", "quantity": "gradient_w5", "iteration": 1}
+    teacher.send(type="poll-open", question=question, correct=1,
                  choices=[{"value": 0.1, "mistake": "sign_error"}, {"value": 0.2}])  # fmt: skip
     poll = students[0].until("poll")["poll"]
     for student, choice in zip(students, (1, 1, 0), strict=True):
@@ -108,15 +112,15 @@ def test_a_class_in_redis_survives_a_restart(redis_url: str):
             code, token = create(app)
             teacher = Client(app, code, "teacher", token=token)
             student = Client(other, code)
-            teacher.send(type="state", state={"iteration": 7})
+            teacher.send(type="state", state=class_page(7))
             student.until("state", seq=1)
             app.stop()
             assert teacher.closed()[0] in (1001, 1012)  # going away / restarting
             app = start_app(port, env={"REDIS_URL": redis_url})
             teacher = Client(app, code, "teacher", token=token)
-            assert teacher.welcome["state"] == {"iteration": 7}
-            teacher.send(type="state", state={"iteration": 8})
-            assert student.until("state", seq=2)["state"] == {"iteration": 8}
+            assert teacher.welcome["state"] == class_page(7)
+            teacher.send(type="state", state=class_page(8))
+            assert student.until("state", seq=2)["state"] == class_page(8)
         finally:
             app.stop()
 
@@ -140,9 +144,9 @@ def test_several_workers_share_classes_through_redis(redis_url: str):
         teacher = Client(app, code, "teacher", token=token)
         students = [Client(app, code) for _ in range(12)]
         teacher.until("count", students=12)
-        teacher.send(type="state", state={"w5": 0.5})
+        teacher.send(type="state", state=class_page(5))
         for student in students:
-            assert student.until("state")["state"] == {"w5": 0.5}
+            assert student.until("state")["state"] == class_page(5)
 
 
 def test_several_workers_without_redis_refuse_to_start():

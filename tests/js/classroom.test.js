@@ -226,8 +226,8 @@ test("a dropped connection says hello again after a growing, jittered delay", ()
   assert.ok(reconnectDelay(0, CLOSE.tooManyJoins, () => 0) >= 30_000);
 });
 
-test("an unknown or ended class, a wrong token or a full class end the connection for good", () => {
-  for (const code of [CLOSE.noClass, CLOSE.ended, CLOSE.badToken, CLOSE.full]) {
+test("an unknown or ended class, a wrong token or the same student elsewhere end the connection for good", () => {
+  for (const code of [CLOSE.noClass, CLOSE.ended, CLOSE.badToken, CLOSE.replaced]) {
     const { sockets, FakeSocket, timeouts, timers } = fakes();
     const statuses = [];
     connectClass({
@@ -241,4 +241,21 @@ test("an unknown or ended class, a wrong token or a full class end the connectio
     assert.equal(timeouts.filter((t) => t.ms > 1000 && t.ms < 20_000).length, 0);
     assert.equal(sockets.length, 1);
   }
+});
+
+test("a full class is tried again later, for seats come free", () => {
+  const { sockets, FakeSocket, timeouts, timers } = fakes();
+  const statuses = [];
+  connectClass({
+    code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
+    onStatus: (s, detail) => statuses.push([s, detail.code]),
+    WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
+  });
+  sockets[0].accept();
+  sockets[0].drop(CLOSE.full, "the class is full (500 students)");
+  assert.deepEqual(statuses.at(-1), ["reconnecting", CLOSE.full]);
+  const retry = timeouts.at(-1);
+  assert.ok(retry.ms >= 10_000 && retry.ms <= 20_000, String(retry.ms));
+  retry.fn();
+  assert.equal(sockets.length, 2);
 });

@@ -1,12 +1,13 @@
 // A live class's connection: one WebSocket to /ws/classes/{code} that says hello on every
 // (re)open, pings to notice a dead link, and reconnects by itself after a drop, with a growing
 // delay, but never after a refusal that will not change (unknown or ended class, wrong token,
-// full class). The server's close codes are listed in app/classes/protocol.py.
+// the same student joined elsewhere). A full class is tried again later: seats come free. The
+// server's close codes are listed in app/classes/protocol.py.
 
 export const CLOSE = Object.freeze({
-  badHello: 4400, badToken: 4401, noClass: 4404, ended: 4410, full: 4413, tooManyJoins: 4429,
+  badHello: 4400, badToken: 4401, noClass: 4404, replaced: 4409, ended: 4410, full: 4413, tooManyJoins: 4429,
 });
-const FINAL = new Set([CLOSE.badHello, CLOSE.badToken, CLOSE.noClass, CLOSE.ended, CLOSE.full]);
+const FINAL = new Set([CLOSE.badHello, CLOSE.badToken, CLOSE.noClass, CLOSE.replaced, CLOSE.ended]);
 const PING_MS = 20_000;
 const SILENT_MS = 45_000; // no message for this long (pongs included): the link is dead
 const MAX_DELAY_MS = 10_000;
@@ -20,6 +21,7 @@ export function socketUrl(code, location = globalThis.location) {
 /** The delay before reconnection attempt `attempt` (0, 1, …) after close `code`, in ms. */
 export function reconnectDelay(attempt, code, random = Math.random) {
   if (code === CLOSE.tooManyJoins) return 30_000 + random() * 30_000;
+  if (code === CLOSE.full) return 10_000 + random() * 10_000;
   const base = Math.min(MAX_DELAY_MS, 500 * 2 ** attempt);
   return base / 2 + random() * (base / 2); // jittered, so a room does not reconnect at once
 }

@@ -7,13 +7,20 @@
 import { connectClass } from "./connection.js";
 import { candidatesAt, pollFor } from "./polls.js";
 import { createClassPanel } from "./view.js";
-import { onLanguageChange, t } from "../i18n/index.js";
+import { step } from "../controllers/api.js";
+import { language, onLanguageChange, t } from "../i18n/index.js";
+import { fetchExercise } from "../practice/api.js";
+import { givenFactors } from "../practice/solution.js";
+import { forgetInvalid, renderInvalid } from "../practice/view.js";
+import { parseAnswer } from "../state/practice.js";
 import { deserialize, serialize } from "../state/serialize.js";
 import { change, state, subscribe } from "../state/store.js";
 import { stepsFor, walkToSend } from "../views/withheld.js";
 
 const TEACHER_KEY = "backprop-lab.class"; // {code, token, joinUrl}: this browser's class, if it teaches one
-const STUDENT_KEY = "backprop-lab.student."; // + code: the id the server gave this student
+// {code, student}: the id the server gave this browser's student in that class, kept across
+// reloads and closed tabs so that a student who comes back keeps their seat and their vote
+const STUDENT_KEY = "backprop-lab.student";
 const CODE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{9}$/;
 const MAX_MESSAGE_BYTES = 16 * 1024 - 64; // the server's limit, less the envelope
 const SEND_EVERY_MS = 50; // a teacher's changes go out at most this often (the last one always)
@@ -25,6 +32,14 @@ let seq = -1; // the newest teacher state received
 let lastSent = null;
 let sendTimer = null;
 let sendAgain = false;
+let asked = null; // the ask whose answer was sent last, for the count of attempts
+let exercise = null; // a student's practice exercise as loaded: {id, seed, level, state, asks, given}
+let explain = () => {}; // opens a sub-step of the walk on this page (set by the page's controller)
+
+/** Open the walk's sub-step `id` with `open(id)` when the dashboard asks to explain a mistake. */
+export function explainWith(open) {
+  explain = open;
+}
 
 const readJson = (storage, key) => {
   try {
@@ -73,7 +88,8 @@ function teach(code, teacherToken, joinUrl) {
 function join(code) {
   change({ type: "classJoined", role: "student", code });
   open(code, () => {
-    const student = readJson(sessionStorage, STUDENT_KEY + code);
+    const kept = readJson(localStorage, STUDENT_KEY);
+    const student = kept?.code === code && typeof kept.student === "string" ? kept.student : null;
     return student ? { type: "hello", role: "student", student } : { type: "hello", role: "student" };
   });
 }
@@ -97,6 +113,7 @@ function open(code, hello) {
 function leave() {
   connection?.close();
   connection = null;
+  exercise = null;
   const { classroom } = state();
   if (classroom?.role === "teacher") keep(localStorage, TEACHER_KEY, null);
   change({ type: "classLeft" });
@@ -132,10 +149,14 @@ function received(code, message) {
   switch (message.type) {
     case "welcome": {
       const withTally = message.poll ? { ...message.poll, counts: message.counts, responses: message.responses } : null;
-      change({ type: "classWelcomed", students: message.students ?? 0, poll: withTally, answer: message.answer });
+      change({
+        type: "classWelcomed", students: message.students ?? 0, poll: withTally, answer: message.answer,
+        practice: message.practice ?? null, board: message.board ?? [],
+      });
       if (message.role === "student") {
-        keep(sessionStorage, STUDENT_KEY + code, message.student);
+        keep(localStorage, STUDENT_KEY, { code, student: message.student });
         if (message.state) teacherState(message.state, message.seq);
+        loadExercise(message.practice ?? null);
       } else {
         sendState(true); // the class sees this page again, whatever it showed meanwhile
       }
@@ -160,6 +181,22 @@ function received(code, message) {
     case "answered":
       change({ type: "classAnswered", id: message.poll, choice: message.choice });
       break;
+    case "practice":
+      change({ type: "classPracticed", practice: message.practice });
+      loadExercise(message.practice);
+      break;
+    case "practice-verdicts":
+      practiceVerdicts(message);
+      break;
+    case "practice-board":
+      change({ type: "classPracticed", practice: message.practice, board: message.board });
+      break;
+    case "practice-row":
+      change({ type: "classRowChanged", practice: message.practice, row: message.row });
+      break;
+    case "nickname":
+      change({ type: "classNicknamed", nickname: message.nickname });
+      break;
     case "error":
       // a poll the server refused is no poll
       if (state().classroom?.poll?.id === PENDING_POLL) change({ type: "classPollClosed", id: PENDING_POLL });
@@ -176,6 +213,85 @@ function teacherState(value, number) {
   const read = deserialize(JSON.stringify(value), "message");
   if (read.ok) change({ type: "classTeacherState", value: read.value });
   else console.warn(`the teacher's state could not be read: ${read.error}`);
+}
+
+// --- Practice ----------------------------------------------------------------------------------
+
+/** Load a student's exercise (its numbers from the practice API, its given factors from one
+ * step), then show the verdicts the class kept for it. */
+async function loadExercise(practice) {
+  if (!practice) {
+    exercise = null;
+    return;
+  }
+  const { id, level, seed } = practice;
+  if (exercise?.id === id && exercise.seed === seed) return;
+  change({ type: "practiceOpened", level, seed });
+  try {
+    const drawn = await fetchExercise(level, seed);
+    const stepped = await step(drawn.state);
+    const now = state().classroom?.practice;
+    if (now?.id !== id || now.seed !== seed) return; // another was assigned meanwhile
+    exercise = { id, level, seed, state: drawn.state, asks: drawn.asks, given: givenFactors(level, drawn.asks, stepped) };
+    change({ type: "practiceLoaded", level, seed, asks: drawn.asks });
+    const kept = Object.entries(now.answers ?? {});
+    if (!kept.length) return;
+    const texts = Object.fromEntries(kept.map(([ask, verdict]) => [ask, String(verdict.answer)]));
+    for (const [ask, typed] of Object.entries(texts)) change({ type: "answerTyped", id: ask, text: typed });
+    const results = kept.map(([ask, verdict]) => ({
+      id: ask, correct: verdict.correct, misconception: verdict.misconceptions[0] ?? null,
+      misconceptions: verdict.misconceptions, message: verdict.message,
+    }));
+    change({ type: "answersChecked", level, seed, results, texts });
+  } catch (error) {
+    say(t("practice.loadFailed", { message: error.message }));
+  }
+}
+
+/** Send answer `id` to be judged by the server, with the answers already right (they tell it
+ * which factor to suggest next), as the practice page does. */
+function practiceAnswer(id, typed) {
+  const practice = state().classroom?.practice;
+  if (!practice || !exercise) return;
+  const value = parseAnswer(typed);
+  if (value === null) {
+    renderInvalid(id);
+    return;
+  }
+  change({ type: "answerTyped", id, text: typed });
+  const { verdicts, answers } = state().practice;
+  const sent = { [id]: value };
+  for (const [other, verdict] of Object.entries(verdicts)) {
+    if (other !== id && verdict.correct) sent[other] = parseAnswer(answers[other]);
+  }
+  if (connection?.send({ type: "practice-answer", practice: practice.id, answers: sent, language: language() })) asked = id;
+}
+
+function practiceVerdicts({ practice, results }) {
+  const now = state().classroom?.practice;
+  if (now?.id !== practice) return;
+  const { answers } = state().practice;
+  const texts = Object.fromEntries(results.map((result) => [result.id, answers[result.id]]));
+  const attempted = results.some((result) => result.id === asked) ? [asked] : [];
+  change({ type: "answersChecked", level: now.level, seed: now.seed, results, texts, attempted });
+}
+
+/** The dashboard as CSV, downloaded (the teacher's token says whose it is). */
+async function exportBoard() {
+  const { classroom } = state();
+  try {
+    const answer = await fetch(`/api/classes/${encodeURIComponent(classroom.code)}/practice.csv`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!answer.ok) throw new Error((await answer.json()).detail ?? answer.statusText);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await answer.blob());
+    link.download = `practice-${classroom.code}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  } catch (error) {
+    say(t("practice.exportFailed", { message: error.message }));
+  }
 }
 
 // --- What the teacher sends --------------------------------------------------------------------
@@ -255,17 +371,31 @@ const panel = createClassPanel(document.getElementById("classroom"), document.qu
   onLeave: leave,
   onFollow: (follow) => change({ type: "classFollow", follow }),
   onPollOpen: openPoll,
-  onReveal: (id) => connection?.send({ type: "poll-reveal", poll: id }),
+  onReveal: (id) => {
+    // revealed here at once (after the message, which the server handles first): a Step
+    // pressed right after Reveal is not held back
+    if (connection?.send({ type: "poll-reveal", poll: id })) change({ type: "classPolled", poll: { id, revealed: true } });
+  },
   onPollClose: (id) => connection?.send({ type: "poll-close", poll: id }),
   onAnswer: (id, choice) => connection?.send({ type: "answer", poll: id, choice }),
+  onAssign: (level) => connection?.send({ type: "practice-assign", level }),
+  onAnonymous: (anonymous) => change({ type: "classAnonymous", anonymous }),
+  onExport: exportBoard,
+  onExplain: (substep) => explain(substep),
+  onNickname: (nickname) => connection?.send({ type: "nickname", nickname }),
+  onPracticeAnswer: practiceAnswer,
+  onPracticeTyped: (id, typed) => {
+    forgetInvalid(id);
+    change({ type: "answerTyped", id, text: typed });
+  },
 });
 
-const render = () => panel.render(state(), { offer: offer(state()) });
+const render = () => panel.render(state(), { offer: offer(state()), exercise });
 subscribe((page) => {
   render();
   if (page.classroom?.role === "teacher") scheduleSend();
 });
-onLanguageChange(() => panel.retranslate(state(), { offer: offer(state()) }));
+onLanguageChange(() => panel.retranslate(state(), { offer: offer(state()), exercise }));
 render();
 
 /** Join what the address or this browser says, once the page shows its first network (so that

@@ -6,6 +6,7 @@
 import { language, t } from "../i18n/index.js";
 import { mistakeName } from "../state/definition.js";
 import { formatNumber } from "../views/format.js";
+import { createDashboard, renderStudentPractice } from "./practice.js";
 
 const QUANTITY = [
   [/^gradient_(.+)$/, (p) => `∂E_total/∂${p}`],
@@ -34,13 +35,14 @@ function element(tag, attributes = {}, text = null) {
 export function statusOf(classroom) {
   const { code, status, closed, role, follow } = classroom;
   if (status === "closed") {
-    let known = { 4404: "noClass", 4410: "ended", 4413: "full", 4401: "badToken" }[closed?.code];
+    let known = { 4404: "noClass", 4409: "replaced", 4410: "ended", 4401: "badToken" }[closed?.code];
     if (known === "ended" && /expired/.test(closed.reason)) known = "expired";
     else if (known === "ended" && role === "teacher") known = "endedTeacher";
     return { kind: "error", text: t(`class.closed.${known ?? "other"}`, { code, reason: closed?.reason || closed?.code }) };
   }
   if (status === "reconnecting") {
-    return { kind: "warning", text: t(closed?.code === 4429 ? "class.status.tooManyJoins" : "class.status.reconnecting", { code }) };
+    const why = { 4429: "class.status.tooManyJoins", 4413: "class.status.full" }[closed?.code] ?? "class.status.reconnecting";
+    return { kind: "warning", text: t(why, { code }) };
   }
   if (status === "open") {
     const which = role === "teacher" ? "teacher" : follow ? "following" : "exploring";
@@ -122,12 +124,15 @@ export function createClassPanel(panel, bar, handlers) {
     head.append(parts.leave);
     parts.status = element("p", { class: "class-status", "data-testid": "class-status", role: "status" });
     parts.poll = element("div", { class: "class-poll" });
+    parts.practice = element("div", { class: "class-practice-box" });
+    if (classroom.role === "teacher") parts.dashboard = createDashboard(parts.practice, handlers);
     panel.prepend(head);
-    panel.append(parts.status, parts.poll);
+    panel.append(parts.status, parts.poll, parts.practice);
   }
 
-  /** Show `page`'s class; `offer` is the poll the teacher may open here (or null). */
-  function render(page, { offer = null } = {}) {
+  /** Show `page`'s class; `offer` is the poll the teacher may open here (or null), `exercise`
+   * a student's practice exercise as loaded ({id, seed, state, asks, given}) or null. */
+  function render(page, { offer = null, exercise = null } = {}) {
     const { classroom, settings } = page;
     startButton.hidden = joinForm.hidden = Boolean(classroom);
     if (!classroom) {
@@ -163,6 +168,8 @@ export function createClassPanel(panel, bar, handlers) {
       parts.toggle.hidden = closed;
     }
     renderPoll(classroom, offer, settings.digits, closed);
+    if (classroom.role === "teacher") parts.dashboard.render(classroom);
+    else renderStudentPractice(parts.practice, closed ? { ...page, classroom: { ...classroom, practice: null } } : page, exercise, handlers);
   }
 
   function renderPoll(classroom, offer, digits, closed) {

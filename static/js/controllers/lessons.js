@@ -19,7 +19,7 @@ import { createWarmup } from "../views/warmup.js";
 
 // --- The controller --------------------------------------------------------------------------
 
-export function createLessons(root, { onOptions, onReproduce, onTab }) {
+export function createLessons(root, { plotly, onOptions, onReproduce, onTab }) {
   let tab = null; // the tab shown; the page state's settings choose it
   let path = []; // the training path, for the landscape
   let view = null; // {state, forward, last}
@@ -61,11 +61,7 @@ export function createLessons(root, { onOptions, onReproduce, onTab }) {
   const check = createGradCheck(panel("check"), { check: api.gradientCheck });
   const options = createOptions(panel("options"), { onApply: onOptions });
   const figures = createFigures(panel("figures"), { fetchAll, reproduce: onReproduce });
-  const plotlyReady = new Promise((resolve) => {
-    const wait = () => (window.Plotly ? resolve(window.Plotly) : setTimeout(wait, 50));
-    wait();
-  });
-  const landscape = createLandscape(panel("landscape"), { request: api.landscape, plotlyReady });
+  const landscape = createLandscape(panel("landscape"), { request: api.landscape, plotly });
 
   function buildText() {
     root.querySelector("#lessons-heading").textContent = t("lessons.heading");

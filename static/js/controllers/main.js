@@ -17,8 +17,9 @@ import { createCards } from "../views/cards.js";
 import { createChart } from "../views/chart.js";
 import { boxesFrom, createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
+import { createPlotlyLoader } from "../views/plotly.js";
 import { withheldOf, withholdView } from "../views/withheld.js";
-import "../classroom/controller.js";
+import { explainWith } from "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
@@ -26,9 +27,7 @@ const PATH_POINTS = 400; // points of the training path that Run asks for
 
 let playing = false;
 let chain = Promise.resolve();
-let firstDrawn = false;
 let lastSave = 0;
-let networkPainted; // resolves once the first network is on screen
 
 const network = () => state().network;
 
@@ -75,15 +74,14 @@ const cards = createCards(document.getElementById("cards"), {
   onLink: (cells) => diagram.link(cells),
   onStage: (name) => change({ type: "cardStaged", name }),
 });
-const chart = createChart(document.getElementById("loss-chart"), {
-  script: document.getElementById("plotly-script"),
-  painted: new Promise((resolve) => { networkPainted = resolve; }),
-});
+const plotly = createPlotlyLoader(document.querySelector("meta[name=plotly-script]").content);
+const chart = createChart(document.getElementById("loss-chart"), { plotly });
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { if (mayMove()) { stopPlaying(); enqueue(applyEdits); } },
   onRestore: () => { if (mayMove()) { stopPlaying(); enqueue(restoreExample); } },
 });
 const lessons = createLessons(document.getElementById("lessons"), {
+  plotly,
   onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
   onReproduce: (target) => { if (mayMove()) { stopPlaying(); enqueue(() => reproduce(target)); } },
   onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
@@ -375,21 +373,11 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (!firstDrawn) {
-    firstDrawn = true;
-    performance.mark("network-drawn");
-    performance.mark("network-painted");
-    networkPainted();
-  }
   lessons.render(view, { ...options, path: page.path, tab: settings.tab });
   chart.setLog(settings.log);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
-  try {
-    await chart.draw(page.curve);
-  } catch (error) {
-    document.getElementById("loss-chart").textContent = `The loss curve cannot be drawn: ${error.message}`;
-  }
+  await chart.draw(page.curve);
   document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
 }
 
@@ -436,6 +424,7 @@ function restore() {
 }
 
 const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying, mayMove });
+explainWith((substep) => teaching.walkTo(substep));
 const lesson = createLesson({
   api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
   actions: {

@@ -29,11 +29,31 @@ export const paren = (content) => `<mrow><mo>(</mo>${content}<mo>)</mo></mrow>`;
 export const half = "<mfrac><mn>1</mn><mn>2</mn></mfrac>";
 export const squared = (content) => `<msup>${paren(content)}<mn>2</mn></msup>`;
 
-/** A number, bracketed when negative and `bracket` (it follows an operator). */
-export function num(value, digits, { bracket = true, key = null } = {}) {
-  const attrs = `${key ? ` data-testid="substep-value-${key}"` : ""} data-value="${exact(value)}"`;
-  const text = `<mn${attrs}>${formatNumber(value, digits)}</mn>`;
-  return bracket && value < 0 ? paren(text) : text;
+/**
+ * Numbers for formulas written as markup. The markup holds only the page's own names and an
+ * empty slot for each number; `fill(root)` pours the numbers in as text once the markup is in
+ * the page, so a value (from the server, or a teacher's socket) is never read as markup.
+ * `num(value, {bracket, key})` is a number's slot, bracketed when negative and `bracket` (it
+ * follows an operator); `key` gives it a data-testid.
+ */
+export function numberSlots(digits) {
+  const values = [];
+  return {
+    num(value, { bracket = true, key = null } = {}) {
+      values.push({ value, key });
+      const slot = `<mn data-slot="${values.length - 1}"></mn>`;
+      return bracket && typeof value === "number" && value < 0 ? paren(slot) : slot;
+    },
+    fill(root) {
+      for (const element of root.querySelectorAll("mn[data-slot]")) {
+        const { value, key } = values[Number(element.dataset.slot)];
+        element.removeAttribute("data-slot");
+        element.textContent = formatNumber(value, digits);
+        element.setAttribute("data-value", exact(value));
+        if (key) element.setAttribute("data-testid", `substep-value-${key}`);
+      }
+    },
+  };
 }
 
 /** A block formula from its parts. */

@@ -53,14 +53,25 @@ export function renderExercise({ practice, exercise, given }) {
   byId("network-diagram").innerHTML = networkDiagram(exercise.state, label, "wide") + networkDiagram(exercise.state, label, "tall");
   byId("network-values").innerHTML = networkTable(exercise.state);
   byId("network-note").innerHTML = notation(text("network.note"));
-  byId("given").innerHTML = given.length
+  byId("given").innerHTML = givenHtml(given);
+  byId("questions").classList.toggle("many", exercise.asks.length > 8);
+  byId("decimals-note").textContent = text("questions.note", { decimals: exercise.decimals });
+  byId("questions").innerHTML = questionsHtml(exercise.asks, practice.answers);
+}
+
+/** The factors an exercise gives ([{id, label, value}]), as one line. */
+export function givenHtml(given) {
+  return given.length
     ? `<p class="given"><span class="given-head">${text("given")}:</span> ${given
         .map(({ id, label, value }) => `<span class="pair" data-testid="given-${id}"><span class="name">${notation(label)}</span> = ${number(value)}</span>`)
         .join(" ")}</p>`
     : "";
-  byId("questions").classList.toggle("many", exercise.asks.length > 8);
-  byId("decimals-note").textContent = text("questions.note", { decimals: exercise.decimals });
-  byId("questions").innerHTML = exercise.asks
+}
+
+/** The list items of `asks`, each with its label, input (`answer-<id>`), Check, decimals and
+ * verdict (`verdict-<id>`): the practice page and a live class's practice both show them. */
+export function questionsHtml(asks, answers) {
+  return asks
     // an answer may be negative: inputmode="text" brings the phone's full keyboard, whose
     // number layer has a minus key; the "decimal" and "numeric" pads of iOS, and of some
     // Android keyboards (Samsung's), have none, and type="number" refuses "−" and a comma
@@ -71,7 +82,7 @@ export function renderExercise({ practice, exercise, given }) {
         <input class="answer" id="answer-${id}" data-testid="answer-${id}" data-id="${id}" type="text"
                inputmode="text" autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false" enterkeyhint="done"
                aria-label="${text("answer.label", { label })}" aria-describedby="decimals-${id} verdict-${id}"
-               value="${escapeAttribute(practice.answers[id] ?? "")}">
+               value="${escapeAttribute(answers[id] ?? "")}">
         <button type="button" class="button check" data-id="${id}">${text("check")}</button>
         <span class="q-decimals" id="decimals-${id}" data-testid="decimals-${id}" data-decimals="${decimals}">${text("decimals", { decimals })}</span>
         <span class="q-attempts" data-testid="attempts-${id}"></span>
@@ -112,22 +123,28 @@ export function renderVerdicts(practice) {
       if (seen && output.dataset.kind !== "invalid") output.innerHTML = `<span class="seen-note">${text("seenFirst")}</span>`;
       continue;
     }
-    output.dataset.kind = verdict.correct ? "correct" : "wrong";
-    output.dataset.correct = String(verdict.correct);
-    output.dataset.misconception = verdict.misconception ?? "";
-    output.dataset.misconceptions = verdict.misconceptions.join(" ");
-    output.dataset.seen = String(seen);
-    input.setAttribute("aria-invalid", String(!verdict.correct));
-    const head = verdict.correct ? `✓ ${text(seen ? "correctSeen" : "correct")}` : "✗";
-    const named = verdict.misconceptions
-      .map((code) => ` <span class="mistake" data-code="${code}">${escapeAttribute(nameOf(code))}</span>`)
-      .join("");
-    const message = verdict.correct ? "" : ` <span class="verdict-message">${notation(verdict.message)}</span>`;
-    output.innerHTML = `<span class="verdict-head">${head}</span>${named}${message}`;
+    showVerdict(output, input, verdict, seen);
   }
   byId("solved").hidden = !solved(practice);
   byId("solved-text").textContent = text(solvedAlone(practice) ? "solved" : "solvedWithHelp");
   byId("next-level").hidden = practice.level >= 4;
+}
+
+/** Show `verdict` ({correct, misconception, misconceptions, message}) in `output`, beside
+ * `input`; `seen`: the answer was read in the worked solution first. */
+export function showVerdict(output, input, verdict, seen = false) {
+  output.dataset.kind = verdict.correct ? "correct" : "wrong";
+  output.dataset.correct = String(verdict.correct);
+  output.dataset.misconception = verdict.misconception ?? "";
+  output.dataset.misconceptions = verdict.misconceptions.join(" ");
+  output.dataset.seen = String(seen);
+  input.setAttribute("aria-invalid", String(!verdict.correct));
+  const head = verdict.correct ? `✓ ${text(seen ? "correctSeen" : "correct")}` : "✗";
+  const named = verdict.misconceptions
+    .map((code) => ` <span class="mistake" data-code="${code}">${escapeAttribute(nameOf(code))}</span>`)
+    .join("");
+  const message = verdict.correct ? "" : ` <span class="verdict-message">${notation(verdict.message)}</span>`;
+  output.innerHTML = `<span class="verdict-head">${head}</span>${named}${message}`;
 }
 
 /** The mistakes made most often, each with a link to the sub-step of the main page's walk that
@@ -151,7 +168,7 @@ export function renderSummary(practice, network) {
     .join("");
 }
 
-function clearVerdict(output, input) {
+export function clearVerdict(output, input) {
   output.textContent = "";
   delete output.dataset.kind;
   delete output.dataset.correct;

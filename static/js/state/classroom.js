@@ -6,7 +6,11 @@
 //   "reconnecting" | "closed", closed: null | {code, reason}, students (teacher),
 //   follow (student), teacher: the teacher's latest state as the serializer read it (student),
 //   poll: null | {id, question, choices, correct?, revealed, counts?, responses?},
-//   answer: the student's choice in the open poll, or null
+//   answer: the student's choice in the open poll, or null,
+//   practice: null | the practice assigned: a teacher's {id, level}; a student's own exercise
+//     {id, level, seed, number, nickname, answers},
+//   board: [{number, nickname, seed, attempts, solved, asks, mistakes, substeps}] (teacher),
+//   anonymous: whether the teacher's dashboard hides the students' names (the projector)
 // }
 
 import { appendLosses, emptyCurve } from "./curve.js";
@@ -60,7 +64,7 @@ export const classReducers = {
       ...page,
       classroom: {
         role, code, joinUrl, status: "connecting", closed: null, students: 0,
-        follow: true, teacher: null, poll: null, answer: null,
+        follow: true, teacher: null, poll: null, answer: null, practice: null, board: [], anonymous: false,
       },
     };
   },
@@ -70,9 +74,38 @@ export const classReducers = {
     return withClass(page, { status, closed });
   },
 
-  /** What the server says on (re)connection: students, the open poll, this student's answer. */
-  classWelcomed(page, { students = 0, poll = null, answer = null }) {
-    return withClass(page, { students, poll, answer: answer ?? null });
+  /** What the server says on (re)connection: students, the open poll, this student's answer,
+   * the practice assigned (and for a teacher its dashboard). */
+  classWelcomed(page, { students = 0, poll = null, answer = null, practice = null, board = [] }) {
+    return withClass(page, { students, poll, answer: answer ?? null, practice: practice ?? null, board: board ?? [] });
+  },
+
+  /** A student's new exercise, or a teacher's new practice with its whole dashboard. */
+  classPracticed(page, { practice, board = null }) {
+    if (!page.classroom) return page;
+    return withClass(page, board === null ? { practice } : { practice, board });
+  },
+
+  /** One student's row changed: kept unless an older row overtakes the newer one. */
+  classRowChanged(page, { practice, row }) {
+    const { classroom } = page;
+    if (!classroom || classroom.practice?.id !== practice) return page;
+    const board = [...classroom.board];
+    const at = board.findIndex((each) => each.number === row.number);
+    if (at < 0) board.push(row);
+    else if (board[at].attempts <= row.attempts) board[at] = row;
+    else return page;
+    board.sort((a, b) => a.number - b.number);
+    return withClass(page, { board });
+  },
+
+  classNicknamed(page, { nickname }) {
+    const practice = page.classroom?.practice;
+    return practice ? withClass(page, { practice: { ...practice, nickname } }) : page;
+  },
+
+  classAnonymous(page, { anonymous }) {
+    return withClass(page, { anonymous: Boolean(anonymous) });
   },
 
   classCounted(page, { students }) {

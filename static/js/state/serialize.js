@@ -265,17 +265,24 @@ function heldOr(held) {
   return (value, where) => (value === null && held.has(`new_${where.slice(where.lastIndexOf(".") + 1)}`) ? null : bounded(value, where));
 }
 
-/** A tree of numbers (and nulls) as the server sends them (a forward pass, a trace). */
-function numberTree(value, where, depth = 0) {
+const KEY = /^[A-Za-z0-9_]{1,40}$/;
+
+/** A tree of numbers (and nulls) under plain names, as the server sends them (a forward pass,
+ * a trace): a string where a number belongs is refused, whoever sent it. `strings` lets short
+ * plain text through (a divergence's message), which the page only ever shows as text. */
+function numberTree(value, where, depth = 0, strings = false) {
   if (depth > 4) fail(`${where} is nested too deeply`);
   if (value === null || (typeof value === "number" && Number.isFinite(value))) return value;
-  if (typeof value === "string" && value.length < 1000) return value;
+  if (strings && typeof value === "string" && value.length < 1000) return value;
   if (Array.isArray(value)) {
     if (value.length > 1000) fail(`${where} is too long`);
-    return value.map((item, k) => numberTree(item, `${where}[${k}]`, depth + 1));
+    return value.map((item, k) => numberTree(item, `${where}[${k}]`, depth + 1, strings));
   }
   if (!isObject(value)) fail(`${where} holds something that is not a number`);
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, numberTree(item, `${where}.${key}`, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => {
+    if (!KEY.test(key)) fail(`${where} holds a field that is not a name`);
+    return [key, numberTree(item, `${where}.${key}`, depth + 1, strings)];
+  }));
 }
 
 function readForward(value, where) {
@@ -304,7 +311,7 @@ function readNetwork(value) {
     last = {
       sent: readState(value.last.sent, "network.last.sent"),
       trace: readTrace(value.last.trace, "network.last.trace"),
-      diverged: value.last.diverged ? numberTree(value.last.diverged, "network.last.diverged") : null,
+      diverged: value.last.diverged ? numberTree(value.last.diverged, "network.last.diverged", 0, true) : null,
     };
   }
   return { initial, state, forward, loss: finite(value.loss, "network.loss"), last };

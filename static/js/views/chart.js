@@ -1,41 +1,68 @@
 // The loss curve: E_total per iteration, drawn by plotly.js (served by this app from the
 // installed plotly package). Every point is plotted and hovering reads its exact iteration
 // and value; plotly simplifies the drawn line itself, so 100,000 points stay smooth.
+//
+// plotly.js runs only when there is a curve to draw (two points or more) near the window: at
+// iteration 0 a note holds the curve's place, so the first load and the first Step never wait
+// for it, and a phone that never scrolls to the curve never runs it.
 
 import { language, t } from "../i18n/index.js";
 import { AS_PRINTED } from "./format.js";
 
 const COLOR = "#0a5fa8";
 const MARKER = "#d55e00";
+// "near": on screen, or a screen away from it
+const NEAR = "100% 0px";
+// Safari has no requestIdleCallback
+const idle = (work) => (window.requestIdleCallback ? requestIdleCallback(work, { timeout: 2000 }) : setTimeout(work, 500));
 
-/** Run plotly.js (fetched ahead by the <link rel=preload> `preload`), once `painted` resolves:
- * its 3 MB take a slow laptop seconds to evaluate, and the network must be on screen first. */
-function plotlyReady(preload, painted) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  return painted.then(() => new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = preload.href;
-    script.addEventListener("load", () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load"))));
-    script.addEventListener("error", () => reject(new Error("plotly.js could not be loaded")));
-    document.head.appendChild(script);
-  }));
+/** Resolve after the next frame is painted (a task queued by a requestAnimationFrame callback
+ * runs after that frame's paint). */
+function nextPaint() {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+    setTimeout(resolve, 100); // a hidden page paints no frame: carry on all the same
+  });
 }
 
-export function createChart(element, { script, painted }) {
+export function createChart(element, { plotly: loader }) {
   let log = false;
   let digits = 9;
   let drawn = null; // {curve, log, digits, marker, language}
   let marker = null; // {x, y}: the iteration shown, when the timeline is not at the end
   let plotly = null;
-  const ready = plotlyReady(script, painted).then((library) => {
-    plotly = library;
-    return library;
-  });
+  let wanted = null; // the latest curve asked for
+  let near = false;
+  let chain = Promise.resolve(); // one drawing at a time
+  let note = ""; // the note in the curve's place: its key and language
   // The curve's box changes with the layout (presentation mode, the column beside the
   // diagram), not only with the window: follow the box itself.
   new ResizeObserver(() => {
     if (drawn && element.clientWidth && element.clientHeight) plotly.Plots.resize(element);
   }).observe(element);
+  new IntersectionObserver((entries) => {
+    near = entries.at(-1).isIntersecting;
+    if (near && wanted) draw(wanted);
+  }, { rootMargin: NEAR }).observe(element);
+
+  /** Show the text of `key` in the curve's place, or no note (null). */
+  function showNote(key, params = {}) {
+    const shown = key && `${key}:${language()}:${params.message ?? ""}`;
+    if (shown === note) return;
+    note = shown;
+    element.querySelector(":scope > .chart-note")?.remove();
+    if (!key) return;
+    const paragraph = document.createElement("p");
+    paragraph.className = "chart-note";
+    paragraph.dataset.testid = "chart-note";
+    paragraph.dataset.note = key;
+    paragraph.textContent = t(key, params);
+    element.prepend(paragraph);
+  }
 
   /** The page's text size where the curve sits: 18 px, 24 px on a large projector. */
   const fontSize = () => Math.round(parseFloat(getComputedStyle(element).fontSize)) || 18;
@@ -79,9 +106,41 @@ export function createChart(element, { script, painted }) {
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"],
   };
 
-  /** Draw `curve` ({x, y}, see state/curve.js); resolve when plotly has drawn it. */
-  async function draw(curve) {
-    if (!plotly) await ready;
+  /** Show `curve` ({x, y}, see state/curve.js); resolve once it is drawn, or at once when it
+   * waits for plotly's first use (a curve of one point) or for its box to come near the window.
+   * aria-busy on the box says that a curve is owed to it. */
+  function draw(curve) {
+    wanted = curve;
+    const turn = chain.then(() => (curve === wanted ? render(curve) : null)); // else a later turn draws
+    chain = turn;
+    return turn;
+  }
+
+  async function render(curve) {
+    if (!plotly && curve.x.length < 2) {
+      element.removeAttribute("aria-busy");
+      showNote("chart.waiting");
+      if (near) idle(() => loader.prefetch());
+      return;
+    }
+    element.setAttribute("aria-busy", "true");
+    if (!near) return;
+    try {
+      if (!plotly) {
+        showNote("chart.loading");
+        await nextPaint(); // the note is on screen before plotly.js holds the page
+        plotly = await loader.load();
+        showNote(null);
+      }
+      await plot(curve);
+      if (curve === wanted) element.removeAttribute("aria-busy");
+    } catch (error) {
+      element.removeAttribute("aria-busy");
+      showNote("chart.failed", { message: error.message });
+    }
+  }
+
+  async function plot(curve) {
     const markerKey = marker ? `${marker.x}:${marker.y}` : "";
     const size = fontSize();
     if (drawn && drawn.curve === curve && drawn.log === log && drawn.digits === digits
@@ -111,7 +170,6 @@ export function createChart(element, { script, painted }) {
   }
 
   return {
-    ready,
     draw,
     setLog(value) {
       log = value;

@@ -54,8 +54,9 @@ const WIDE = {
   title: 34, // a box's name, from its top
   rowNudge: 4,
   labelPad: { x: 10, y: 6 },
-  weightX: 44, // where a weight label's numbers start: on its name's row, on the rows below
+  weightX: 44, // where a weight label's numbers start at the least: on its name's row, below
   rowValueX: 70,
+  nameGap: 12, // between a label's widest name and its numbers
   inputValueY: (box) => box.h - 18,
   biasRows: { grad: 0, change: 2, stacked: true }, // a bias box is narrow, between two neurons
   strokeScale: 1,
@@ -67,6 +68,7 @@ const COLUMN = 170;
 const LEFT = COLUMN / 2;
 const RIGHT = 350 - COLUMN / 2;
 const CENTRE = 175;
+const BIAS_WIDTH = 230;
 const tallBoxes = () => {
   const rowsHeight = (rows) => 21 + 21 * rows + 11;
   const label = 66; // a weight label of three rows, with its margins
@@ -88,7 +90,7 @@ const tallBoxes = () => {
     slots[crossRight] = { x: 350, y, align: "right" };
     y += label + 8;
     const height = rowsHeight(2);
-    boxes[bias] = { x: CENTRE, y: y + height / 2, w: COLUMN, h: height };
+    boxes[bias] = { x: CENTRE, y: y + height / 2, w: BIAS_WIDTH, h: height }; // alone on its row
     y += height + 16;
   };
   row(["i1", "i2"], 30);
@@ -111,13 +113,15 @@ const TALL = {
   pad: 8,
   title: 21,
   rowNudge: 2,
-  labelPad: { x: 8, y: 4 },
+  labelPad: { x: 6, y: 4 },
   weightX: 46,
   rowValueX: 46,
+  nameGap: 8,
   inputValueY: () => 21,
   strokeScale: 0.5, // an edge's width for |w|, on this smaller drawing
   biasRows: { grad: 0, change: 1, stacked: false },
   labelWidth: COLUMN,
+  fit: true, // a number longer than its room is drawn narrower, never smaller or outside
 };
 
 const edgesOf = (layout) => definition().weights.map((w) => ({ ...w, ...layout.labels[w.name] }));
@@ -341,13 +345,14 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     // the numbers start after the widest name of the label, whatever size the names are drawn
     // at (the projector's are larger)
     const [head, ...below] = names.map((text) => text.getComputedTextLength());
-    const gap = 12;
+    const gap = layout.nameGap;
     const afterHead = Math.max(layout.weightX, head + gap);
     const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
     const storyTold = story.before.style.display !== "none";
     story.before.setAttribute("x", afterHead);
     story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
     for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
+    if (layout.fit) fitLabel(edge);
     const box = rows.getBBox();
     // a phone's labels fill their column (a longer number widens one inwards)
     const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
@@ -433,7 +438,35 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       show(`${o}-target`, state.targets[o]);
       show(`${o}-E_${o}`, forward[`E_${o}`]);
     }
+    if (layout.fit) {
+      squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
+      for (const element of root.querySelectorAll(".node .value")) fitInBox(element);
+    }
     for (const edge of weightEdges) placeLabel(edges.get(edge.name));
+  }
+
+  /** Draw `element`'s text at most `room` units wide: squeezed sideways when longer (a
+   * phone's column holds twelve digits; 0.00000291497 with its sign is fourteen), at its height. */
+  function squeeze(element, room) {
+    element.removeAttribute("textLength");
+    element.removeAttribute("lengthAdjust");
+    if (!element.textContent || element.getComputedTextLength() <= room) return;
+    element.setAttribute("textLength", room);
+    element.setAttribute("lengthAdjust", "spacingAndGlyphs");
+  }
+
+  /** Keep a weight label's numbers inside its column. */
+  function fitLabel({ rows }) {
+    for (const element of rows.querySelectorAll(".value")) {
+      squeeze(element, layout.labelWidth - 2 * layout.labelPad.x - Number(element.getAttribute("x")));
+    }
+  }
+
+  /** Keep a box's number (right-aligned) clear of its row's label, or of the box's name. */
+  function fitInBox(element) {
+    const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
+    const labelEnd = Number(label.getAttribute("x")) + label.getComputedTextLength();
+    squeeze(element, Number(element.getAttribute("x")) - labelEnd - layout.pad);
   }
 
   /** A screen reader's name for the label of `p`: its value (old → new after an update) and

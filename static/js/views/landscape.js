@@ -26,7 +26,7 @@ function framing(state, path, { x, y, span }) {
   return { state: half === 0 ? state : centred, span: Math.max(span, half * MARGIN) };
 }
 
-export function createLandscape(root, { request, plotlyReady }) {
+export function createLandscape(root, { request, plotly: loader }) {
   // w5 against w8: one weight into each output, the error bends along both axes (along w1 it is
   // nearly flat: its gradient is a hundred times smaller)
   const settings = { x: "w5", y: "w8", span: 2, resolution: 51 };
@@ -112,7 +112,7 @@ export function createLandscape(root, { request, plotlyReady }) {
   }
 
   async function plot() {
-    const plotly = await plotlyReady;
+    const plotly = await loader.load();
     const element = root.querySelector(".landscape-plot");
     const { answer } = surface;
     const drawnPath = `${path.length}:${path.at(-1)?.iteration}:${surface.key}:${digits}:${document.documentElement.lang}`;

@@ -68,31 +68,40 @@ export function answerOf(question, { sent, trace, after, loss }) {
   throw new Error(`no such question: ${question}`);
 }
 
+function element(tag, attributes = {}, text = null) {
+  const made = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
+  if (text !== null) made.textContent = text;
+  return made;
+}
+
 export function createPredict({ onAnswer }) {
   /** Show `question` in `box`: its choices while unanswered, then the answer and its reason. */
   function render(box, question, ctx, given, digits) {
     const answer = answerOf(question, ctx);
     box.dataset.question = question;
     box.setAttribute("data-testid", "predict");
-    const heading = `<p class="predict-question" id="predict-question">${t(`predict.${question}.question`)}</p>`;
+    // built from elements, every text as text: the answers and numbers may come from a class
+    const heading = element("p", { class: "predict-question", id: "predict-question" }, t(`predict.${question}.question`));
     if (given === undefined) {
-      box.innerHTML = `${heading}
-        <div class="predict-choices" role="group" aria-labelledby="predict-question">
-          ${answer.choices.map((choice) => `<button type="button" class="button predict-choice" data-choice="${choice}"
-            data-testid="predict-${choice}">${t(`predict.${question}.${choice}`)}</button>`).join("")}
-        </div>
-        <p class="predict-hint">${t("predict.hint")}</p>`;
-      for (const button of box.querySelectorAll("[data-choice]")) {
-        button.addEventListener("click", () => onAnswer(question, button.dataset.choice));
+      const choices = element("div", { class: "predict-choices", role: "group", "aria-labelledby": "predict-question" });
+      for (const choice of answer.choices) {
+        const button = element("button", {
+          type: "button", class: "button predict-choice", "data-choice": choice, "data-testid": `predict-${choice}`,
+        }, t(`predict.${question}.${choice}`));
+        button.addEventListener("click", () => onAnswer(question, choice));
+        choices.append(button);
       }
+      box.replaceChildren(heading, choices, element("p", { class: "predict-hint" }, t("predict.hint")));
       return;
     }
     const verdict = given === null ? "skipped" : given === answer.correct ? "right" : "wrong";
-    box.innerHTML = `${heading}
-      <p class="predict-answer" data-testid="predict-answer" data-correct="${answer.correct}" data-verdict="${verdict}" role="status">
-        <strong>${t(`predict.verdict.${verdict}`, { answer: t(`predict.${question}.${answer.correct}`) })}</strong>
-        ${answer.reason(digits)}
-      </p>`;
+    const said = element("p", {
+      class: "predict-answer", "data-testid": "predict-answer", "data-correct": answer.correct, "data-verdict": verdict, role: "status",
+    });
+    said.append(element("strong", {}, t(`predict.verdict.${verdict}`, { answer: t(`predict.${question}.${answer.correct}`) })),
+      ` ${answer.reason(digits)}`);
+    box.replaceChildren(heading, said);
   }
   return { render };
 }

@@ -6,7 +6,7 @@
 import { t } from "../i18n/index.js";
 // the panel's formula lines wrap between their terms on a narrow screen (a phone's)
 import {
-  activation, d, DOT, EQ, half, wrappingLine as line, MINUS, mo, name, num, PLUS, squared, TIMES, updated,
+  activation, d, DOT, EQ, half, wrappingLine as line, MINUS, mo, name, numberSlots, PLUS, squared, TIMES, updated,
 } from "../math/mathml.js";
 import { askedAt, createPredict } from "./predict.js";
 import { definition, weight, weightNames } from "../state/definition.js";
@@ -234,21 +234,31 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
     mark(step.writes, "writes");
 
     const ctx = { sent: walk.sent, trace: walk.trace, after: walk.after, loss: walk.loss };
+    // the formula's markup is the page's own: every number goes in afterwards, as text
+    const numbers = numberSlots(digits);
     const g = (value, key = null, bracket = true) => (value === null
       ? `<mi class="withheld" data-withheld=""${key ? ` data-testid="substep-value-${key}"` : ""}>?</mi>`
-      : num(value, digits, { key, bracket }));
+      : numbers.num(value, { key, bracket }));
     const [titleKey, params] = step.title;
     panel.hidden = false;
     panel.dataset.substep = step.id;
     panel.dataset.index = String(walk.index);
     panel.innerHTML = `
       <div class="substep-head">
-        <span class="substep-count" data-testid="substep-count">${t("substep.count", { k: walk.index + 1, n: walk.steps.length, from: walk.sent.iteration, iteration: walk.sent.iteration + 1 })}</span>
-        <h3 class="substep-title" data-testid="substep-title">${t(titleKey, params)}</h3>
-        <span class="substep-key"><span class="key-reads">${t("substep.reads")}</span> <span class="key-writes">${t("substep.writes")}</span></span>
+        <span class="substep-count" data-testid="substep-count"></span>
+        <h3 class="substep-title" data-testid="substep-title"></h3>
+        <span class="substep-key"><span class="key-reads"></span> <span class="key-writes"></span></span>
       </div>
       <div class="substep-body"${pending ? " hidden" : ""} data-testid="substep-formula">${step.lines(ctx, g).join("")}</div>
       <div class="substep-predict"></div>`;
+    numbers.fill(panel);
+    const texts = {
+      ".substep-count": t("substep.count", { k: walk.index + 1, n: walk.steps.length, from: walk.sent.iteration, iteration: walk.sent.iteration + 1 }),
+      ".substep-title": t(titleKey, params),
+      ".key-reads": t("substep.reads"),
+      ".key-writes": t("substep.writes"),
+    };
+    for (const [selector, text] of Object.entries(texts)) panel.querySelector(selector).textContent = text;
     const predictBox = panel.querySelector(".substep-predict");
     // an answer given to Ask first waits while a poll still withholds what it explains
     const waiting = (step.computes ?? []).some((key) => walk.withheld?.has(key));

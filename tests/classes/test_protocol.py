@@ -1,0 +1,149 @@
+"""What a teacher may send is the page's own message and nothing else: every number field
+refuses text, no field the page does not write gets through, and no string that is not valid
+Unicode is read at all."""
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.classes import protocol
+from app.schemas import ClassPage
+from tests.helpers import class_page
+
+PAGE = class_page(3, 5)
+HOSTILE = [
+    '<img src=x onerror="alert(1)">', "<style>body{display:none}</style>",
+    '<meta http-equiv="refresh" content="0;url=https://example.com">',
+    '"><a href="https://example.com">Log in again</a>', "</math><script>alert(1)</script>",
+    "\ud800", "1", "0.5", "",
+]  # fmt: skip
+
+
+def leaves(value: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Every (path, value) of a JSON tree's leaves."""
+    if isinstance(value, dict) and value:
+        return [leaf for key, item in value.items() for leaf in leaves(item, (*path, key))]
+    if isinstance(value, list) and value:
+        return [leaf for k, item in enumerate(value) for leaf in leaves(item, (*path, k))]
+    return [(path, value)]
+
+
+def objects(value: Any, path: tuple = ()) -> list[tuple]:
+    """The path of every object in a JSON tree."""
+    found = [path] if isinstance(value, dict) else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()  # fmt: skip
+    for key, item in items:
+        found += objects(item, (*path, key))
+    return found
+
+
+def replaced(tree: Any, path: tuple, value: Any) -> Any:
+    copy = json.loads(json.dumps(tree))
+    target = copy
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return copy
+
+
+def state_message(page: Any) -> str:
+    return json.dumps({"type": "state", "state": page}, ensure_ascii=True)
+
+
+NUMBERS = [path for path, value in leaves(PAGE) if isinstance(value, int | float)
+           and not isinstance(value, bool)]  # fmt: skip
+STRINGS = [path for path, value in leaves(PAGE) if isinstance(value, str)]
+
+
+def withholding(page: dict[str, Any]) -> dict[str, Any]:
+    """`page` with its walk's update of w5 withheld, as a teacher's page sends it mid-poll."""
+    page = json.loads(json.dumps(page))
+    result = page["walk"]["result"]
+    page["walk"]["withheld"] = ["gradient_w5", "change_w5", "new_w5", "after"]
+    result["trace"]["gradients"]["w5"] = result["trace"]["changes"]["w5"] = None
+    result["state"]["weights"]["w5"] = result["forward"] = result["loss"] = None
+    return page
+
+
+def test_the_pages_own_message_is_read_unchanged():
+    for iteration, index in ((0, 0), (7, 19), (10**12 - 1, 3)):
+        for page in (class_page(iteration, index), withholding(class_page(iteration, index))):
+            read = protocol.parse(state_message(page))
+            assert read.state.model_dump(mode="json", exclude_unset=True) == page
+
+
+def test_an_update_walked_already_is_read_unchanged():
+    """After a walk the page marks the update as walked; the class must still hear its Step."""
+    page = class_page(1, 0)
+    step = page["walk"]
+    page["network"]["last"] = {"sent": step["sent"], "trace": step["result"]["trace"],
+                               "diverged": None, "walked": True}  # fmt: skip
+    read = protocol.parse(state_message(page))
+    assert read.state.model_dump(mode="json", exclude_unset=True) == page
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.sampled_from(NUMBERS), text=st.sampled_from(HOSTILE) | st.text(max_size=40))
+def test_text_where_the_page_has_a_number_is_refused(path: tuple, text: str):
+    with pytest.raises(protocol.RefusedError):
+        protocol.parse(state_message(replaced(PAGE, path, text)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.sampled_from(STRINGS), text=st.sampled_from(HOSTILE) | st.text(max_size=40))
+def test_a_name_field_takes_names_only(path: tuple, text: str):
+    page = replaced(PAGE, path, text)
+    try:
+        read = protocol.parse(state_message(page))
+    except protocol.RefusedError:
+        return
+    value = read.state.model_dump(mode="json", exclude_unset=True)
+    for _, leaf in leaves(value):  # what gets through is a plain name: no markup, no spaces
+        assert not isinstance(leaf, str) or leaf.replace("_", "").replace("-", "").isalnum()
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.sampled_from([path for path in objects(PAGE) if path != ("walk", "answers")]),
+       key=st.text(min_size=1, max_size=20),
+       value=st.sampled_from(HOSTILE) | st.floats(allow_nan=False) | st.none())  # fmt: skip
+def test_a_field_the_page_does_not_write_is_refused(path: tuple, key: str, value: Any):
+    target = PAGE
+    for part in path:
+        target = target[part]
+    if key in target:
+        return
+    page = replaced(PAGE, (*path, key), value) if path else {**PAGE, key: value}
+    with pytest.raises(protocol.RefusedError):
+        protocol.parse(state_message(page))
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=30), surrogate=st.integers(0xD800, 0xDFFF), at=st.integers(0, 30))
+def test_a_lone_surrogate_anywhere_is_refused(text: str, surrogate: int, at: int):
+    broken = text[:at] + chr(surrogate) + text[at:]
+    for message in ({"type": "hello", "role": "student", "student": broken},
+                    {"type": "state", "state": {"a": broken}},
+                    {"type": "poll-close", "poll": broken},
+                    {"type": "state", "state": replaced(PAGE, STRINGS[0], broken)}):  # fmt: skip
+        with pytest.raises(protocol.RefusedError, match="valid Unicode|should"):
+            protocol.parse(json.dumps(message))
+
+
+def test_deep_nesting_and_oversized_numbers_are_refused():
+    deep: Any = 0
+    for _ in range(200):
+        deep = {"a": deep}
+    for page in (deep, replaced(PAGE, NUMBERS[0], 10**400), replaced(PAGE, ("walk", "index"), 101),
+                 replaced(PAGE, ("settings", "open"), ["w1"] * 11)):  # fmt: skip
+        with pytest.raises(protocol.RefusedError):
+            protocol.parse(state_message(page))
+
+
+def test_the_schema_is_the_pages_message():
+    schema = ClassPage.model_json_schema()
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"version", "purpose", "network", "walk", "settings"}
