@@ -1,5 +1,6 @@
 """The one way the tests and benchmarks start a real server: ``python -m app`` on a free port."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -7,6 +8,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,13 @@ from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
+
+
+def run_alone(scenario: Any) -> Any:
+    """Run a coroutine on an event loop of its own thread: the browser tests' Playwright keeps
+    a loop running on the main thread for the whole session."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, scenario).result()
 
 
 def free_port() -> int:

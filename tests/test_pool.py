@@ -4,13 +4,12 @@ import asyncio
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
 
 from app.pool import ClientGoneError, Pool, PoolFullError
-from tests.helpers import serving
+from tests.helpers import run_alone, serving
 
 
 def nap(seconds: float) -> bytes:
@@ -25,12 +24,6 @@ def fail(message: str) -> bytes:
 def never_gone():
     return asyncio.Event().wait()
 
-
-def run_alone(scenario):
-    """Run a coroutine on an event loop of its own thread: the browser tests' Playwright keeps
-    a loop running on the main thread for the whole session."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, scenario).result()
 
 
 @pytest.fixture

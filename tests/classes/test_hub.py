@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from app.classes import protocol
 from app.classes.limits import ClassLimits
 from tests.classes.conftest import Classroom, closed_with, until
-from tests.helpers import class_page
+from tests.helpers import class_page, run_alone
 
 POLL = {
     "type": "poll-open",
@@ -340,8 +340,6 @@ def test_a_connection_whose_queue_would_pass_its_bytes_is_closed_to_reconnect(
 
 
 def test_an_outbox_counts_bytes_and_a_close_always_fits():
-    import asyncio
-
     from app.classes.hub import Close, Outbox
 
     async def fill() -> list[object]:
@@ -353,5 +351,5 @@ def test_an_outbox_counts_bytes_and_a_close_always_fits():
         assert outbox.size == 5 and outbox.push("abcde")
         return taken + [await outbox.get() for _ in range(3)]
 
-    assert asyncio.run(fill()) == ["12345", "67890", Close(protocol.TRY_LATER, "too slow"),
+    assert run_alone(fill()) == ["12345", "67890", Close(protocol.TRY_LATER, "too slow"),
                                    "abcde"]  # fmt: skip
