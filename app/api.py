@@ -5,9 +5,10 @@ Stateless: each request carries its network, and each answer is computed from it
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from app.schemas import (
     NetworkDefinition,
     Refused,
     ResetResponse,
+    State,
     StateRequest,
     StepResponse,
 )
@@ -70,10 +72,14 @@ def _divergence(iteration: int, parameter: str) -> dict[str, Any]:
 AnyRequest = StateRequest | EpochRequest | GradientCheckRequest | LandscapeRequest
 
 
+def _request_state(request: AnyRequest | None) -> State:
+    return (request or StateRequest()).state
+
+
 def _state_of(request: AnyRequest | None, advance: int = 0) -> dict[str, Any]:
     """Return the state a request sends as plain dicts, refusing one whose iteration count
     could not move ``advance`` further without leaving its bound."""
-    state = (request or StateRequest()).state.model_dump()
+    state = _request_state(request).model_dump()
     if state["iteration"] + advance > MAX_ITERATION:
         raise HTTPException(
             status_code=409,
@@ -83,40 +89,113 @@ def _state_of(request: AnyRequest | None, advance: int = 0) -> dict[str, Any]:
     return state
 
 
+def _next_row(state: dict[str, Any], rows: list[dict[str, Any]]) -> int:
+    """The row the next online update uses."""
+    return state["iteration"] % len(rows)
+
+
+def _on_rows(state: dict[str, Any], rows: list[dict[str, Any]]) -> network.State:
+    """The engine's state on every row at once."""
+    return network.State.of({**state, **rows[0]}).with_rows(rows)
+
+
+def _per_row(values: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """Split values holding an array over the rows into one dict per row."""
+    return [
+        {name: None if value is None else float(value[row]) for name, value in values.items()}
+        for row in range(count)
+    ]
+
+
+def _rows_seen(state: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[dict, list, float]:
+    """Return the forward pass of the row the next update uses, every row's, and the loss
+    (E_total, or its mean over the rows)."""
+    batch = _on_rows(state, rows)
+    each = _per_row(network.forward(batch), len(rows))
+    return each[_next_row(state, rows)], each, float(network.loss(batch))
+
+
+def _answer_rows(state: dict[str, Any], each: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    return each if state.get("data") is not None else None
+
+
 @router.post("/reset", response_model=ResetResponse, tags=["training"])
 async def reset(request: OptionalStateRequest = None) -> Response:
     """Validate a state (the worked example if none is sent) and return it at iteration 0 with
     its forward pass."""
     state = {**_state_of(request), "iteration": 0}
-    network_state = network.State.of(state)
-    forward = network.forward(network_state)
-    trace = {"forward": forward, "terms": network.products(network_state, forward)}
-    return _answer(ResetResponse, {"state": state, "trace": trace})
+    rows = _request_state(request).rows()
+    shown = network.State.of({**state, **rows[0]})
+    forward = network.forward(shown)
+    trace = {"forward": forward, "terms": network.products(shown, forward)}
+    _, each, _ = _rows_seen(state, rows)
+    return _answer(ResetResponse, {"state": state, "trace": trace,
+                                   "rows": _answer_rows(state, each)})  # fmt: skip
 
 
-_DEFINITION = json.dumps(practice.definition(), separators=(",", ":"))
+@lru_cache(maxsize=64)
+def _definition_json(layers: tuple[int, ...]) -> str:
+    return json.dumps(practice.definition(layers), separators=(",", ":"))
 
 
 @router.get("/network", response_model=NetworkDefinition, tags=["network"])
-async def definition() -> Response:
-    """The network declared once: its neurons, weights and biases with their edges, the options,
-    the worked example's state, every bound a request must keep to, and the named mistakes."""
-    return Response(_DEFINITION, media_type="application/json")
+async def definition(
+    layers: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[1-4](,[1-4]){2,4}$",
+            description="the network's shape as inputs,hidden...,outputs, e.g. 2,3,1; absent: "
+            "the worked example's 2,2,2",
+        ),
+    ] = None,
+) -> Response:
+    """The network declared once: its neurons, weights and biases with their edges, how each
+    gradient is made (chain), the options, its example state, every bound a request must keep
+    to, and the named mistakes."""
+    shape = tuple(int(width) for width in layers.split(",")) if layers else network.LAYERS
+    problem = network.layer_problem(shape)
+    if problem:
+        raise HTTPException(status_code=422, detail=f"layers: {problem}")
+    return Response(_definition_json(shape), media_type="application/json")
 
 
 # async: one step is far cheaper than a hop to the thread pool
 @router.post("/step", response_model=StepResponse, tags=["training"])
 async def step(request: OptionalStateRequest = None) -> Response:
     """Run one iteration (forward, backward, update) and return the next state with every value
-    it computed."""
+    it computed. With data: online, the row iteration mod rows; batch, every row at once, with
+    the mean of their gradients."""
     state = _state_of(request, advance=1)
-    sent = network.State.of(state)
-    reached, trace = network.step(sent)
-    trace["terms"] = network.products(sent, trace["forward"])
+    rows = _request_state(request).rows()
+    if state["options"]["training"] == "batch" and len(rows) > 1:
+        sent = _on_rows(state, rows)
+        reached, trace = network.step(sent)
+        trace["terms"] = network.products(sent, trace["forward"])
+        count = len(rows)
+        trace["rows"] = [
+            {"row": row, "forward": forward, "terms": terms, "factors": factors, "deltas": deltas}
+            for row, (forward, terms, factors, deltas) in enumerate(
+                zip(
+                    *(
+                        _per_row(trace[part], count)
+                        for part in ("forward", "terms", "factors", "deltas")
+                    ),
+                    strict=True,
+                )  # fmt: skip
+            )
+        ]
+        for part in ("forward", "terms", "factors", "deltas"):
+            trace[part] = None
+        trace["row"] = None
+    else:
+        row = _next_row(state, rows)
+        sent = network.State.of({**state, **rows[row]})
+        reached, trace = network.step(sent)
+        trace["terms"] = network.products(sent, trace["forward"])
+        trace["row"] = row if state.get("data") is not None else None
     culprit = training.out_of_bounds(reached.parameters())
     if culprit is not None:
         diverged = _divergence(state["iteration"] + 1, culprit)
-        forward = trace["forward"]
     else:
         diverged = None
         state = {
@@ -125,25 +204,30 @@ async def step(request: OptionalStateRequest = None) -> Response:
             "biases": reached.biases,
             "iteration": state["iteration"] + 1,
         }
-        forward = network.forward(reached)
+    forward, each, loss = _rows_seen(state, rows)
     return _answer(
         StepResponse,
         {
             "state": state,
             "trace": trace,
             "forward": forward,
-            "loss": forward["E_total"],
+            "loss": loss,
+            "rows": _answer_rows(state, each),
             "diverged": diverged,
         },
     )
 
 
 def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
-    """Run ``epochs`` iterations and return the state reached and E_total before each update."""
+    """Run ``epochs`` passes over the rows and return the state reached and each pass's loss."""
     request = request or EpochRequest()
-    state = _state_of(request, advance=request.epochs)
-    run = training.train(network.State.of(state), request.epochs, samples=request.path)
+    rows = _request_state(request).rows()
+    per_pass = 1 if _request_state(request).options.training == "batch" else len(rows)
+    state = _state_of(request, advance=request.epochs * per_pass)
     start = state["iteration"]
+    first_row = 0 if per_pass == 1 else _next_row(state, rows)
+    engine = network.State.of({**state, **rows[0]})
+    run = training.train(engine, request.epochs, request.path, rows, first_row)
     diverged = None
     if run.diverged_at is not None and run.diverged_parameter is not None:
         diverged = _divergence(start + run.diverged_at, run.diverged_parameter)
@@ -151,9 +235,9 @@ def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
         **state,
         "weights": run.state.weights,
         "biases": run.state.biases,
-        "iteration": start + len(run.losses),
+        "iteration": start + run.updates,
     }
-    forward = network.forward(run.state)
+    forward, each, loss = _rows_seen(state, rows)
     path = [
         {"iteration": start + done, "weights": point.weights, "biases": point.biases}
         for done, point in run.path
@@ -164,11 +248,21 @@ def epoch(request: Annotated[EpochRequest | None, Body()] = None) -> Response:
             "state": state,
             "losses": run.losses,
             "forward": forward,
-            "loss": forward["E_total"],
+            "loss": loss,
+            "rows": _answer_rows(state, each),
             "diverged": diverged,
             "path": path,
         },
     )
+
+
+def _checked_state(request: AnyRequest) -> network.State:
+    """The engine's state for an analysis: what the next update uses (a batch's every row)."""
+    state = _state_of(request)
+    rows = _request_state(request).rows()
+    if state["options"]["training"] == "batch" and len(rows) > 1:
+        return _on_rows(state, rows)
+    return network.State.of({**state, **rows[_next_row(state, rows)]})
 
 
 @router.post("/gradient-check", response_model=GradientCheckResponse, tags=["analysis"])
@@ -177,7 +271,7 @@ async def gradient_check(
 ) -> Response:
     """Compare each backpropagation gradient with a central difference of E_total."""
     request = request or GradientCheckRequest()
-    parameters = network.gradient_check(network.State.of(_state_of(request)), request.epsilon)
+    parameters = network.gradient_check(_checked_state(request), request.epsilon)
     return _answer(GradientCheckResponse, {"parameters": parameters})
 
 
@@ -233,8 +327,10 @@ async def landscape_route(
 
 
 def landscape(request: Annotated[LandscapeRequest | None, Body()] = None) -> Response:
-    """E_total over a grid of two parameters centred on their current values, the rest held."""
+    """E_total over a grid of two parameters centred on their current values, the rest held
+    (with data, its mean over the rows)."""
     request = request or LandscapeRequest()
-    state = network.State.of(_state_of(request))
-    grid = network.landscape(state, request.x, request.y, request.span, request.resolution)
+    rows = _request_state(request).rows()
+    state = _on_rows(_state_of(request), rows) if len(rows) > 1 else _checked_state(request)
+    grid = network.landscape(state, *request.axes(), request.span, request.resolution)
     return _answer(LandscapeResponse, grid)

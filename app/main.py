@@ -9,11 +9,16 @@ from app.classes import routes as classes
 
 app = FastAPI(
     title="Backprop Lab",
-    summary="The classic 2-2-2 backpropagation worked example, computed exactly.",
+    summary="Backpropagation on the classic 2-2-2 worked example and any small network, "
+    "computed exactly.",
     description=(
-        "Each endpoint takes the whole network as `state` (omitted fields take the worked "
-        "example's values) and returns the next one: the server keeps nothing between requests."
+        "Each endpoint takes the whole network as `state` (its shape as `layers`, absent for the "
+        "worked example's 2-2-2; omitted numbers take the values of that shape's example, "
+        "GET /api/network?layers=...) and returns the next one: the server keeps nothing "
+        "between requests."
     ),
+    # one schema per model: an answer's state is the state a request sends
+    separate_input_output_schemas=False,
     version="0.1.0",
     docs_url=None,
     redoc_url=None,

@@ -125,10 +125,10 @@ def catalogue() -> list[dict[str, Any]]:
     ]
 
 
-def definition() -> dict[str, Any]:
-    """Return the network's definition with the catalogue of mistakes: what GET /api/network
+def definition(layers: tuple[int, ...] = network.LAYERS) -> dict[str, Any]:
+    """Return a network's definition with the catalogue of mistakes: what GET /api/network
     answers and what every page embeds."""
-    return {**network.definition(), "mistakes": catalogue()}
+    return {**network.definition(layers), "mistakes": catalogue()}
 
 
 # Labels in the worked example's notation (the same in every language).

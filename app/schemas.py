@@ -5,7 +5,9 @@ every field left out takes the worked example's value. Input is strict: numbers 
 JSON numbers within the stated bounds, unknown fields are refused, and the 422 names the field.
 """
 
-from typing import Annotated, Any, Literal, Self
+from dataclasses import replace
+from functools import lru_cache
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -13,12 +15,12 @@ from pydantic import (
     ConfigDict,
     Field,
     create_model,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from app import network
-from app.network import PARAMETERS
 
 BOUNDS = network.NETWORK.bounds
 PARAMETER_LIMIT = BOUNDS.value
@@ -51,29 +53,46 @@ def _whole_float_to_int(value: object) -> object:
 Count = Annotated[int, BeforeValidator(_whole_float_to_int)]
 
 
-# --- The state the page holds -------------------------------------------------------------
-# Each group of numbers takes its names and defaults from the network's definition.
-
-
-def _numbers(name: str, doc: str, defaults: dict[str, float]) -> type[BaseModel]:
-    fields: dict[str, Any] = {key: (Value, default) for key, default in defaults.items()}
-    return create_model(name, __config__=STRICT, __doc__=doc, **fields)
-
-
 EXAMPLE = network.NETWORK.example
-Inputs = _numbers("Inputs", "i1, i2.", EXAMPLE["inputs"])
-Targets = _numbers(
-    "Targets",
-    "The targets of o1, o2. With cross_entropy they are non-negative, not both 0, and scaled "
-    "to sum to 1: unchanged if their float64 sum is 1, else the larger becomes larger / sum "
-    "and the smaller 1 minus that (so 0.3, 0.3 becomes 0.5, 0.5). The state answered carries "
-    "the targets used.",
-    EXAMPLE["targets"],
+
+
+# --- The state the page holds -------------------------------------------------------------
+# The names each group may hold follow from the network's shape (``layers``); a number left out
+# takes its value from that shape's example (the worked example's own for 2-2-2).
+
+
+def _names(pattern: str, doc: str, held: bool = False) -> Any:
+    """Numbers by name, each name matching ``pattern`` (``held``: a number may be null)."""
+    number = Value | None if held else Value
+    return Annotated[dict[Annotated[str, Field(pattern=pattern)], number], Field(description=doc)]
+
+
+Inputs = _names(r"^i[1-4]$", "i1, i2, ... (the worked example's i1 = 0.05, i2 = 0.10)")
+Targets = _names(
+    r"^o[1-4]$",
+    "The target of each output. With cross_entropy they are non-negative, not all 0, and "
+    "scaled to sum to 1: unchanged if their float64 sum is 1, else each but the largest "
+    "divided by the sum and the largest 1 minus the others (so 0.3, 0.3 becomes 0.5, 0.5). "
+    "The state answered carries the targets used.",
 )
-Weights = _numbers(
-    "Weights", "w1..w4 input to hidden, w5..w8 hidden to output.", EXAMPLE["weights"]
+Weights = _names(
+    r"^w[1-9][0-9]?$",
+    "w1, w2, ... numbered layer by layer from the inputs, within a layer by target neuron, "
+    "then by source neuron: in the worked example w1..w4 input to hidden, w5..w8 hidden to "
+    "output.",
 )
-Biases = _numbers("Biases", "b1 shared by h1, h2; b2 shared by o1, o2.", EXAMPLE["biases"])
+Biases = _names(r"^b[1-4]$", "b1, b2, ...: one per layer after the inputs, shared by its neurons.")
+HeldWeights = _names(r"^w[1-9][0-9]?$", "Weights, null where withheld.", held=True)
+HeldBiases = _names(r"^b[1-4]$", "Biases, null where withheld.", held=True)
+Layers = Annotated[
+    list[Annotated[int, Field(ge=1, le=network.MAX_INPUTS)]],
+    Field(
+        min_length=3,
+        max_length=network.MAX_HIDDEN_LAYERS + 2,
+        description="[inputs, hidden..., outputs]: 1 to 4 inputs, 1 to 3 hidden layers of 1 "
+        "to 4 neurons, 1 to 4 outputs; absent means the worked example's [2, 2, 2]",
+    ),
+]
 
 
 class Options(BaseModel):
@@ -84,9 +103,42 @@ class Options(BaseModel):
     loss: Literal[network.LOSSES] = network.Options.loss
     train_biases: bool = network.Options.train_biases
     hidden_deltas_use: Literal[network.HIDDEN_DELTAS_USE] = network.Options.hidden_deltas_use
+    training: Literal[network.TRAININGS] = Field(
+        default=network.Options.training,
+        description="with data: online, one update per row in order (a Step uses row "
+        "iteration mod rows); batch, one update per pass with the mean of the rows' gradients",
+    )
 
 
-# JSON Schema's statement of the rule the validator below keeps (so generated requests know it)
+class Row(BaseModel):
+    """One row of data: a value for every input and a target for every output."""
+
+    model_config = STRICT
+    inputs: Inputs
+    targets: Targets
+
+
+class _MisfitError(Exception):
+    """A cross-field rule broken: ``field`` within the state, and why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _softmax_targets(targets: dict[str, float], where: str) -> dict[str, float]:
+    """Return targets as a distribution, or raise naming ``where`` if they cannot be one."""
+    if any(value < 0 for value in targets.values()) or not any(targets.values()):
+        raise _MisfitError(
+            where,
+            "with loss cross_entropy the targets must be non-negative and not all 0 "
+            f"(got {', '.join(f'{name}={value:g}' for name, value in targets.items())})",
+        )
+    return dict(zip(targets, network.distribution(*targets.values()), strict=True))
+
+
+# JSON Schema's statement, for the worked example's two outputs, of the softmax rule the
+# validator keeps for any number of outputs (so generated requests know it)
 _SOFTMAX_TARGETS = {
     "if": {
         "properties": {"options": {"properties": {"loss": {"const": "cross_entropy"}},
@@ -96,10 +148,10 @@ _SOFTMAX_TARGETS = {
     "then": {
         "properties": {
             "targets": {
-                "properties": {"o1": {"minimum": 0}, "o2": {"minimum": 0}},
+                "additionalProperties": {"minimum": 0},
                 "not": {"properties": {"o1": {"const": 0}, "o2": {"const": 0}},
                         "required": ["o1", "o2"]},
-            }
+            },
         }
     },
 }  # fmt: skip
@@ -109,10 +161,23 @@ class State(BaseModel):
     """A whole network: what the page sends and gets back."""
 
     model_config = ConfigDict(**STRICT, json_schema_extra=_SOFTMAX_TARGETS)
-    inputs: Inputs = Field(default_factory=Inputs)
-    targets: Targets = Field(default_factory=Targets)
-    weights: Weights = Field(default_factory=Weights)
-    biases: Biases = Field(default_factory=Biases)
+    layers: Layers | None = None
+    inputs: Inputs | None = None
+    targets: Targets | None = None
+    weights: Weights = Field(default_factory=dict)
+    biases: Biases = Field(default_factory=dict)
+    data: (
+        Annotated[
+            list[Row],
+            Field(
+                min_length=1,
+                max_length=network.MAX_ROWS,
+                description=f"up to {network.MAX_ROWS} rows of inputs and targets, in place of "
+                "the state's own inputs and targets (which it must then leave out)",
+            ),
+        ]
+        | None
+    ) = None
     learning_rate: float = Field(
         default=EXAMPLE["learning_rate"],
         gt=0,
@@ -123,19 +188,78 @@ class State(BaseModel):
     iteration: Count = Field(default=EXAMPLE["iteration"], ge=0, le=MAX_ITERATION)
 
     @model_validator(mode="after")
-    def softmax_targets_are_a_distribution(self) -> Self:
-        if self.options.loss == "cross_entropy":
-            o1, o2 = self.targets.o1, self.targets.o2
-            if o1 < 0 or o2 < 0 or o1 == o2 == 0:
-                raise PydanticCustomError(
-                    "targets_not_a_distribution",
-                    "with loss cross_entropy the targets must be non-negative and not both 0 "
-                    "(got o1={o1}, o2={o2})",
-                    {"field": "targets", "o1": o1, "o2": o2},
-                )
-            o1, o2 = network.distribution(o1, o2)
-            self.targets = Targets(o1=o1, o2=o2)
+    def names_and_numbers_fit_the_network(self) -> Self:
+        try:
+            self._fit()
+        except _MisfitError as problem:
+            raise PydanticCustomError(
+                "does_not_fit_the_network", problem.message, {"field": problem.field}
+            ) from None
         return self
+
+    def _fit(self) -> None:
+        shape = tuple(self.layers or network.LAYERS)
+        problem = network.layer_problem(shape)
+        if problem:
+            raise _MisfitError(*problem.split(": ", 1))
+        net = network.Network.of(shape)
+        example = net.example
+        groups = {
+            "weights": tuple(name for name, *_ in net.weights),
+            "biases": tuple(name for name, _ in net.biases),
+        }
+        if self.data is None:
+            groups |= {"inputs": net.inputs, "targets": net.outputs}
+        else:
+            for group in ("inputs", "targets"):
+                if getattr(self, group) is not None:
+                    raise _MisfitError(group, "a state with data takes its inputs and targets from "
+                                   "data's rows; leave this out")  # fmt: skip
+        for group, names in groups.items():
+            given = getattr(self, group) or {}
+            for name in given:
+                if name not in names:
+                    raise _MisfitError(
+                        f"{group}.{name}",
+                        f"the network {list(shape)} has no {name}; its {group} are "
+                        f"{', '.join(names)}",
+                    )
+            setattr(self, group, {name: given.get(name, example[group][name]) for name in names})
+        for k, row in enumerate(self.data or ()):
+            for group, names in (("inputs", net.inputs), ("targets", net.outputs)):
+                given = getattr(row, group)
+                if set(given) != set(names):
+                    raise _MisfitError(
+                        f"data.{k}.{group}", f"each row gives exactly {', '.join(names)}"
+                    )
+                setattr(row, group, {name: given[name] for name in names})
+        options = self.options
+        if options.loss == "cross_entropy":
+            if len(net.outputs) < 2:
+                raise _MisfitError("options.loss", "cross_entropy needs two outputs or more: the "
+                               "softmax of one output is always 1")  # fmt: skip
+            if self.targets is not None:
+                self.targets = _softmax_targets(self.targets, "targets")
+            for k, row in enumerate(self.data or ()):
+                row.targets = _softmax_targets(row.targets, f"data.{k}.targets")
+        if options.training == "batch" and options.hidden_deltas_use == "updated":
+            raise _MisfitError("options.hidden_deltas_use", "updated is a rule for one row at a "
+                           "time; a batch takes original")  # fmt: skip
+
+    @model_serializer(mode="wrap")
+    def _without_what_was_left_out(self, handler: Any) -> dict[str, Any]:
+        """The worked example's shape, and a state's own inputs beside data, are left out of
+        the answer as they were of the request."""
+        dumped = handler(self)
+        optional = ("layers", "data", "inputs", "targets")
+        return {key: value for key, value in dumped.items()
+                if value is not None or key not in optional}  # fmt: skip
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row of data: the state's own inputs and targets when it has no data."""
+        if self.data is None:
+            return [{"inputs": self.inputs, "targets": self.targets}]
+        return [row.model_dump() for row in self.data]
 
 
 EXAMPLE_STATE = State().model_dump()
@@ -170,7 +294,7 @@ class EpochRequest(BaseModel):
     )
 
 
-PARAMETER_NAMES = Literal[network.PARAMETERS]
+ParameterName = Annotated[str, Field(pattern=r"^(w[1-9][0-9]?|b[1-4])$")]
 MAX_RESOLUTION = BOUNDS.landscape_resolution_max
 MAX_SPAN = BOUNDS.landscape_span_max
 
@@ -191,14 +315,15 @@ class GradientCheckRequest(BaseModel):
 
 
 X_DEFAULT, Y_DEFAULT = "w5", "w1"
-# JSON Schema's statement of the rule ``two_different_axes`` keeps: x and y, as given or by
-# default, are never the same parameter.
+ALL_PARAMETER_NAMES = [f"w{k}" for k in range(1, 65)] + [f"b{k}" for k in range(1, 5)]
+# JSON Schema's statement of the rule ``two_different_parameters_of_the_network`` keeps for
+# the worked example: x and y, as given or by default, are never the same parameter.
 _DIFFERENT_AXES = {
     "not": {
         "anyOf": [
             *(
                 {"properties": {"x": {"const": name}, "y": {"const": name}}, "required": ["x", "y"]}
-                for name in PARAMETERS
+                for name in ALL_PARAMETER_NAMES
             ),
             # one axis given, the other left to its default
             {"properties": {"x": {"const": Y_DEFAULT}}, "required": ["x"],
@@ -223,8 +348,12 @@ class LandscapeRequest(BaseModel):
         },
     )  # fmt: skip
     state: State = Field(default_factory=State)
-    x: PARAMETER_NAMES = X_DEFAULT
-    y: PARAMETER_NAMES = Y_DEFAULT
+    x: ParameterName | None = Field(
+        default=None,
+        description="a weight or bias; absent: the output layer's first weight "
+        "(w5 in the worked example)",
+    )
+    y: ParameterName = Field(default=Y_DEFAULT, description="another weight or bias")
     span: float = Field(
         default=1.0,
         gt=0,
@@ -238,9 +367,23 @@ class LandscapeRequest(BaseModel):
         description=f"points per axis, 2 <= resolution <= {MAX_RESOLUTION}",
     )
 
+    def axes(self) -> tuple[str, str]:
+        """Return x and y, x by default the output layer's first weight."""
+        shape = network.Network.of(self.state.layers or network.LAYERS)
+        x = self.x or next(name for name, _, to in shape.weights if to in shape.outputs)
+        return x, self.y
+
     @model_validator(mode="after")
-    def two_different_axes(self) -> Self:
-        if self.x == self.y:
+    def two_different_parameters_of_the_network(self) -> Self:
+        parameters = network.Network.of(self.state.layers or network.LAYERS).parameters
+        for axis in ("x", "y"):
+            name = getattr(self, axis)
+            if name is not None and name not in parameters:
+                raise PydanticCustomError(
+                    "not_a_parameter", "the network has no parameter {name}", {"field": axis,
+                    "name": name},
+                )  # fmt: skip
+        if self.axes()[0] == self.y:
             raise PydanticCustomError(
                 "same_axes", "x and y must be two different parameters", {"field": "y"}
             )
@@ -250,67 +393,57 @@ class LandscapeRequest(BaseModel):
 # --- What one iteration computed ----------------------------------------------------------
 
 
-def _answer_numbers(
-    name: str, doc: str, names: Any, nullable: Any = (), descriptions: dict[str, str] | None = None
-) -> type[BaseModel]:
-    descriptions = descriptions or {}
-    fields: dict[str, Any] = {
-        key: (float | None if key in nullable else float, Field(description=descriptions.get(key)))
-        for key in names
-    }
-    return create_model(name, __config__=FINITE, __doc__=doc, **fields)
+Numbers = dict[str, float]
+Forward = Annotated[
+    Numbers,
+    Field(
+        description="The forward pass, layer by layer: net_h1, out_h1, ..., net_o1, out_o1, "
+        "..., E_o1, ..., E_total."
+    ),
+]
+Factors = Annotated[
+    dict[str, float | None],
+    Field(
+        description="Each factor of the chain rule, named as the partial derivative it is: "
+        "dE_dout_o1 is dE_total/dout_o1, dnet_o1_dw5 is dnet_o1/dw5, dnet_o1_dout_h1 is the "
+        "weight from h1 to o1 (w5), dE_dout_h1_via_o1 = delta_o1 * w5 is the part of "
+        "dE_total/dout_h1 that flows through net_o1 (with squared error, dE_o1/dout_h1); "
+        "GET /api/network's chain says how they combine.\n\nWith cross_entropy, dE/dout_o and "
+        "dout_o/dnet_o are null: the softmax ties every output to every net, and delta_o = "
+        "out_o - target_o directly. With hidden_deltas_use updated, the weights above a hidden "
+        "layer are the updated ones and every hidden-layer factor is that rule's value, not a "
+        "derivative of E_total."
+    ),
+]
+Deltas = Annotated[
+    Numbers,
+    Field(
+        description="delta = dE_total/dnet of each neuron (of a hidden one: the updated rule's "
+        "value under it)"
+    ),
+]
+PerParameter = Annotated[Numbers, Field(description="One number per weight and bias.")]
+Terms = Annotated[
+    Numbers,
+    Field(
+        description="Each weight times what it multiplies: the multiply nodes of the "
+        "computational graph (net_h1 = w1_i1 + w2_i2 + b1, net_o1 = w5_out_h1 + w6_out_h2 + b2, "
+        "and so on)."
+    ),
+]
 
 
-def _factor_description(name: str) -> str:
-    """Read a factor's name as the partial derivative it is: dnet_o1_dw5 is dnet_o1/dw5."""
-    numerator, _, denominator = name[1:].partition("_d")
-    denominator, _, path = denominator.partition("_via_")
-    numerator = "E_total" if numerator == "E" else numerator
-    if path:
-        return f"the part of dE_total/d{denominator} that flows through net_{path}"
-    return f"d{numerator}/d{denominator}"
+class _LeftOutWhenNone(BaseModel):
+    """Fields in ``left_out`` appear in an answer only when they hold something (they are
+    about data, which the worked example's requests do not send)."""
 
+    left_out: ClassVar[tuple[str, ...]] = ()
 
-# The engine's own answers name the fields: one iteration of the example in each loss.
-_SQUARED = network.step(network.EXAMPLE)[1]
-_SOFTMAX = network.step(network.State.of({**EXAMPLE, "options": {"loss": "cross_entropy"}}))[1]
-_NULL_WITH_SOFTMAX = [name for name, value in _SOFTMAX["factors"].items() if value is None]
-_WEIGHT_USED = "as used for the hidden deltas: with the updated rule, the updated one"
-
-Forward = _answer_numbers(
-    "Forward", "The forward pass, in the worked example's order.", _SQUARED["forward"]
-)
-Factors = _answer_numbers(
-    "Factors",
-    "Each factor of the chain rule, named as the partial derivative it is: dE_dout_o1 is "
-    "dE_total/dout_o1, dnet_o1_dw5 is dnet_o1/dw5, dE_dout_h1_via_o1 = delta_o1 * w5 is the "
-    "part of dE_total/dout_h1 that flows through net_o1 (with squared error, dE_o1/dout_h1)."
-    "\n\nWith cross_entropy, dE/dout_o and dout_o/dnet_o are null: the softmax ties both "
-    "outputs to both nets, and delta_o = out_o - target_o directly. With hidden_deltas_use "
-    "updated, dnet_o*_dout_h* are the updated w5..w8 and every hidden-layer factor is that "
-    "rule's value, not a derivative of E_total.",
-    _SQUARED["factors"],
-    nullable=_NULL_WITH_SOFTMAX,
-    descriptions={
-        **{name: _factor_description(name) for name in _SQUARED["factors"]},
-        "dnet_o1_dout_h1": f"w5 {_WEIGHT_USED}",
-        "dnet_o2_dout_h1": f"w7 {_WEIGHT_USED}",
-        "dnet_o1_dout_h2": f"w6 {_WEIGHT_USED}",
-        "dnet_o2_dout_h2": f"w8 {_WEIGHT_USED}",
-    },
-)
-Deltas = _answer_numbers(
-    "Deltas",
-    "delta = dE_total/dnet of each neuron (of h1, h2: the updated rule's value under it).",
-    _SQUARED["deltas"],
-)
-PerParameter = _answer_numbers("PerParameter", "One number per weight and bias.", PARAMETERS)
-Terms = _answer_numbers(
-    "Terms",
-    "Each weight times what it multiplies: the multiply nodes of the computational graph "
-    "(net_h1 = w1_i1 + w2_i2 + b1, net_o1 = w5_out_h1 + w6_out_h2 + b2, and so on).",
-    network.products(network.EXAMPLE, _SQUARED["forward"]),
-)
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: Any) -> dict[str, Any]:
+        dumped = handler(self)
+        return {key: value for key, value in dumped.items()
+                if value is not None or key not in self.left_out}  # fmt: skip
 
 
 class ForwardTrace(BaseModel):
@@ -319,15 +452,35 @@ class ForwardTrace(BaseModel):
     terms: Terms
 
 
-class Trace(ForwardTrace):
-    """Every value of one iteration, computed from the state that was sent."""
+class RowTrace(BaseModel):
+    """One row's values in a batch's iteration."""
 
+    model_config = FINITE
+    row: int
+    forward: Forward
+    terms: Terms
     factors: Factors
     deltas: Deltas
+
+
+class Trace(_LeftOutWhenNone):
+    """Every value of one iteration, computed from the state that was sent. With data, online:
+    ``row`` is the row used; batch: ``forward``, ``terms``, ``factors`` and ``deltas`` are null
+    and ``rows`` holds each row's, while ``gradients`` are their means."""
+
+    model_config = FINITE
+    left_out = ("row", "rows")
+    forward: Forward | None
+    terms: Terms | None
+    factors: Factors | None
+    deltas: Deltas | None
+    row: int | None = None
+    rows: list[RowTrace] | None = None
     gradients: PerParameter = Field(
-        description="dE_total/dp for each weight and bias, by backpropagation; with "
-        "hidden_deltas_use updated, w1..w4 and b1 are that rule's values (computed with the "
-        "updated w5..w8), not dE_total/dp"
+        description="dE_total/dp for each weight and bias, by backpropagation, as the update "
+        "used them (in a batch, the mean over the rows); with hidden_deltas_use updated, the "
+        "hidden layers' are that rule's values (computed with the updated weights above), not "
+        "dE_total/dp"
     )
     changes: PerParameter = Field(
         description="what the update added: -eta * dE/dw (0 for untrained biases)"
@@ -346,18 +499,30 @@ class Divergence(BaseModel):
 # --- Responses ----------------------------------------------------------------------------
 
 
-class ResetResponse(BaseModel):
+ROWS = "with data, the forward pass of the returned state on each row"
+
+
+class ResetResponse(_LeftOutWhenNone):
     model_config = FINITE
+    left_out = ("rows",)
     state: State
-    trace: ForwardTrace
+    trace: ForwardTrace = Field(description="of the row the next update uses")
+    rows: list[Forward] | None = Field(default=None, description=ROWS)
 
 
-class StepResponse(BaseModel):
+class StepResponse(_LeftOutWhenNone):
     model_config = FINITE
+    left_out = ("rows",)
     state: State = Field(description="after the update, iteration + 1 (unchanged if diverged)")
     trace: Trace
-    forward: Forward = Field(description="the forward pass of the returned state")
-    loss: float = Field(description="E_total of the returned state")
+    forward: Forward = Field(
+        description="the forward pass of the returned state (with data, on the row the next "
+        "update uses)"
+    )
+    loss: float = Field(
+        description="E_total of the returned state (with data, the mean over the rows)"
+    )
+    rows: list[Forward] | None = Field(default=None, description=ROWS)
     diverged: Divergence | None = None
 
 
@@ -368,14 +533,23 @@ class PathPoint(BaseModel):
     biases: Biases
 
 
-class EpochResponse(BaseModel):
+class EpochResponse(_LeftOutWhenNone):
     model_config = FINITE
+    left_out = ("rows",)
     state: State = Field(description="after the last update that was made")
     losses: list[float] = Field(
-        description="losses[k] is E_total of iteration k+1's forward pass, before its update"
+        description="losses[k] is pass k+1's loss: the mean over the rows of E_total of the "
+        "forward pass each row's update used (without data, iteration k+1's E_total before its "
+        "update)"
     )
-    forward: Forward = Field(description="the forward pass of the returned state")
-    loss: float = Field(description="E_total of the returned state")
+    forward: Forward = Field(
+        description="the forward pass of the returned state (with data, on the row the next "
+        "update uses)"
+    )
+    loss: float = Field(
+        description="E_total of the returned state (with data, the mean over the rows)"
+    )
+    rows: list[Forward] | None = Field(default=None, description=ROWS)
     diverged: Divergence | None = None
     path: list[PathPoint] = Field(default=[], description="the parameters asked for by path")
 
@@ -438,6 +612,7 @@ class OptionChoices(BaseModel):
     loss: list[str]
     train_biases: list[bool]
     hidden_deltas_use: list[str]
+    training: list[str]
 
 
 class NamedMistake(BaseModel):
@@ -448,9 +623,26 @@ class NamedMistake(BaseModel):
     name: dict[str, str] = Field(description="its short name in each language (en, zh-Hans, ...)")
 
 
+class ChainEntry(BaseModel):
+    """One quantity of backpropagation and how it is made from others."""
+
+    name: str = Field(description="e.g. delta_o1, dE_dout_h1_via_o1, dE_dw5")
+    kind: Literal["leaf", "product", "sum"]
+    terms: list[str] = Field(description="what it multiplies or sums; for a leaf, what it reads")
+    at: list[str] = Field(description="where a step's trace holds it, e.g. [factors, dE_dout_o1]")
+    loss: Literal[network.LOSSES] | None = Field(
+        default=None, description="the loss it belongs to, when only one"
+    )
+
+
 class NetworkDefinition(BaseModel):
     """The network declared once: neurons, edges, options, the example state and the bounds."""
 
+    layers: list[int]
+    neurons: list[list[str]] = Field(description="each layer's neurons, the inputs first")
+    chain: list[ChainEntry] = Field(
+        description="how each gradient is made, in the order backpropagation computes it"
+    )
     inputs: list[str]
     hidden: list[str]
     outputs: list[str]
@@ -496,14 +688,10 @@ SENT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 
 
-def _as_sent(model: type[BaseModel], name: str, held: bool = False) -> type[BaseModel]:
-    """`model`'s fields, every one required, strict and alone (what the server answered);
-    `held`: each number may be null (a value the teacher's page withholds from the class)."""
-    fields: dict[str, Any] = {}
-    for key, info in model.model_fields.items():
-        number = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-        fields[key] = (number | None if held else number, Field(description=info.description))
-    return create_model(name, __config__=SENT, __doc__=model.__doc__, **fields)
+ValueName = Annotated[str, Field(pattern=r"^\w{1,40}$")]
+# what one iteration of the largest network computes holds a few hundred numbers
+SentNumbers = Annotated[dict[ValueName, float], Field(max_length=500)]
+HeldNumbers = Annotated[dict[ValueName, float | None], Field(max_length=500)]
 
 
 def _state_as_sent(name: str, held: bool = False) -> type[BaseModel]:
@@ -512,24 +700,23 @@ def _state_as_sent(name: str, held: bool = False) -> type[BaseModel]:
     fields: dict[str, Any] = {key: (info.annotation, info) for key, info in
                               State.model_fields.items()}  # fmt: skip
     if held:
-        for key, model in (("weights", Weights), ("biases", Biases)):
-            fields[key] = (_as_sent(model, f"{name}{key.title()}", held=True), ...)
+        fields["weights"] = (HeldWeights, ...)
+        fields["biases"] = (HeldBiases, ...)
     return create_model(name, __config__=STRICT, __doc__="A network state as the page holds it.",
                         **fields)  # fmt: skip
 
 
 SentState = _state_as_sent("SentState")
-SentForward = _as_sent(Forward, "SentForward")
+SentForward = SentNumbers
 
 
 def _trace_as_sent(name: str, held: bool = False) -> type[BaseModel]:
     """One iteration's values as /api/step answered them (`held`: any of them may be null)."""
-    parts = {"forward": Forward, "factors": Factors, "deltas": Deltas,
-             "gradients": PerParameter, "changes": PerParameter}  # fmt: skip
-    fields: dict[str, Any] = {
-        part: (_as_sent(model, f"{name}{part.title()}", held), ...) for part, model in parts.items()
-    }
-    fields["terms"] = (_as_sent(Terms, f"{name}Terms", held) | None, None)
+    numbers = HeldNumbers if held else SentNumbers
+    parts = ("forward", "deltas", "gradients", "changes")
+    fields: dict[str, Any] = {part: (numbers, ...) for part in parts}
+    fields["factors"] = (HeldNumbers, ...)  # null where cross_entropy has no such factor
+    fields["terms"] = (numbers | None, None)
     return create_model(name, __config__=SENT, __doc__=_trace_as_sent.__doc__, **fields)
 
 
@@ -541,7 +728,7 @@ HeldTrace = _trace_as_sent("HeldTrace", held=True)
 class SentDivergence(BaseModel):
     model_config = SENT
     iteration: Count = Field(ge=0, le=MAX_ITERATION)
-    parameter: PARAMETER_NAMES
+    parameter: ParameterName
     message: Annotated[str, Field(max_length=500)]
 
 
@@ -592,7 +779,7 @@ class SentSettings(BaseModel):
     """The settings a class shares: the open cards, the lesson's tab, the digits shown."""
 
     model_config = SENT
-    open: Annotated[list[PARAMETER_NAMES], Field(max_length=len(PARAMETERS))] = []
+    open: Annotated[list[ParameterName], Field(max_length=80)] = []
     tab: Name = "graph"
     digits: Annotated[int, Field(ge=0, le=17)] = 0
 
@@ -606,3 +793,51 @@ class ClassPage(BaseModel):
     network: SentNetwork
     walk: SentWalk | None = None
     settings: SentSettings = Field(default_factory=SentSettings)
+
+    @model_validator(mode="after")
+    def every_name_is_one_the_network_computes(self) -> Self:
+        """Numbers by name pass only under the names one iteration of this network computes."""
+        layers = tuple(self.network.state.layers or network.LAYERS)
+        allowed = _names_computed(layers)
+        groups: list[tuple[str, dict[str, Any] | None, str]] = [
+            ("network.forward", self.network.forward, "forward")
+        ]
+        traces = [("network.last.trace", self.network.last.trace if self.network.last else None)]
+        if self.walk is not None:
+            groups.append(("walk.result.forward", self.walk.result.forward, "forward"))
+            traces.append(("walk.result.trace", self.walk.result.trace))
+        for where, trace in traces:
+            if trace is not None:
+                for part in ("forward", "factors", "deltas", "gradients", "changes", "terms"):
+                    groups.append((f"{where}.{part}", getattr(trace, part), part))
+        parameters = network.Network.of(layers).parameters
+        opened = self.settings.open
+        if len(set(opened)) != len(opened) or not set(opened) <= set(parameters):
+            raise PydanticCustomError(
+                "not_parameters", "each of the network's parameters at most once",
+                {"field": "settings.open"},
+            )  # fmt: skip
+        for where, numbers, part in groups:
+            for name in numbers or {}:
+                if name not in allowed[part]:
+                    raise PydanticCustomError(
+                        "not_computed", "{name} is no value this network computes",
+                        {"field": where, "name": name},
+                    )  # fmt: skip
+        return self
+
+
+@lru_cache(maxsize=64)
+def _names_computed(layers: tuple[int, ...]) -> dict[str, frozenset[str]]:
+    """The names under which one iteration of a network of this shape answers, by part."""
+    engine = network.State.of(network.Network.of(layers).example)
+    parts: dict[str, frozenset[str]] = {}
+    for loss in network.LOSSES:
+        if loss == "cross_entropy" and layers[-1] < 2:
+            continue
+        sent = replace(engine, options=network.Options(loss=loss))
+        _, trace = network.step(sent)
+        trace["terms"] = network.products(sent, trace["forward"])
+        for part, values in trace.items():
+            parts[part] = parts.get(part, frozenset()) | frozenset(values)
+    return parts

@@ -1,18 +1,24 @@
 """Many iterations at once: the same arithmetic as ``network.step``, in plain Python floats.
 
-For a network this small, numpy's per-call overhead costs about fifteen times the arithmetic
-itself, so long runs use this loop. ``network.step`` stays the one the page explains; the tests
-hold the two to agreement within 1e-12 on random states. The loop uses the same overflow-free
-forms as ``network`` (e^-|net|, log1p), so every valid state, however extreme, runs here at the
-same cost per iteration. A run stops before the first update that would leave a parameter
-beyond ``PARAMETER_LIMIT``, and says so.
+For networks this small, numpy's per-call overhead costs many times the arithmetic itself, so
+long runs use a loop of plain floats. It is written out once per network shape and set of
+options (``_loop_source``) in the worked example's notation, ``net_h1 = w1 * i1 + w2 * i2 +
+b1``, with every operation in the order ``network`` does it, so the two agree to the last bit;
+the tests hold them to that on random states. The loop uses the same overflow-free forms as
+``network`` (e^-|net|, log1p), so every valid state, however extreme, runs at the same cost per
+iteration. A run stops before the first update that would leave a parameter beyond
+``PARAMETER_LIMIT``, and says so.
+
+``network.step`` stays the one the page explains.
 """
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from app.network import NETWORK, PARAMETERS, State
+from app.network import NETWORK, Network, State
 
 # The largest magnitude a weight, bias, input or target may take (also the input bound).
 PARAMETER_LIMIT = NETWORK.bounds.value
@@ -22,13 +28,14 @@ exp, log1p = math.exp, math.log1p
 
 @dataclass
 class Run:
-    """What ``train`` returns: the state reached and E_total before each update."""
+    """What ``train`` returns: the state reached and the loss of each pass over the rows."""
 
     state: State
-    losses: list[float]
-    diverged_at: int | None = None  # the iteration (1-based) whose update was refused
+    losses: list[float]  # losses[k]: the mean over the rows of E_total before each row's update
+    updates: int = 0  # iterations made (online: one per row; batch: one per pass)
+    diverged_at: int | None = None  # the update (1-based) that was refused
     diverged_parameter: str | None = None
-    # (iterations done, state) at the points asked for, starting with the start
+    # (updates made, state) at the points asked for, starting with the start
     path: list[tuple[int, State]] = field(default_factory=list)
 
 
@@ -63,104 +70,203 @@ _ACTIVATIONS: dict[str, Callable[[float], tuple[float, float]]] = {
 }
 
 
+def _softmax(*nets: float) -> tuple[list[float], list[float]]:
+    """Return each out and -ln out of the softmax, as ``network.softmax`` computes them."""
+    top = max(nets)
+    first = nets.index(top)
+    others = 0.0
+    for k, net in enumerate(nets):
+        others = others + (0.0 if k == first else exp(net - top))
+    log_sum = log1p(others)
+    return [exp(net - top) / (1 + others) for net in nets], [(top - net) + log_sum for net in nets]
+
+
 def out_of_bounds(parameters: Mapping[str, float]) -> str | None:
     """Return the first parameter that is not finite or beyond the limit, else None."""
-    for name in PARAMETERS:
-        if not abs(parameters[name]) <= PARAMETER_LIMIT:  # also true for NaN
+    for name, value in parameters.items():
+        if not abs(value) <= PARAMETER_LIMIT:  # also true for NaN
             return name
     return None
 
 
-def _fast(state: State, epochs: int) -> Run:
-    """Return ``epochs`` iterations, or those before the first update that leaves the bounds
-    (found again by a second run, which costs at most as much as the first)."""
-    options = state.options
-    f = _ACTIVATIONS[options.activation]
-    squared = options.loss == "squared"
-    updated_rule = options.hidden_deltas_use == "updated"
-    train_biases = options.train_biases
-    eta = state.learning_rate
-    limit = PARAMETER_LIMIT
-    i1, i2 = state.inputs["i1"], state.inputs["i2"]
-    t1, t2 = state.targets["o1"], state.targets["o2"]
-    w1, w2, w3, w4, w5, w6, w7, w8 = (state.weights[f"w{k}"] for k in range(1, 9))
-    b1, b2 = state.biases["b1"], state.biases["b2"]
-    losses = [0.0] * epochs
-    for k in range(epochs):
-        net_h1 = w1 * i1 + w2 * i2 + b1
-        out_h1, slope_h1 = f(net_h1)
-        net_h2 = w3 * i1 + w4 * i2 + b1
-        out_h2, slope_h2 = f(net_h2)
-        net_o1 = w5 * out_h1 + w6 * out_h2 + b2
-        net_o2 = w7 * out_h1 + w8 * out_h2 + b2
-        if squared:
-            out_o1, slope_o1 = f(net_o1)
-            out_o2, slope_o2 = f(net_o2)
-            losses[k] = 0.5 * (t1 - out_o1) ** 2 + 0.5 * (t2 - out_o2) ** 2
-            delta_o1 = -(t1 - out_o1) * slope_o1
-            delta_o2 = -(t2 - out_o2) * slope_o2
-        else:  # softmax shifted by the larger net, as network.softmax
-            gap = abs(net_o1 - net_o2)
-            smaller = exp(-gap)
-            log_sum = log1p(smaller)
-            if net_o1 >= net_o2:
-                losses[k] = t1 * log_sum + t2 * (gap + log_sum)
-                delta_o1 = t2 - smaller / (1 + smaller)
-            else:
-                losses[k] = t1 * (gap + log_sum) + t2 * log_sum
-                delta_o1 = smaller / (1 + smaller) - t1
-            delta_o2 = -delta_o1
-        new_w5 = w5 - eta * (delta_o1 * out_h1)
-        new_w6 = w6 - eta * (delta_o1 * out_h2)
-        new_w7 = w7 - eta * (delta_o2 * out_h1)
-        new_w8 = w8 - eta * (delta_o2 * out_h2)
-        if updated_rule:
-            w5, w6, w7, w8 = new_w5, new_w6, new_w7, new_w8
-        delta_h1 = (delta_o1 * w5 + delta_o2 * w7) * slope_h1
-        delta_h2 = (delta_o1 * w6 + delta_o2 * w8) * slope_h2
-        w1 = w1 - eta * (delta_h1 * i1)
-        w2 = w2 - eta * (delta_h1 * i2)
-        w3 = w3 - eta * (delta_h2 * i1)
-        w4 = w4 - eta * (delta_h2 * i2)
-        w5, w6, w7, w8 = new_w5, new_w6, new_w7, new_w8
-        if train_biases:
-            b1 = b1 - eta * (delta_h1 + delta_h2)
-            b2 = b2 - eta * (delta_o1 + delta_o2)
-        if not (  # also false for NaN
-            -limit <= w1 <= limit
-            and -limit <= w2 <= limit
-            and -limit <= w3 <= limit
-            and -limit <= w4 <= limit
-            and -limit <= w5 <= limit
-            and -limit <= w6 <= limit
-            and -limit <= w7 <= limit
-            and -limit <= w8 <= limit
-            and -limit <= b1 <= limit
-            and -limit <= b2 <= limit
-        ):
-            # the same k iterations again give the state before the refused update
-            refused = dict(zip(PARAMETERS, (w1, w2, w3, w4, w5, w6, w7, w8, b1, b2), strict=True))
-            before = _fast(state, k)
-            return Run(before.state, before.losses, k + 1, out_of_bounds(refused))
-    reached = dict(zip(PARAMETERS, (w1, w2, w3, w4, w5, w6, w7, w8, b1, b2), strict=True))
-    return Run(state.with_parameters(reached), losses)
+def _fed(neuron: str) -> str:
+    return neuron if neuron.startswith("i") else f"out_{neuron}"
 
 
-def train(state: State, epochs: int, samples: int = 0) -> Run:
-    """Return the result of ``epochs`` iterations, or of those before training diverged, with
-    the state at ``samples`` evenly spaced iterations (and the start) in ``path``."""
+def _sum(terms: Sequence[str]) -> str:
+    return " + ".join(terms)
+
+
+def _loop_source(network: Network, loss: str, updated_rule: bool, train_biases: bool,
+                 batch: bool) -> str:  # fmt: skip
+    """Return the source of ``run(parameters, rows, passes, eta, limit)``: ``passes`` passes over
+    ``rows`` (each a tuple of inputs then targets), written out for this network."""
+    neurons, outputs = network.neurons, network.outputs
+    weights = [name for name, *_ in network.weights]
+    biases = [name for name, _ in network.biases]
+    parameters = weights + biases
+    row = [*network.inputs, *(f"target_{o}" for o in outputs)]
+    lines = [
+        "def run(parameters, rows, passes, eta, limit):",
+        f"    {', '.join(parameters)}, = parameters",
+        "    losses = []",
+        "    count = len(rows)",
+        "    for _ in range(passes):",
+        "        total = 0.0",
+    ]
+    if batch:
+        lines += [f"        g_{name} = 0.0" for name in parameters]
+    lines.append(f"        for {', '.join(row)}, in rows:")
+    body: list[str] = []
+    for depth, layer in enumerate(neurons[1:], start=1):
+        is_output = depth == len(neurons) - 1
+        for neuron in layer:
+            terms = [f"{w} * {_fed(s)}" for w, s in network.into(neuron)]
+            body.append(f"net_{neuron} = {_sum(terms)} + {network.bias_of(neuron)}")
+            if not (is_output and loss == "cross_entropy"):
+                body.append(f"out_{neuron}, slope_{neuron} = f(net_{neuron})")
+    if loss == "squared":
+        errors = [f"0.5 * (target_{o} - out_{o}) ** 2" for o in outputs]
+        body.append(f"total = total + ({_sum(errors)})")
+        body += [f"delta_{o} = -(target_{o} - out_{o}) * slope_{o}" for o in outputs]
+    else:
+        nets = ", ".join(f"net_{o}" for o in outputs)
+        outs = ", ".join(f"out_{o}" for o in outputs)
+        minus_ln = ", ".join(f"minus_ln_{o}" for o in outputs)
+        body.append(f"({outs},), ({minus_ln},) = softmax({nets})")
+        errors = [f"target_{o} * minus_ln_{o}" for o in outputs]
+        body.append(f"total = total + ({_sum(errors)})")
+        if len(outputs) == 2:  # as network.backward: both from the smaller output
+            o1, o2 = outputs
+            body += [
+                f"delta_{o1} = target_{o2} - out_{o2} if net_{o1} >= net_{o2} "
+                f"else out_{o1} - target_{o1}",
+                f"delta_{o2} = -delta_{o1}",
+            ]
+        else:
+            body += [f"delta_{o} = out_{o} - target_{o}" for o in outputs]
+    # backward, from the outputs down; online, each layer's new weights as soon as known
+    for depth in reversed(range(1, len(neurons))):
+        layer = neurons[depth]
+        if depth < len(neurons) - 1:
+            for h in layer:
+                read = "new_" if updated_rule else ""
+                vias = [f"delta_{t} * {read}{w}" for w, t in network.out_of(h)]
+                body.append(f"delta_{h} = ({_sum(vias)}) * slope_{h}")
+        for neuron in layer:
+            for w, s in network.into(neuron):
+                gradient = f"delta_{neuron} * {_fed(s)}"
+                if batch:
+                    body.append(f"g_{w} = g_{w} + {gradient}")
+                else:
+                    body.append(f"new_{w} = {w} - eta * ({gradient})")
+        bias = network.bias_of(layer[0])
+        deltas = _sum([f"delta_{n}" for n in layer])
+        if batch:
+            body.append(f"g_{bias} = g_{bias} + ({deltas})")
+        elif train_biases:
+            body.append(f"new_{bias} = {bias} - eta * ({deltas})")
+        else:
+            body.append(f"new_{bias} = {bias}")
+    news = [f"new_{name}" for name in parameters]
+    check = " and ".join(f"-limit <= new_{name} <= limit" for name in parameters)
+    refused = f"return ({', '.join(parameters)}), losses, ({', '.join(news)})"
+    if not batch:
+        body += [
+            f"if not ({check}):  # also for NaN",
+            f"    {refused}",
+            f"{', '.join(parameters)}, = {', '.join(news)},",
+        ]
+        lines += [f"            {line}" for line in body]
+        lines.append("        losses.append(total / count)")
+    else:
+        lines += [f"            {line}" for line in body]
+        lines.append("        losses.append(total / count)")
+        for name in weights:
+            lines.append(f"        new_{name} = {name} - eta * (g_{name} / count)")
+        for name in biases:
+            new = f"{name} - eta * (g_{name} / count)" if train_biases else name
+            lines.append(f"        new_{name} = {new}")
+        lines += [
+            f"        if not ({check}):  # also for NaN",
+            "            losses.pop()",
+            f"            {refused}",
+            f"        {', '.join(parameters)}, = {', '.join(news)},",
+        ]
+    lines.append(f"    return ({', '.join(parameters)}), losses, None")
+    return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=256)
+def _loop(network: Network, activation: str, loss: str, updated_rule: bool, train_biases: bool,
+          batch: bool) -> Callable[..., Any]:  # fmt: skip
+    """Return the compiled loop for this shape and these options."""
+    source = _loop_source(network, loss, updated_rule, train_biases, batch)
+    scope: dict[str, Any] = {"f": _ACTIVATIONS[activation], "softmax": _softmax}
+    exec(compile(source, f"<training loop {network.layers}>", "exec"), scope)  # noqa: S102
+    return scope["run"]
+
+
+def _passes(state: State, rows: list[tuple[float, ...]], passes: int) -> Run:
+    """Return ``passes`` passes over ``rows`` from ``state``, or the updates before the first
+    that leaves the bounds."""
+    options, network = state.options, state.network
+    batch = options.training == "batch"
+    run = _loop(network, options.activation, options.loss,
+                options.hidden_deltas_use == "updated", options.train_biases, batch)  # fmt: skip
+    names = network.parameters
+    values = tuple(state.parameters()[name] for name in names)
+    reached, losses, refused = run(values, rows, passes, state.learning_rate, PARAMETER_LIMIT)
+    reached_state = state.with_parameters(dict(zip(names, reached, strict=True)))
+    per_pass = 1 if batch else len(rows)
+    if refused is None:
+        return Run(reached_state, losses, passes * per_pass)
+    culprit = out_of_bounds(dict(zip(names, refused, strict=True)))
+    if batch:
+        updates = len(losses)
+    else:  # the updates of the passes done, and of the rows of this pass before the refused
+        updates = len(losses) * per_pass
+        updates += _rows_done(state, rows, len(losses), reached_state)
+    return Run(reached_state, losses, updates, updates + 1, culprit)
+
+
+def _rows_done(state: State, rows: list[tuple[float, ...]], passes: int, reached: State) -> int:
+    """Return how many rows of the pass after ``passes`` were updated before the refused one:
+    the rows of that pass are run one at a time until the state reached is met again."""
+    if passes:
+        state = _passes(state, rows, passes).state
+    for done, row in enumerate(rows):
+        if state.parameters() == reached.parameters():
+            return done
+        state = _passes(state, [row], 1).state
+    return len(rows)
+
+
+def train(state: State, epochs: int, samples: int = 0,
+          rows: Sequence[Mapping[str, Any]] | None = None, first_row: int = 0) -> Run:  # fmt: skip
+    """Return the result of ``epochs`` passes over ``rows`` (the state's own inputs and targets
+    if None; online from ``first_row`` on), or of the updates before training diverged, with
+    the state at ``samples`` evenly spaced passes (and the start) in ``path``."""
+    network = state.network
+    rows = rows or [{"inputs": state.inputs, "targets": state.targets}]
+    ordered = [*rows[first_row:], *rows[:first_row]]
+    plain = [
+        (*(row["inputs"][i] for i in network.inputs), *(row["targets"][o] for o in network.outputs))
+        for row in ordered
+    ]
     ends = sorted({round(epochs * k / samples) for k in range(1, samples + 1)} - {0} | {epochs})
     path = [(0, state)] if samples else []
     losses: list[float] = []
-    done = 0
+    updates = done = 0
     for end in ends:
-        run = _fast(state, end - done)
+        run = _passes(state, plain, end - done)
         losses.extend(run.losses)
         state = run.state
         if run.diverged_at is not None:
-            run.diverged_at += done
-            return Run(state, losses, run.diverged_at, run.diverged_parameter, path)
+            return Run(state, losses, updates + run.updates, updates + run.diverged_at,
+                       run.diverged_parameter, path)  # fmt: skip
+        updates += run.updates
         done = end
         if samples:
-            path.append((done, state))
-    return Run(state, losses, path=path)
+            path.append((updates, state))
+    return Run(state, losses, updates, path=path)

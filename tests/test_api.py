@@ -236,18 +236,21 @@ def test_the_state_schema_states_the_softmax_targets_rule(client):
     state = client.get("/openapi.json").json()["components"]["schemas"]["State"]
     assert state["if"]["properties"]["options"]["properties"]["loss"]["const"] == "cross_entropy"
     targets = state["then"]["properties"]["targets"]
-    assert targets["properties"]["o1"]["minimum"] == 0
+    assert targets["additionalProperties"]["minimum"] == 0
     assert targets["not"]["required"] == ["o1", "o2"]
     refused = {"options": {"loss": "cross_entropy"}, "targets": {"o1": 0.0, "o2": 0.0}}
     assert client.post("/api/step", json={"state": refused}).status_code == 422
 
 
 def test_factor_names_say_what_each_number_is(client):
-    schema = client.get("/openapi.json").json()["components"]["schemas"]["Factors"]
-    fields = schema["properties"]
-    assert "dE_o1_dout_h1" not in fields
-    assert "net_o1" in fields["dE_dout_h1_via_o1"]["description"]
-    assert fields["dnet_o1_dw5"]["description"] == "dnet_o1/dw5"
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["Trace"]
+    described = schema["properties"]["factors"]["anyOf"][0]["description"]
+    assert "dnet_o1_dw5 is dnet_o1/dw5" in described and "via_o1" in described
+    chain = {entry["name"]: entry for entry in client.get("/api/network").json()["chain"]}
+    assert chain["dE_dout_h1_via_o1"]["terms"] == ["delta_o1", "dnet_o1_dout_h1"]
+    assert chain["dE_dout_h1"] == {"name": "dE_dout_h1", "kind": "sum",
+                                   "terms": ["dE_dout_h1_via_o1", "dE_dout_h1_via_o2"],
+                                   "at": ["factors", "dE_dout_h1"]}  # fmt: skip
     for loss in ("squared", "cross_entropy"):
         trace = client.post("/api/step", json={"state": {"options": {"loss": loss}}}).json()
         factors, deltas = trace["trace"]["factors"], trace["trace"]["deltas"]

@@ -9,7 +9,7 @@ from app.schemas import EXAMPLE_STATE, State
 
 CONTRACT_KEYS = {
     "inputs", "hidden", "outputs", "weights", "biases", "parameters", "options", "example",
-    "bounds",
+    "bounds", "layers", "neurons", "chain",
 }  # fmt: skip
 
 
@@ -34,6 +34,7 @@ def test_definition_names_every_neuron_edge_and_parameter():
         "loss": ["squared", "cross_entropy"],
         "train_biases": [False, True],
         "hidden_deltas_use": ["original", "updated"],
+        "training": ["online", "batch"],
     }
 
 

@@ -25,7 +25,6 @@ def never_gone():
     return asyncio.Event().wait()
 
 
-
 @pytest.fixture
 def pool():
     runs = Pool(processes=1, queued=1)

@@ -172,7 +172,7 @@ def test_an_exercise_is_a_fresh_two_decimal_network_in_the_standard_state(client
     assert state == State.model_validate(state).model_dump()  # complete, nothing extra
     assert state["options"] == {
         "activation": "sigmoid", "loss": "squared",
-        "train_biases": False, "hidden_deltas_use": "original",
+        "train_biases": False, "hidden_deltas_use": "original", "training": "online",
     }  # fmt: skip
     assert state["iteration"] == 0
     assert state["learning_rate"] in (0.1, 0.25, 0.5, 1.0)

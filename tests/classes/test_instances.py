@@ -68,9 +68,10 @@ def create(app: RunningApp) -> tuple[str, str]:
 
 @pytest.fixture
 def two_instances(redis_url: str) -> Iterator[tuple[RunningApp, RunningApp]]:
-    with serving(env={"REDIS_URL": redis_url}) as first, serving(
-        env={"REDIS_URL": redis_url}
-    ) as second:
+    with (
+        serving(env={"REDIS_URL": redis_url}) as first,
+        serving(env={"REDIS_URL": redis_url}) as second,
+    ):
         yield first, second
 
 
