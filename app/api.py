@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -101,8 +102,12 @@ def _on_rows(state: dict[str, Any], rows: list[dict[str, Any]]) -> network.State
 
 def _per_row(values: dict[str, Any], count: int) -> list[dict[str, Any]]:
     """Split values holding an array over the rows into one dict per row."""
+    spread = {  # a weight read by every row is the same number in each
+        name: None if value is None else np.broadcast_to(value, (count,))
+        for name, value in values.items()
+    }
     return [
-        {name: None if value is None else float(value[row]) for name, value in values.items()}
+        {name: None if value is None else float(value[row]) for name, value in spread.items()}
         for row in range(count)
     ]
 

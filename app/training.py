@@ -3,8 +3,9 @@
 For networks this small, numpy's per-call overhead costs many times the arithmetic itself, so
 long runs use a loop of plain floats. It is written out once per network shape and set of
 options (``_loop_source``) in the worked example's notation, ``net_h1 = w1 * i1 + w2 * i2 +
-b1``, with every operation in the order ``network`` does it, so the two agree to the last bit;
-the tests hold them to that on random states. The loop uses the same overflow-free forms as
+b1``, with every operation in the order ``network`` does it, so the two agree but for the last
+bit numpy's exp and tanh may round differently from the C library's; the tests hold them to
+that on random states. The loop uses the same overflow-free forms as
 ``network`` (e^-|net|, log1p), so every valid state, however extreme, runs at the same cost per
 iteration. A run stops before the first update that would leave a parameter beyond
 ``PARAMETER_LIMIT``, and says so.

@@ -178,3 +178,80 @@ def iteration(state: dict) -> dict[str, dict[str, Exact | None]]:
         "forward": forward, "factors": factors, "deltas": deltas, "gradients": gradients,
         "changes": changes, "parameters": parameters,
     }  # fmt: skip
+
+
+def layered_iteration(layers: list[int], state: dict, rows: list[dict]) -> dict:
+    """One update of any layered network in 50-digit arithmetic, from the documented naming
+    (inputs i1.., hidden h1.. numbered on across layers, outputs o1..; weights numbered layer
+    by layer, by target then source; one bias per layer) and the textbook chain rule: delta of
+    an output (out - target) f'(net) or, with softmax, out (sum of targets) - target; of a
+    hidden neuron, the sum over the layer above of delta times the weight (updated first under
+    the ``updated`` rule), times f'(net). ``rows``: a batch's every row, or online the one row
+    used. Returns each row's forward values and deltas, the mean E_total, the gradients (means
+    over the rows) and the parameters after the update, all as mpf."""
+    options = state["options"]
+    count = iter(range(1, 100))
+    hidden = [[f"h{next(count)}" for _ in range(width)] for width in layers[1:-1]]
+    neurons = [[f"i{k + 1}" for k in range(layers[0])], *hidden,
+               [f"o{k + 1}" for k in range(layers[-1])]]  # fmt: skip
+    edges, number = [], 0
+    for below, above in zip(neurons, neurons[1:], strict=False):
+        for target in above:
+            for source in below:
+                number += 1
+                edges.append((f"w{number}", source, target))
+    bias = {n: f"b{k}" for k, layer in enumerate(neurons[1:], start=1) for n in layer}
+    x = {name: mpf(value) for part in ("weights", "biases") for name, value in
+         state[part].items()}  # fmt: skip
+    eta = mpf(state["learning_rate"])
+    softmax = options["loss"] == "cross_entropy"
+
+    def f(net: object) -> tuple[object, object]:
+        if options["activation"] == "sigmoid":
+            out = 1 / (1 + mp.exp(-net))
+            return out, mp.exp(-net) / (1 + mp.exp(-net)) ** 2
+        if options["activation"] == "tanh":
+            return mp.tanh(net), 1 / mp.cosh(net) ** 2
+        return (net, mpf(1)) if net > 0 else (mpf(0), mpf(0))
+
+    results, sums = [], {name: mpf(0) for name in x}
+    for row in rows:
+        value = {name: mpf(v) for name, v in row["inputs"].items()}
+        net, slope = {}, {}
+        for layer in neurons[1:]:
+            for n in layer:
+                net[n] = sum((x[w] * value[s] for w, s, t in edges if t == n), mpf(0)) + x[bias[n]]
+                if not (softmax and n.startswith("o")):
+                    value[n], slope[n] = f(net[n])
+        targets = {o: mpf(v) for o, v in row["targets"].items()}
+        outputs = neurons[-1]
+        if softmax:
+            total = sum(mp.exp(net[o]) for o in outputs)
+            for o in outputs:
+                value[o] = mp.exp(net[o]) / total
+            E = sum(-targets[o] * mp.log(value[o]) for o in outputs)
+            delta = {o: value[o] * sum(targets.values()) - targets[o] for o in outputs}
+        else:
+            E = sum((targets[o] - value[o]) ** 2 / 2 for o in outputs)
+            delta = {o: (value[o] - targets[o]) * slope[o] for o in outputs}
+        used = dict(x)
+        gradient: dict[str, object] = {}
+        for depth in reversed(range(1, len(neurons))):
+            for n in neurons[depth]:
+                if depth < len(neurons) - 1:
+                    delta[n] = sum(delta[t] * used[w] for w, s, t in edges if s == n) * slope[n]
+            for w, s, t in edges:
+                if t in neurons[depth]:
+                    gradient[w] = delta[t] * value[s]
+                    if options["hidden_deltas_use"] == "updated":
+                        used[w] = x[w] - eta * gradient[w]
+            gradient[f"b{depth}"] = sum(delta[n] for n in neurons[depth])
+        for name in sums:
+            sums[name] += gradient[name]
+        results.append({"value": value, "net": net, "delta": delta, "E": E})
+    gradients = {name: total / len(rows) for name, total in sums.items()}
+    trained = [name for name in x if options["train_biases"] or name.startswith("w")]
+    parameters = {name: x[name] - eta * gradients[name] if name in trained else x[name]
+                  for name in x}  # fmt: skip
+    return {"rows": results, "E": sum(r["E"] for r in results) / len(rows),
+            "gradients": gradients, "parameters": parameters}  # fmt: skip
