@@ -82,6 +82,10 @@ class Bounds:
     landscape_resolution_max: int = 201
     landscape_span_max: float = 1000.0
     target_sum_tolerance: float = 1e-9
+    # a run's work: passes x rows x weights (the worked example's 100,000 epochs are 800,000)
+    training_work_max: int = 4_000_000
+    # a landscape's work: grid points x rows (one row at the finest grid is 40,401)
+    landscape_work_max: int = 4 * 201 * 201
 
 
 LAYERS = (2, 2, 2)  # the worked example's; a state without ``layers`` has this shape

@@ -5,6 +5,7 @@ every field left out takes the worked example's value. Input is strict: numbers 
 JSON numbers within the stated bounds, unknown fields are refused, and the 422 names the field.
 """
 
+import math
 from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal, Self
@@ -64,7 +65,10 @@ EXAMPLE = network.NETWORK.example
 def _names(pattern: str, doc: str, held: bool = False) -> Any:
     """Numbers by name, each name matching ``pattern`` (``held``: a number may be null)."""
     number = Value | None if held else Value
-    return Annotated[dict[Annotated[str, Field(pattern=pattern)], number], Field(description=doc)]
+    return Annotated[
+        dict[Annotated[str, Field(pattern=pattern)], number],
+        Field(description=doc, json_schema_extra={"additionalProperties": False}),
+    ]
 
 
 Inputs = _names(r"^i[1-4]$", "i1, i2, ... (the worked example's i1 = 0.05, i2 = 0.10)")
@@ -85,7 +89,7 @@ Biases = _names(r"^b[1-4]$", "b1, b2, ...: one per layer after the inputs, share
 HeldWeights = _names(r"^w[1-9][0-9]?$", "Weights, null where withheld.", held=True)
 HeldBiases = _names(r"^b[1-4]$", "Biases, null where withheld.", held=True)
 Layers = Annotated[
-    list[Annotated[int, Field(ge=1, le=network.MAX_INPUTS)]],
+    list[Annotated[int, Field(ge=1, le=network.MAX_INPUTS), BeforeValidator(_whole_float_to_int)]],
     Field(
         min_length=3,
         max_length=network.MAX_HIDDEN_LAYERS + 2,
@@ -293,6 +297,20 @@ class EpochRequest(BaseModel):
         f"and at the start (0 <= path <= {MAX_PATH}), e.g. to draw the training path",
     )
 
+    @model_validator(mode="after")
+    def work_within_bounds(self) -> Self:
+        shape = network.Network.of(self.state.layers or network.LAYERS)
+        per_epoch = len(self.state.rows()) * len(shape.weights)
+        most = BOUNDS.training_work_max // per_epoch
+        if self.epochs > most:
+            raise PydanticCustomError(
+                "too_much_work",
+                "at most {most} epochs of this network and data (epochs x rows x weights <= "
+                "{work})",
+                {"field": "epochs", "most": most, "work": BOUNDS.training_work_max},
+            )
+        return self
+
 
 ParameterName = Annotated[str, Field(pattern=r"^(w[1-9][0-9]?|b[1-4])$")]
 MAX_RESOLUTION = BOUNDS.landscape_resolution_max
@@ -348,7 +366,8 @@ class LandscapeRequest(BaseModel):
         },
     )  # fmt: skip
     state: State = Field(default_factory=State)
-    x: ParameterName | None = Field(
+    # absent, not null: the default depends on the shape, so it is chosen in ``axes``
+    x: ParameterName = Field(  # type: ignore[assignment]
         default=None,
         description="a weight or bias; absent: the output layer's first weight "
         "(w5 in the worked example)",
@@ -383,6 +402,13 @@ class LandscapeRequest(BaseModel):
                     "not_a_parameter", "the network has no parameter {name}", {"field": axis,
                     "name": name},
                 )  # fmt: skip
+        rows = len(self.state.rows())
+        if self.resolution**2 * rows > BOUNDS.landscape_work_max:
+            most = math.isqrt(BOUNDS.landscape_work_max // rows)
+            raise PydanticCustomError(
+                "too_much_work", "at most {most} points an axis with {rows} rows of data",
+                {"field": "resolution", "most": most, "rows": rows},
+            )  # fmt: skip
         if self.axes()[0] == self.y:
             raise PydanticCustomError(
                 "same_axes", "x and y must be two different parameters", {"field": "y"}
