@@ -51,8 +51,9 @@ WATCH = """() => { window.injected = [];
       }
     }
   }).observe(document, { childList: true, subtree: true }); }"""
+# what the page holds, less the prefetch link the plotly loader adds of itself when idle
 ELEMENTS = """() => { const counts = {};
-  for (const e of document.querySelectorAll('*')) {
+  for (const e of document.querySelectorAll('*:not(link[rel=prefetch])')) {
     counts[e.localName] = (counts[e.localName] || 0) + 1;
   }
   return counts; }"""
