@@ -199,7 +199,8 @@ def test_phone(browser: Any, server: Any) -> None:
         assert smallest(page.evaluate(DIAGRAM_NUMBERS_JS, "#diagram text, #diagram tspan")) >= 14
         # what E_total is, under its number, is read too
         note = page.get_by_test_id("loss-note")
-        assert note.is_visible() and note.evaluate("n => parseFloat(getComputedStyle(n).fontSize)") >= 12
+        assert note.is_visible()
+        assert note.evaluate("n => parseFloat(getComputedStyle(n).fontSize)") >= 12
         # the largest run the server takes is seen whole in its field
         epochs = page.get_by_test_id("input-epochs")
         epochs.fill("100000")

@@ -191,6 +191,20 @@ function fakes() {
   return { sockets, FakeSocket, timeouts, timers };
 }
 
+/** A student's connection on fake sockets and timers, its first socket open; each status it
+ * reports is kept as [status, close code]. */
+function studentConnected() {
+  const { sockets, FakeSocket, timeouts, timers } = fakes();
+  const statuses = [];
+  connectClass({
+    code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
+    onStatus: (s, detail) => statuses.push([s, detail.code]),
+    WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
+  });
+  sockets[0].accept();
+  return { sockets, timeouts, statuses };
+}
+
 test("the socket's URL is on the page's own host, ws or wss as the page", () => {
   assert.equal(socketUrl("K7M2QX9PA", { protocol: "http:", host: "10.0.0.5:8000" }), "ws://10.0.0.5:8000/ws/classes/K7M2QX9PA");
   assert.equal(socketUrl("K7M2QX9PA", { protocol: "https:", host: "lab.example" }), "wss://lab.example/ws/classes/K7M2QX9PA");
@@ -222,14 +236,7 @@ test("a dropped connection says hello again after a growing, jittered delay", ()
 
 test("an unknown or ended class, a wrong token or the same student elsewhere end the connection for good", () => {
   for (const code of [CLOSE.noClass, CLOSE.ended, CLOSE.badToken, CLOSE.replaced]) {
-    const { sockets, FakeSocket, timeouts, timers } = fakes();
-    const statuses = [];
-    connectClass({
-      code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
-      onStatus: (s, detail) => statuses.push([s, detail.code]),
-      WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
-    });
-    sockets[0].accept();
+    const { sockets, timeouts, statuses } = studentConnected();
     sockets[0].drop(code, "no class");
     assert.deepEqual(statuses.at(-1), ["closed", code]);
     assert.equal(timeouts.filter((t) => t.ms > 1000 && t.ms < 20_000).length, 0);
@@ -238,14 +245,7 @@ test("an unknown or ended class, a wrong token or the same student elsewhere end
 });
 
 test("a full class is tried again later, for seats come free", () => {
-  const { sockets, FakeSocket, timeouts, timers } = fakes();
-  const statuses = [];
-  connectClass({
-    code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
-    onStatus: (s, detail) => statuses.push([s, detail.code]),
-    WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
-  });
-  sockets[0].accept();
+  const { sockets, timeouts, statuses } = studentConnected();
   sockets[0].drop(CLOSE.full, "the class is full (500 students)");
   assert.deepEqual(statuses.at(-1), ["reconnecting", CLOSE.full]);
   const retry = timeouts.at(-1);
