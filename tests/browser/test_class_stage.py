@@ -264,3 +264,71 @@ def test_a_teacher_reload_mid_walk_brings_the_class_back(browser: Any, server: S
         student.wait_iteration("1")
         for app in (teacher, student):
             app.watch.assert_clean()
+
+
+# The open poll's box, and every box of the diagram (neurons, weights, biases) or of the sub-step
+# panel that it overlaps; its texts under 18 px.
+POLL_OVER_JS = """() => {
+  const poll = document.querySelector('.class-poll').getBoundingClientRect();
+  const over = r => r.width > 0 && r.height > 0 && r.left < poll.right && poll.left < r.right
+    && r.top < poll.bottom && poll.top < r.bottom;
+  const covered = [...document.querySelectorAll(
+      '#diagram .node-box, #diagram .label-bg, #substeps, #substeps math')]
+    .filter(el => over(el.getBoundingClientRect()))
+    .map(el => el.closest('[data-testid]')?.dataset.testid || el.id || el.tagName);
+  const small = [...document.querySelectorAll('.class-poll *')]
+    .filter(el => el.getClientRects().length && [...el.childNodes].some(
+      n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+    .filter(el => parseFloat(getComputedStyle(el).fontSize) < 18)
+    .map(el => el.textContent);
+  return {poll: {left: poll.left, top: poll.top, right: poll.right, bottom: poll.bottom},
+          covered, small, width: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1920, 1080)],
+                         ids=lambda v: str(v))
+def test_an_open_poll_lies_over_neither_the_diagram_nor_the_substep(
+    browser: Any, server: Server, width: int, height: int
+) -> None:
+    """On the projector and on a student's screen in presentation, from the poll's opening to
+    after its reveal, at δ_o1 (o1 highlighted), ∂E/∂w5 (w5) and ∂E/∂out_h1 (five choices)."""
+    with browsing(browser, server, width, height) as teacher, \
+            browsing(browser, server, width, height) as student:  # fmt: skip
+        teacher.open()
+        _, url = start_class(teacher)
+        join_by_link(student, url)
+        wait_count(teacher, 1)
+        for app in (teacher, student):
+            app.click("presentation-toggle")
+            app.page.wait_for_function("() => document.body.classList.contains('presenting')")
+        for substep in ("delta-o1", "gradient-w5", "paths-h1"):
+            walk_to(teacher, substep)
+            teacher.click("poll-open")
+            for app in (teacher, student):
+                app.page.get_by_test_id("poll-choice").first.wait_for()
+            student.page.get_by_test_id("poll-choice").first.click()
+            teacher.page.wait_for_function(
+                "() => document.querySelector('[data-testid=poll-results]')"
+                "?.dataset.responses === '1'")
+            for moment in ("open", "revealed"):
+                for app, who in ((teacher, "teacher"), (student, "student")):
+                    app.page.evaluate("() => document.activeElement.blur()")
+                    app.wait_still()
+                    app.screenshot(f"poll-{width}x{height}-{substep}-{moment}-{who}.png")
+                    found = app.page.evaluate(POLL_OVER_JS)
+                    where = (substep, moment, who, found["poll"])
+                    assert found["covered"] == [], where
+                    assert found["small"] == [], where
+                    assert found["poll"]["left"] >= 0 and found["poll"]["top"] >= 0, where
+                    assert found["poll"]["right"] <= found["width"] + 0.5, where
+                    # the walk's sub-step is still there to read, its heading in the window
+                    title = app.page.get_by_test_id("substep-title").bounding_box()
+                    assert title and title["y"] + title["height"] <= height, where
+                if moment == "open":
+                    teacher.click("poll-reveal")
+                    student.page.get_by_test_id("poll-verdict").wait_for()
+            teacher.click("poll-close")
+            teacher.page.get_by_test_id("poll-question").wait_for(state="detached")
+        for app in (teacher, student):
+            app.watch.assert_clean()
