@@ -103,7 +103,7 @@ export function createWorksheet(root, { onClose }) {
     const outputWeight = weightsInto(outputs[0])[0];
     const [wo, o, ho] = [outputWeight.name, outputWeight.to, outputWeight.from];
     const [dE, dOut, dNet] = factorsOf(wo);
-    const w5 = softmax
+    const outputChain = softmax
       ? [row(`${frac("E_total", wo)} = δ<sub>${o}</sub> · ${N(passedOn(ho))} =`, result(trace.deltas[o]), "×", result(k[dNet]), "=", result(trace.gradients[wo]))]
       : [row(`${frac("E_total", wo)} = ${frac("E_total", `out_${o}`)} · ${frac(`out_${o}`, `net_${o}`)} · ${frac(`net_${o}`, wo)}`),
         row("=", result(k[dE]), "×", result(k[dOut]), "×", result(k[dNet]), "=", result(trace.gradients[wo]))];
@@ -111,7 +111,7 @@ export function createWorksheet(root, { onClose }) {
     const [wh, h] = [hiddenWeight.name, hiddenWeight.to];
     const [, dOutH, dNetH] = factorsOf(wh);
     const paths = pathsOf(h);
-    const w1 = [
+    const hiddenChain = [
       row(`${frac("E_total", wh)} = ${frac("E_total", `out_${h}`)} · ${frac(`out_${h}`, `net_${h}`)} · ${frac(`net_${h}`, wh)}`),
       ...paths.map((p) => row(`${frac(`E_${p.through}`, `out_${h}`)} = δ<sub>${p.through}</sub> · ${N(p.weight)} =`,
         result(trace.deltas[p.through]), "×", given(k[p.local]), "=", result(k[p.factor]))),
@@ -131,8 +131,8 @@ export function createWorksheet(root, { onClose }) {
       </header>
       <section><h3>${t("print.setup")}</h3><p class="ws-setup">${setup.map((s) => `<span>${s}</span>`).join("")}</p></section>
       <section><h3>${t("print.forward")}</h3>${forward.join("")}</section>
-      <section><h3>${t("print.chainW5")}</h3>${w5.join("")}</section>
-      <section><h3>${t("print.chainW1")}</h3>${w1.join("")}</section>
+      <section><h3>${t("print.chainW5")}</h3>${outputChain.join("")}</section>
+      <section><h3>${t("print.chainW1")}</h3>${hiddenChain.join("")}</section>
       <section><h3>${t("print.updates")}</h3>
         <table class="ws-table"><thead><tr><th scope="col">${t("print.parameter")}</th><th scope="col">${t("print.before")}</th>
           <th scope="col">∂E<sub>total</sub>/∂w</th><th scope="col">w<sup>+</sup> = w − η·∂E<sub>total</sub>/∂w</th></tr></thead>
