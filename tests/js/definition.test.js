@@ -77,3 +77,28 @@ test("the practice solution writes a neuron's net from the weights the definitio
   assert.equal(lines.filter((line) => line.key.endsWith("_new")).length, 12);
   useDefinition(copy(server.definition));
 });
+
+test("where the definition says how each gradient is made (its chain), the helpers read it there", () => {
+  const entry = (name, kind, terms) => ({ name, kind, terms, at: [] });
+  useDefinition({ ...copy(server.definition), chain_rule: undefined, chain: [
+    entry("dE_dout_o1", "leaf", ["out_o1", "target_o1"]),
+    entry("dout_o1_dnet_o1", "leaf", ["net_o1"]),
+    entry("delta_o1", "product", ["dE_dout_o1", "dout_o1_dnet_o1"]),
+    entry("delta_o1", "leaf", ["out_o1", "target_o1"]),
+    entry("dnet_o1_dw5", "leaf", ["out_h1"]),
+    entry("dE_dw5", "product", ["delta_o1", "dnet_o1_dw5"]),
+    entry("dnet_o2_dout_h1", "leaf", ["w7"]),
+    entry("dE_dout_h1_via_o2", "product", ["delta_o2", "dnet_o2_dout_h1"]),
+    entry("dnet_o1_dout_h1", "leaf", ["w5"]),
+    entry("dE_dout_h1_via_o1", "product", ["delta_o1", "dnet_o1_dout_h1"]),
+    entry("dE_dout_h1", "sum", ["dE_dout_h1_via_o2", "dE_dout_h1_via_o1"]),
+  ] });
+  assert.deepEqual(factorsOf("w5"), ["dE_dout_o1", "dout_o1_dnet_o1", "dnet_o1_dw5"]);
+  // the paths in the chain's own order, which here is not the definition's
+  assert.deepEqual(pathsOf("h1").map((p) => [p.through, p.weight, p.factor, p.local]), [
+    ["o2", "w7", "dE_dout_h1_via_o2", "dnet_o2_dout_h1"], ["o1", "w5", "dE_dout_h1_via_o1", "dnet_o1_dout_h1"],
+  ]);
+  useDefinition({ ...copy(server.definition), neurons: [["i1"], ["h1"], ["h2"], ["o1"]] });
+  assert.deepEqual(layers(), [["i1"], ["h1"], ["h2"], ["o1"]]);
+  useDefinition(copy(server.definition));
+});

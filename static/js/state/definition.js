@@ -50,8 +50,9 @@ export const isBias = (name) => biasNames().includes(name);
 
 // --- The shape, read from the definition ---------------------------------------------------
 
-/** The layers, inputs first: [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]. */
-export const layers = () => [definition().inputs, definition().hidden, definition().outputs];
+/** The layers, inputs first: [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]] (the definition's
+ * `neurons` where it gives them: a deeper network has several hidden layers). */
+export const layers = () => definition().neurons ?? [definition().inputs, definition().hidden, definition().outputs];
 
 /** The neurons of layer `index` (0 the inputs, the last the outputs). */
 export const neuronsOf = (index) => layers()[index] ?? [];
@@ -84,6 +85,12 @@ export const passedOnPath = (neuron) => (isInput(neuron) ? ["state", "inputs", n
 /** The three factors of ∂E_total/∂`weight`, by the names the trace gives them:
  * ["dE_dout_o1", "dout_o1_dnet_o1", "dnet_o1_dw5"] for w5. */
 export function factorsOf(weight) {
+  const gradient = chainEntry(`dE_d${weight}`);
+  if (gradient) {
+    // ∂E/∂w = δ · ∂net/∂w, and δ = ∂E/∂out · ∂out/∂net where the loss leaves them apart
+    const [delta, leaf] = gradient.terms;
+    return [...chainEntry(delta, "product").terms, leaf];
+  }
   const described = definition().chain_rule?.weights?.[weight];
   if (described) return described.factors;
   const { to } = weightOf(weight);
@@ -94,11 +101,24 @@ export function factorsOf(weight) {
  * local}], e.g. {through: "o1", weight: "w5", factor: "dE_dout_h1_via_o1", local:
  * "dnet_o1_dout_h1"}. */
 export function pathsOf(neuron) {
+  const sum = chainEntry(`dE_dout_${neuron}`, "sum");
+  if (sum) {
+    return sum.terms.map((factor) => {
+      const [delta, local] = chainEntry(factor).terms;
+      return { through: delta.slice("delta_".length), weight: chainEntry(local).terms[0], factor, local };
+    });
+  }
   const described = definition().chain_rule?.paths?.[neuron];
   if (described) return described;
   return weightsOutOf(neuron).map(({ name, to }) => ({
     through: to, weight: name, factor: `dE_dout_${neuron}_via_${to}`, local: `dnet_${to}_dout_${neuron}`,
   }));
+}
+
+/** The entry of the definition's `chain` (how each gradient is made: {name, kind, terms, at})
+ * named `name`, of `kind` if given; undefined when the definition has no chain. */
+function chainEntry(name, kind = null) {
+  return definition().chain?.find((entry) => entry.name === name && (kind === null || entry.kind === kind));
 }
 
 function weightOf(name) {
