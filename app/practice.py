@@ -18,6 +18,7 @@ thousands of networks). Up to ``ROUNDING_UNITS`` units off is a rounding slip, n
 of concept.
 """
 
+import math
 import random
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -37,8 +38,20 @@ ACCEPTED_UNITS = 3
 ROUNDING_UNITS = 20
 APART_UNITS = 25
 
-O1_FACTORS = ("dE_dout_o1", "dout_o1_dnet_o1", "dnet_o1_dw5")
-H1_FACTORS = ("dE_dout_h1", "dout_h1_dnet_h1", "dnet_h1_dw1")
+# The network's shape, read from its definition: which neuron each weight feeds and what it
+# multiplies there, the weights into and out of each neuron, the bias each neuron adds.
+_NET = network.NETWORK
+FEEDS = {name: (target, source) for name, source, target in _NET.weights}
+INTO = {
+    neuron: tuple(name for name, _, target in _NET.weights if target == neuron)
+    for neuron in (*_NET.hidden, *_NET.outputs)
+}
+# The weights leaving each hidden neuron, in the order of the neurons they reach: w5, w7 for h1.
+LEAVING = {
+    hidden: tuple(name for name, source, _ in _NET.weights if source == hidden)
+    for hidden in _NET.hidden
+}
+BIAS_OF = {neuron: name for name, fed in _NET.biases for neuron in fed}
 
 
 def gradient_id(weight: str) -> str:
@@ -49,11 +62,36 @@ def new_weight_id(weight: str) -> str:
     return f"{weight}_new"
 
 
+def chain_of(weight: str) -> tuple[str, str, str]:
+    """Return the three factors of dE_total/dw: dE/dout, dout/dnet, dnet/dw of its neuron."""
+    neuron = FEEDS[weight][0]
+    return (f"dE_dout_{neuron}", f"dout_{neuron}_dnet_{neuron}", f"dnet_{neuron}_d{weight}")
+
+
+def path_id(hidden: str, through: str) -> str:
+    """Return the name of the part of dE_total/dout of ``hidden`` flowing through ``through``."""
+    return f"dE_dout_{hidden}_via_{through}"
+
+
+def passed_on(neuron: str) -> str:
+    """Return what a neuron passes on, as written: i1 for an input, out_h1 for the others."""
+    return neuron if neuron in _NET.inputs else f"out_{neuron}"
+
+
+# Levels 1 and 2 ask about the first weight into the first output (w5), level 3 about the
+# first weight into the first hidden neuron (w1), as the worked example does.
+OUTPUT_WEIGHT = INTO[_NET.outputs[0]][0]
+HIDDEN_WEIGHT = INTO[_NET.hidden[0]][0]
+O1_FACTORS = chain_of(OUTPUT_WEIGHT)
+H1_FACTORS = chain_of(HIDDEN_WEIGHT)
+_LADDER_WEIGHTS = (OUTPUT_WEIGHT, HIDDEN_WEIGHT)
+
 # The quantities a level may ask, in the order they are computed.
 ANSWER_IDS = (
-    *O1_FACTORS, "dE_dw5", "w5_new", *H1_FACTORS, "dE_dw1", "w1_new",
-    *(gradient_id(w) for w in network.WEIGHTS if w not in ("w1", "w5")),
-    *(new_weight_id(w) for w in network.WEIGHTS if w not in ("w1", "w5")),
+    *O1_FACTORS, gradient_id(OUTPUT_WEIGHT), new_weight_id(OUTPUT_WEIGHT),
+    *H1_FACTORS, gradient_id(HIDDEN_WEIGHT), new_weight_id(HIDDEN_WEIGHT),
+    *(gradient_id(w) for w in network.WEIGHTS if w not in _LADDER_WEIGHTS),
+    *(new_weight_id(w) for w in network.WEIGHTS if w not in _LADDER_WEIGHTS),
 )  # fmt: skip
 
 # The catalogue of named mistakes, in the order a verdict lists them; ``rounding`` is no
@@ -125,62 +163,85 @@ def catalogue() -> list[dict[str, Any]]:
     ]
 
 
+def chain_rule() -> dict[str, Any]:
+    """Return which factors make each gradient, by name, as JSON-able data: for each weight its
+    neuron, what it multiplies and its three factors; for each hidden neuron the paths by which
+    its out reaches E_total (the neuron reached, the weight, the factor of that path and the
+    weight's place in it); the formula of every factor."""
+    return {
+        "weights": {
+            weight: {"neuron": FEEDS[weight][0], "source": FEEDS[weight][1],
+                     "factors": list(chain_of(weight))}
+            for weight in network.WEIGHTS
+        },
+        "paths": {
+            hidden: [
+                {"through": FEEDS[weight][0], "weight": weight,
+                 "factor": path_id(hidden, FEEDS[weight][0]),
+                 "local": f"dnet_{FEEDS[weight][0]}_dout_{hidden}"}
+                for weight in LEAVING[hidden]
+            ]
+            for hidden in _NET.hidden
+        },
+        "formulas": dict(NOTATION),
+    }  # fmt: skip
+
+
 def definition(layers: tuple[int, ...] = network.LAYERS) -> dict[str, Any]:
-    """Return a network's definition with the catalogue of mistakes: what GET /api/network
-    answers and what every page embeds."""
-    return {**network.definition(layers), "mistakes": catalogue()}
+    """Return a network's definition with the catalogue of mistakes, and for the worked
+    example (which practice and polls keep to) the practice's chain rule: what GET
+    /api/network answers and what every page embeds."""
+    described = {**network.definition(layers), "mistakes": catalogue()}
+    if tuple(layers) == network.LAYERS:
+        described["chain_rule"] = chain_rule()
+    return described
 
 
-# Labels in the worked example's notation (the same in every language).
-NOTATION = {
-    "out_o1": "out_o1 = σ(net_o1) = 1/(1 + e^−net_o1), net_o1 = w5·out_h1 + w6·out_h2 + b2",
-    "out_o2": "out_o2 = σ(net_o2) = 1/(1 + e^−net_o2), net_o2 = w7·out_h1 + w8·out_h2 + b2",
-    "out_h1": "out_h1 = σ(net_h1) = 1/(1 + e^−net_h1), net_h1 = w1·i1 + w2·i2 + b1",
-    "out_h2": "out_h2 = σ(net_h2) = 1/(1 + e^−net_h2), net_h2 = w3·i1 + w4·i2 + b1",
-    "net_h1": "net_h1 = w1·i1 + w2·i2 + b1",
-    "net_h2": "net_h2 = w3·i1 + w4·i2 + b1",
-    "dE_dout_o1": "∂E_total/∂out_o1 = out_o1 − target_o1",
-    "dE_dout_o2": "∂E_total/∂out_o2 = out_o2 − target_o2",
-    "dout_o1_dnet_o1": "∂out_o1/∂net_o1 = out_o1·(1 − out_o1)",
-    "dout_o2_dnet_o2": "∂out_o2/∂net_o2 = out_o2·(1 − out_o2)",
-    "dnet_o1_dw5": "∂net_o1/∂w5 = out_h1",
-    "dnet_o1_dw6": "∂net_o1/∂w6 = out_h2",
-    "dnet_o2_dw7": "∂net_o2/∂w7 = out_h1",
-    "dnet_o2_dw8": "∂net_o2/∂w8 = out_h2",
-    "delta_o1": "δ_o1 = ∂E_total/∂out_o1 · ∂out_o1/∂net_o1",
-    "delta_o2": "δ_o2 = ∂E_total/∂out_o2 · ∂out_o2/∂net_o2",
-    "dE_dout_h1": "∂E_total/∂out_h1 = δ_o1·w5 + δ_o2·w7 (the original w5, w7)",
-    "dE_dout_h2": "∂E_total/∂out_h2 = δ_o1·w6 + δ_o2·w8 (the original w6, w8)",
-    "dout_h1_dnet_h1": "∂out_h1/∂net_h1 = out_h1·(1 − out_h1)",
-    "dout_h2_dnet_h2": "∂out_h2/∂net_h2 = out_h2·(1 − out_h2)",
-    "dnet_h1_dw1": "∂net_h1/∂w1 = i1",
-    "dnet_h1_dw2": "∂net_h1/∂w2 = i2",
-    "dnet_h2_dw3": "∂net_h2/∂w3 = i1",
-    "dnet_h2_dw4": "∂net_h2/∂w4 = i2",
-}
-
-# Which neuron each weight feeds, and what it multiplies there, from the network's definition.
-FEEDS = {name: (target, source) for name, source, target in network.NETWORK.weights}
-# The weights leaving each hidden neuron, in the order of the outputs they reach: w5, w7 for h1.
-LEAVING = {
-    hidden: tuple(name for name, source, _ in network.NETWORK.weights if source == hidden)
-    for hidden in network.NETWORK.hidden
-}
+def _net_formula(neuron: str) -> str:
+    """net_h1 = w1·i1 + w2·i2 + b1, from the weights into ``neuron`` and its bias."""
+    terms = [f"{weight}·{passed_on(FEEDS[weight][1])}" for weight in INTO[neuron]]
+    return f"net_{neuron} = {' + '.join(terms)} + {BIAS_OF[neuron]}"
 
 
-def chain_of(weight: str) -> tuple[str, str, str]:
-    """Return the three factors of dE_total/dw: dE/dout, dout/dnet, dnet/dw of its neuron."""
-    neuron = FEEDS[weight][0]
-    return (f"dE_dout_{neuron}", f"dout_{neuron}_dnet_{neuron}", f"dnet_{neuron}_d{weight}")
+def _notation() -> dict[str, str]:
+    """Return every quantity's formula in the worked example's notation (the same in every
+    language), keyed by its name."""
+    notation = {}
+    for neuron in (*_NET.outputs, *_NET.hidden):
+        notation[f"out_{neuron}"] = (
+            f"out_{neuron} = σ(net_{neuron}) = 1/(1 + e^−net_{neuron}), {_net_formula(neuron)}"
+        )
+    for neuron in _NET.hidden:
+        notation[f"net_{neuron}"] = _net_formula(neuron)
+    for output in _NET.outputs:
+        notation[f"dE_dout_{output}"] = f"∂E_total/∂out_{output} = out_{output} − target_{output}"
+    for neuron in (*_NET.outputs, *_NET.hidden):
+        notation[f"dout_{neuron}_dnet_{neuron}"] = (
+            f"∂out_{neuron}/∂net_{neuron} = out_{neuron}·(1 − out_{neuron})"
+        )
+    for weight in network.WEIGHTS:
+        neuron, source = FEEDS[weight]
+        notation[f"dnet_{neuron}_d{weight}"] = f"∂net_{neuron}/∂{weight} = {passed_on(source)}"
+    for output in _NET.outputs:
+        notation[f"delta_{output}"] = (
+            f"δ_{output} = ∂E_total/∂out_{output} · ∂out_{output}/∂net_{output}"
+        )
+    for hidden in _NET.hidden:
+        paths = " + ".join(f"δ_{FEEDS[weight][0]}·{weight}" for weight in LEAVING[hidden])
+        notation[f"dE_dout_{hidden}"] = (
+            f"∂E_total/∂out_{hidden} = {paths} (the original {', '.join(LEAVING[hidden])})"
+        )
+    for weight in network.WEIGHTS:
+        neuron = FEEDS[weight][0]
+        notation[gradient_id(weight)] = (
+            f"∂E_total/∂{weight} = ∂E_total/∂out_{neuron} · ∂out_{neuron}/∂net_{neuron}"
+            f" · ∂net_{neuron}/∂{weight}"
+        )
+        notation[new_weight_id(weight)] = f"{weight}⁺ = {weight} − η·∂E_total/∂{weight}"
+    return notation
 
 
-for _weight in network.WEIGHTS:
-    _neuron = FEEDS[_weight][0]
-    NOTATION[gradient_id(_weight)] = (
-        f"∂E_total/∂{_weight} = ∂E_total/∂out_{_neuron} · ∂out_{_neuron}/∂net_{_neuron}"
-        f" · ∂net_{_neuron}/∂{_weight}"
-    )
-    NOTATION[new_weight_id(_weight)] = f"{_weight}⁺ = {_weight} − η·∂E_total/∂{_weight}"
+NOTATION = _notation()
 
 
 def label(answer_id: str) -> str:
@@ -188,20 +249,29 @@ def label(answer_id: str) -> str:
     return NOTATION[answer_id].split(" = ")[0]
 
 
-# What to check first when an answer is wrong and no named mistake explains it: the factors it
-# is built from, in the order they are computed.
-def _ingredients(answer_id: str) -> tuple[str, ...]:
-    if answer_id.endswith("_new"):
-        return (gradient_id(answer_id.removesuffix("_new")),)
-    if answer_id.startswith("dE_dw"):
-        return chain_of(answer_id.removeprefix("dE_d"))
-    if answer_id.startswith("dE_dout_h"):
-        return ("delta_o1", "delta_o2")
-    if answer_id.startswith("dE_dout_o") or answer_id.startswith("dout_"):
-        return (f"out_{answer_id[-2:]}",)
-    if answer_id.startswith("dnet_o"):
-        return (f"out_{FEEDS[answer_id[-2:]][1]}",)
-    return (f"net_{FEEDS[answer_id[-2:]][0]}",)  # dnet_h1_dw1 and its kind
+def _ingredients_of() -> dict[str, tuple[str, ...]]:
+    """What to check first when an answer is wrong and no named mistake explains it: the
+    factors each quantity is built from, in the order they are computed."""
+    found: dict[str, tuple[str, ...]] = {}
+    for weight in network.WEIGHTS:
+        neuron, source = FEEDS[weight]
+        found[new_weight_id(weight)] = (gradient_id(weight),)
+        found[gradient_id(weight)] = chain_of(weight)
+        # what the weight multiplies: an output's input is out_h, computed from net_h; a
+        # hidden neuron's is an input, so what to check is the neuron's own net
+        found[f"dnet_{neuron}_d{weight}"] = (
+            (f"net_{neuron}",) if source in _NET.inputs else (f"out_{source}",)
+        )
+    for neuron in (*_NET.outputs, *_NET.hidden):
+        found[f"dout_{neuron}_dnet_{neuron}"] = (f"out_{neuron}",)
+    for output in _NET.outputs:
+        found[f"dE_dout_{output}"] = (f"out_{output}",)
+    for hidden in _NET.hidden:
+        found[f"dE_dout_{hidden}"] = tuple(f"delta_{FEEDS[w][0]}" for w in LEAVING[hidden])
+    return found
+
+
+INGREDIENTS = _ingredients_of()
 
 
 # --- Exercises ----------------------------------------------------------------------------
@@ -256,9 +326,9 @@ def exercise(level: int, seed: int) -> Exercise:
     if level == 1:
         asks: tuple[str, ...] = (rng.choice(O1_FACTORS),)
     elif level == 2:
-        asks = (*O1_FACTORS, "dE_dw5", "w5_new")
+        asks = (*O1_FACTORS, gradient_id(OUTPUT_WEIGHT), new_weight_id(OUTPUT_WEIGHT))
     elif level == 3:
-        asks = (*H1_FACTORS, "dE_dw1", "w1_new")
+        asks = (*H1_FACTORS, gradient_id(HIDDEN_WEIGHT), new_weight_id(HIDDEN_WEIGHT))
     else:
         asks = tuple(gradient_id(w) for w in network.WEIGHTS) + tuple(
             new_weight_id(w) for w in network.WEIGHTS
@@ -270,10 +340,12 @@ def exercise(level: int, seed: int) -> Exercise:
 # --- Answers and mistakes -----------------------------------------------------------------
 
 
-def _iteration(state: dict[str, Any], hidden_deltas_use: str = "original") -> dict[str, Any]:
-    """Return the trace of one step of ``state`` by the engine, with the hidden deltas'
-    w5..w8 as ``hidden_deltas_use`` says."""
-    options = {**state["options"], "hidden_deltas_use": hidden_deltas_use}
+def _iteration(state: dict[str, Any], hidden_deltas_use: str | None = "original") -> dict[str, Any]:
+    """Return the trace of one step of ``state`` by the engine, with the hidden deltas' weights
+    as ``hidden_deltas_use`` says (None: as the state's own options say)."""
+    options = dict(state["options"])
+    if hidden_deltas_use is not None:
+        options["hidden_deltas_use"] = hidden_deltas_use
     _, trace = network.step(network.State.of({**state, "options": options}))
     return trace
 
@@ -303,6 +375,12 @@ def _missing_derivative(neuron: str) -> dict[str, str]:
     }
 
 
+def _known(*values: Any) -> bool:
+    """Whether every value is a number (with cross-entropy the output's dE/dout and dout/dnet
+    are None: the softmax ties both outputs to both nets)."""
+    return all(value is not None for value in values)
+
+
 def _hidden_mistakes(
     hidden: str, factors: dict[str, Any], weights: dict[str, float], updated: dict[str, Any]
 ) -> list[Mistake]:
@@ -314,19 +392,25 @@ def _hidden_mistakes(
     to_first, to_second = FEEDS[first][0], FEEDS[second][0]
     correct = factors[name]
     both = f"∂E_total/∂out_{hidden} = δ_{to_first}·{first} + δ_{to_second}·{second}"
-    without_output_derivative = (
-        factors[f"dE_dout_{to_first}"] * weights[first]
-        + factors[f"dE_dout_{to_second}"] * weights[second]
-    )
+    found = [Mistake("sign_error", -correct, f"paths-{hidden}")]
+    if _known(factors[f"dE_dout_{to_first}"], factors[f"dE_dout_{to_second}"]):
+        without_output_derivative = (
+            factors[f"dE_dout_{to_first}"] * weights[first]
+            + factors[f"dE_dout_{to_second}"] * weights[second]
+        )
+        found += [
+            Mistake("missing_activation_derivative", without_output_derivative,
+                    f"delta-{to_first}",
+                    {"factor": f"∂out_{to_first}/∂net_{to_first} and "
+                               f"∂out_{to_second}/∂net_{to_second}",
+                     "derivative": "out·(1 − out)"}),
+            Mistake("dropped_half", 2 * correct, f"delta-{to_first}"),
+            Mistake("kept_half", correct / 2, f"delta-{to_first}"),
+        ]  # fmt: skip
     return [
-        Mistake("sign_error", -correct, f"paths-{hidden}"),
-        Mistake("missing_activation_derivative", without_output_derivative, f"delta-{to_first}",
-                {"factor": f"∂out_{to_first}/∂net_{to_first} and ∂out_{to_second}/∂net_{to_second}",
-                 "derivative": "out·(1 − out)"}),
-        Mistake("dropped_half", 2 * correct, f"delta-{to_first}"),
-        Mistake("kept_half", correct / 2, f"delta-{to_first}"),
+        *found,
         *(
-            Mistake("missed_second_path", factors[f"{name}_via_{through}"], f"paths-{hidden}",
+            Mistake("missed_second_path", factors[path_id(hidden, through)], f"paths-{hidden}",
                     {"neuron": hidden, "through": through, "other": other, "formula": both})
             for through, other in ((to_first, to_second), (to_second, to_first))
         ),
@@ -335,49 +419,67 @@ def _hidden_mistakes(
     ]  # fmt: skip
 
 
-def mistakes(state: dict[str, Any]) -> dict[str, list[Mistake]]:
-    """Return, for each quantity, the value each named mistake gives, in catalogue order.
+def delta_id(neuron: str) -> str:
+    return f"delta_{neuron}"
+
+
+def _all_mistakes(state: dict[str, Any], hidden_deltas_use: str | None) -> dict[str, list[Mistake]]:
+    """Return, for every quantity of one iteration that has named mistakes (the asks of the
+    ladder and each neuron's δ), the value each gives, in catalogue order; the right values
+    are the engine's with the hidden deltas' rule ``hidden_deltas_use`` (None: the state's).
 
     A mistake made on the way to a gradient carries into its new weight, w − η·(that value);
     the flipped sign carries as ``added_update``, its own name there."""
-    trace = _iteration(state)
+    trace = _iteration(state, hidden_deltas_use)
     fwd, factors, deltas, gradients = (
         trace["forward"], trace["factors"], trace["deltas"], trace["gradients"],
     )  # fmt: skip
     updated = _iteration(state, hidden_deltas_use="updated")
     weights, eta = state["weights"], state["learning_rate"]
-    found: dict[str, list[Mistake]] = {name: [] for name in ANSWER_IDS}
+    found: dict[str, list[Mistake]] = {}
 
-    def add(answer_id: str, code: str, value: float, substep: str, **params: str) -> None:
-        if answer_id in found:
-            found[answer_id].append(Mistake(code, float(value), substep, params))
+    def add(answer_id: str, code: str, value: Any, substep: str, **params: str) -> None:
+        found.setdefault(answer_id, []).append(Mistake(code, float(value), substep, params))
 
-    # The output layer's factors
-    for output in network.NETWORK.outputs:
-        name = f"dE_dout_{output}"
+    # The output layer's factors and deltas
+    for output in _NET.outputs:
+        name, slope, delta = f"dE_dout_{output}", f"dout_{output}_dnet_{output}", delta_id(output)
+        add(delta, "sign_error", -deltas[output], f"delta-{output}")
+        if not _known(factors[name]):
+            continue
         add(name, "sign_error", -factors[name], f"delta-{output}")
         add(name, "dropped_half", 2 * factors[name], f"delta-{output}")
         add(name, "kept_half", factors[name] / 2, f"delta-{output}")
-        slope = f"dout_{output}_dnet_{output}"
         add(slope, "sign_error", -factors[slope], f"delta-{output}")
         net = fwd[f"net_{output}"]
         add(slope, "net_for_out", net * (1 - net), f"delta-{output}",
             net=f"net_{output}", out=f"out_{output}")  # fmt: skip
+        add(delta, "missing_activation_derivative", factors[name], f"delta-{output}",
+            **_missing_derivative(output))  # fmt: skip
+        add(delta, "dropped_half", 2 * deltas[output], f"delta-{output}")
+        add(delta, "kept_half", deltas[output] / 2, f"delta-{output}")
 
-    # The hidden layer's factors: dE/dout_h (only h1's is asked; h2's reaches w3, w4)
+    # The hidden layer's factors and deltas: a mistake of dE/dout_h carries into δ_h, times
+    # dout_h/dnet_h (only h1's dE/dout is asked; h2's reaches w3, w4)
     into_hidden = {
         hidden: _hidden_mistakes(hidden, factors, weights, updated["factors"])
-        for hidden in network.NETWORK.hidden
+        for hidden in _NET.hidden
     }
-    for hidden in network.NETWORK.hidden:
+    for hidden in _NET.hidden:
+        name, slope, delta = f"dE_dout_{hidden}", f"dout_{hidden}_dnet_{hidden}", delta_id(hidden)
         for mistake in into_hidden[hidden]:
-            add(f"dE_dout_{hidden}", mistake.code, mistake.value, mistake.substep,
-                **mistake.params)  # fmt: skip
-        slope = f"dout_{hidden}_dnet_{hidden}"
+            add(name, mistake.code, mistake.value, mistake.substep, **mistake.params)
         add(slope, "sign_error", -factors[slope], f"delta-{hidden}")
         net = fwd[f"net_{hidden}"]
         add(slope, "net_for_out", net * (1 - net), f"delta-{hidden}",
             net=f"net_{hidden}", out=f"out_{hidden}")  # fmt: skip
+        add(delta, "sign_error", -deltas[hidden], f"delta-{hidden}")
+        add(delta, "missing_activation_derivative", factors[name], f"delta-{hidden}",
+            **_missing_derivative(hidden))  # fmt: skip
+        for mistake in into_hidden[hidden]:
+            if mistake.code != "sign_error":
+                add(delta, mistake.code, mistake.value * factors[slope], mistake.substep,
+                    **mistake.params)  # fmt: skip
 
     # What each weight multiplies, and each gradient
     for weight in network.WEIGHTS:
@@ -387,26 +489,25 @@ def mistakes(state: dict[str, Any]) -> dict[str, list[Mistake]]:
         gradient = gradients[weight]
         add(leaf, "sign_error", -factors[leaf], f"gradient-{weight}")
         add(name, "sign_error", -gradient, f"gradient-{weight}")
-        if neuron in network.NETWORK.outputs:
-            add(leaf, "net_for_out", fwd[f"net_{source}"], f"gradient-{weight}",
-                net=f"net_{source}", out=f"out_{source}")  # fmt: skip
+        if _known(factors[f"dE_dout_{neuron}"]):
             add(name, "missing_activation_derivative",
                 factors[f"dE_dout_{neuron}"] * factors[leaf], f"delta-{neuron}",
                 **_missing_derivative(neuron))  # fmt: skip
+        if neuron in _NET.outputs:
+            add(leaf, "net_for_out", fwd[f"net_{source}"], f"gradient-{weight}",
+                net=f"net_{source}", out=f"out_{source}")  # fmt: skip
             add(name, "dropped_half", 2 * gradient, f"delta-{neuron}")
             add(name, "kept_half", gradient / 2, f"delta-{neuron}")
             add(name, "net_for_out", deltas[neuron] * fwd[f"net_{source}"], f"gradient-{weight}",
                 net=f"net_{source}", out=f"out_{source}")  # fmt: skip
         else:
-            # every mistake of dE/dout_h carries into the gradient, times dout_h/dnet_h · input
-            tail = factors[f"dout_{neuron}_dnet_{neuron}"] * factors[leaf]
+            # every mistake of dE/dout_h carries into the gradient, times dout_h/dnet_h and
+            # the input, multiplied in the chain's order
+            slope = factors[f"dout_{neuron}_dnet_{neuron}"]
             for mistake in into_hidden[neuron]:
                 if mistake.code != "sign_error":
-                    add(name, mistake.code, mistake.value * tail, mistake.substep,
-                        **mistake.params)  # fmt: skip
-            add(name, "missing_activation_derivative",
-                factors[f"dE_dout_{neuron}"] * factors[leaf], f"delta-{neuron}",
-                **_missing_derivative(neuron))  # fmt: skip
+                    add(name, mistake.code, mistake.value * slope * factors[leaf],
+                        mistake.substep, **mistake.params)  # fmt: skip
 
     # Each new weight: the gradient's mistakes carried, then the update's own
     for weight in network.WEIGHTS:
@@ -422,6 +523,82 @@ def mistakes(state: dict[str, Any]) -> dict[str, list[Mistake]]:
     for name in found:
         found[name].sort(key=lambda mistake: MISCONCEPTIONS.index(mistake.code))
     return found
+
+
+def mistakes(state: dict[str, Any]) -> dict[str, list[Mistake]]:
+    """Return, for each quantity in ``ANSWER_IDS``, the value each named mistake gives, in
+    catalogue order (the worked example's rule: the original weights in the hidden deltas)."""
+    found = _all_mistakes(state, "original")
+    return {name: found.get(name, []) for name in ANSWER_IDS}
+
+
+# --- Polls --------------------------------------------------------------------------------
+
+# What a live class's poll offers at a sub-step of the walk: the right value of the quantity
+# that sub-step computes and these named mistakes of it, taken from the catalogue above in this
+# order (a code named twice offers its first two values: each path alone).
+_OUTPUT_DELTA = ("missing_activation_derivative", "sign_error")
+_HIDDEN_PATHS = ("missed_second_path", "missed_second_path", "used_updated_weight", "sign_error")
+_HIDDEN_DELTA = ("missing_activation_derivative", "missed_second_path", "used_updated_weight",
+                 "sign_error")  # fmt: skip
+_UPDATE = ("missing_activation_derivative", "added_update")
+
+
+def _polled() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Return, for each sub-step a poll may ask at: the quantity (its catalogue id), the name a
+    poll's question gives it, and the mistakes it offers."""
+    polled: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for output in _NET.outputs:
+        polled[f"delta-{output}"] = (delta_id(output), delta_id(output), _OUTPUT_DELTA)
+    for hidden in _NET.hidden:
+        polled[f"paths-{hidden}"] = (f"dE_dout_{hidden}", f"dE_dout_{hidden}", _HIDDEN_PATHS)
+        polled[f"delta-{hidden}"] = (delta_id(hidden), delta_id(hidden), _HIDDEN_DELTA)
+    for weight in network.WEIGHTS:
+        offers = _OUTPUT_DELTA if FEEDS[weight][0] in _NET.outputs else _HIDDEN_DELTA
+        polled[f"gradient-{weight}"] = (gradient_id(weight), f"gradient_{weight}", offers)
+    # at the updates, the page predicts whether E_total falls: the poll asks for the new w5
+    polled["updates"] = (new_weight_id(OUTPUT_WEIGHT), f"new_{OUTPUT_WEIGHT}", _UPDATE)
+    return polled
+
+
+POLLED = _polled()
+
+
+def _finite(value: Any) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def poll_choices(state: dict[str, Any]) -> dict[str, Any]:
+    """Return what a poll may offer at each sub-step of the walk of one step of ``state``
+    (a complete state, as /api/step takes it): the iteration that step makes, and for each
+    sub-step its quantity and choices [{value, mistake}], the right value first (mistake None),
+    each value once; a sub-step where fewer than two distinct finite values remain is left out.
+    The right values are the trace's of /api/step, under the state's own options."""
+    after, trace = network.step(network.State.of(state))
+    right = {
+        **{delta_id(neuron): value for neuron, value in trace["deltas"].items()},
+        **{f"dE_dout_{hidden}": trace["factors"][f"dE_dout_{hidden}"] for hidden in _NET.hidden},
+        **{gradient_id(weight): trace["gradients"][weight] for weight in network.WEIGHTS},
+        **{new_weight_id(weight): after.weights[weight] for weight in network.WEIGHTS},
+    }  # fmt: skip
+    wrong = _all_mistakes(state, None)
+    polls = {}
+    for substep, (answer_id, quantity, offers) in POLLED.items():
+        candidates: list[tuple[float, str | None]] = [(right[answer_id], None)]
+        taken: dict[str, int] = {}
+        for code in offers:
+            same = [m for m in wrong.get(answer_id, []) if m.code == code]
+            if taken.get(code, 0) < len(same):
+                candidates.append((same[taken.get(code, 0)].value, code))
+            taken[code] = taken.get(code, 0) + 1
+        choices: list[dict[str, Any]] = []
+        for value, code in candidates:
+            # two mistakes may land on the same number (or on the right one): each value once
+            if _finite(value) and all(value != choice["value"] for choice in choices):
+                choices.append({"value": float(value), "mistake": code})
+        if len(choices) >= 2 and choices[0]["mistake"] is None:
+            polls[substep] = {"quantity": quantity, "choices": choices}
+    return {"iteration": state["iteration"] + 1, "polls": polls}
 
 
 # --- The grading rule ---------------------------------------------------------------------
@@ -624,7 +801,7 @@ def _text(language: str, key: str, **params: str) -> str:
 
 def _hint(language: str, answer_id: str, confirmed: set[str]) -> str:
     """Name the first factor of ``answer_id`` not yet answered right, or say how they combine."""
-    for factor in _ingredients(answer_id):
+    for factor in INGREDIENTS[answer_id]:
         if factor not in confirmed:
             return _text(language, "hint", formula=NOTATION[factor])
     return _text(language, "combine", formula=NOTATION[answer_id])

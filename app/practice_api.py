@@ -7,14 +7,23 @@ Stateless like the rest: the seed alone names the exercise, so a check carries l
 import re
 from typing import Annotated, Literal, Self
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from app import pages, practice
 from app.headers import content_security_policy, script_hash
-from app.schemas import Count, InvalidRequest, NamedMistake, Refused, State, Value
+from app.schemas import (
+    MAX_ITERATION,
+    Count,
+    InvalidRequest,
+    NamedMistake,
+    Refused,
+    State,
+    StateRequest,
+    Value,
+)
 
 # --- Requests and answers -----------------------------------------------------------------
 
@@ -110,6 +119,34 @@ class CheckResponse(BaseModel):
     results: list[Result] = Field(description="one per submitted answer, in the order sent")
 
 
+class PollChoice(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+    value: float = Field(description="the number this choice shows")
+    mistake: str | None = Field(
+        description="the named mistake (a code of the catalogue) that gives it; null for the "
+        "right value"
+    )
+
+
+class Poll(BaseModel):
+    quantity: str = Field(
+        description="what the sub-step computes, as a poll's question names it: delta_o1, "
+        "dE_dout_h1, delta_h1, gradient_w5, new_w5"
+    )
+    choices: list[PollChoice] = Field(
+        description="the right value first, then each offered mistake's, each value once"
+    )
+
+
+class ChoicesResponse(BaseModel):
+    iteration: int = Field(description="the iteration the step of this state makes")
+    polls: dict[str, Poll] = Field(
+        description="by sub-step of the walk (delta-o1, paths-h1, delta-h1, gradient-w5, "
+        "updates): what a poll there offers; a sub-step where fewer than two distinct values "
+        "remain is left out"
+    )
+
+
 # --- Routes -------------------------------------------------------------------------------
 
 api = APIRouter(
@@ -168,6 +205,24 @@ async def check(request: CheckRequest) -> CheckResponse:
             for v in verdicts
         ]
     )
+
+
+@api.post(
+    "/choices",
+    response_model=ChoicesResponse,
+    responses={409: {"model": Refused, "description": "The iteration cannot advance"}},
+)
+async def choices(request: StateRequest) -> ChoicesResponse:
+    """What a live class's poll offers at each sub-step of the walk of one step of ``state``:
+    the right value and the values the catalogue's named mistakes give instead."""
+    state = request.state.model_dump()
+    if state["iteration"] >= MAX_ITERATION:
+        raise HTTPException(
+            status_code=409,
+            detail=f"state.iteration: {state['iteration']} is the last iteration a state may "
+            "reach; reset it",
+        )
+    return ChoicesResponse.model_validate(practice.poll_choices(state))
 
 
 page = APIRouter(include_in_schema=False)

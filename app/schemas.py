@@ -679,6 +679,11 @@ class NetworkDefinition(BaseModel):
     example: State = Field(description="the worked example, as POST /api/reset returns it")
     bounds: network.Bounds
     mistakes: list[NamedMistake] = Field(description="the catalogue of named mistakes")
+    chain_rule: dict[str, Any] | None = Field(
+        default=None,
+        description="the worked example's only, which practice and polls keep to: each "
+        "weight's three factors, each hidden neuron's paths, every factor's formula",
+    )
 
 
 # --- Errors -------------------------------------------------------------------------------

@@ -12,14 +12,8 @@ Every picture is taken once the page says it is done and nothing moves, never af
 from pathlib import Path
 from typing import Any
 
+from tests.browser.classroom import live_class, open_poll, wait_responses, wait_substep, walk_to
 from tests.browser.conftest import Page, Server, browsing, launch
-from tests.browser.test_classroom import (
-    join_by_link,
-    start_class,
-    wait_count,
-    wait_substep,
-    walk_to,
-)
 from tests.browser.test_phone import PHONE
 from tests.browser.test_practice import (
     answer,
@@ -42,6 +36,16 @@ def take(app: Page, name: str, full_page: bool = False) -> Path:
     app.page.screenshot(path=str(path), full_page=full_page)
     print(path.relative_to(ROOT))
     return path
+
+
+def take_each(shots: list[tuple[Page, str]]) -> None:
+    """Each page's picture, with nothing focused; then each page checked clean."""
+    for app, _ in shots:
+        app.page.evaluate("() => document.activeElement.blur()")
+    for app, name in shots:
+        take(app, name)
+    for app, _ in shots:
+        app.watch.assert_clean()
 
 
 def presentation(browser: Any, server: Server, width: int, height: int) -> None:
@@ -93,49 +97,31 @@ def practice(browser: Any, server: Server) -> None:
 
 def classroom(browser: Any, server: Server) -> None:
     """A teacher and a student at ∂E_total/∂w5: the poll answered right and revealed."""
-    with browsing(browser, server) as teacher, browsing(browser, server) as student:
-        teacher.open()
-        _, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server) as (teacher, student):
         walk_to(teacher, "gradient-w5")
-        teacher.click("poll-open")
+        open_poll(teacher, student)
         wait_substep(student, teacher)
         gradient = server.post("/api/step")["trace"]["gradients"]["w5"]  # the example's first
         choice = student.page.locator(f"[data-testid=poll-choice][data-value='{gradient!r}']")
         choice.click()
-        teacher.page.wait_for_function(
-            "() => document.querySelector('[data-testid=poll-results]')?.dataset.responses === '1'")
+        wait_responses(teacher, 1)
         teacher.click("poll-reveal")
         student.page.get_by_test_id("poll-verdict").wait_for()
-        for app in (teacher, student):
-            app.page.evaluate("() => document.activeElement.blur()")
-        take(teacher, "class-teacher.png")
-        take(student, "class-student.png")
-        teacher.watch.assert_clean()
-        student.watch.assert_clean()
+        take_each([(teacher, "class-teacher.png"), (student, "class-student.png")])
 
 
 def poll_open(browser: Any, server: Server) -> None:
     """A poll on ∂E_total/∂w6 before the reveal: the projector (1024×768, presenting) and a
     student, each with the value withheld ("?") while the class answers."""
-    with browsing(browser, server, 1024, 768) as teacher, browsing(browser, server) as student:
-        teacher.open()
-        _, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server, {"width": 1024, "height": 768}) as (teacher, student):
         present(teacher)
         walk_to(teacher, "gradient-w6")
-        teacher.click("poll-open")
+        open_poll(teacher, student)
         wait_substep(student, teacher)
         for app in (teacher, student):
             app.page.wait_for_function(
                 "() => document.querySelector('[data-testid=grad-w6]').textContent === '?'")
-            app.page.evaluate("() => document.activeElement.blur()")
-        take(teacher, "class-poll-projector.png")
-        take(student, "class-poll-student.png")
-        teacher.watch.assert_clean()
-        student.watch.assert_clean()
+        take_each([(teacher, "class-poll-projector.png"), (student, "class-poll-student.png")])
 
 
 def class_practice(browser: Any, server: Server) -> None:
@@ -143,13 +129,7 @@ def class_practice(browser: Any, server: Server) -> None:
     the teacher's dashboard with the mistake counted, then with the names hidden."""
     from app import practice as exercises
 
-    with browsing(browser, server) as teacher, browsing(browser, server) as ada, \
-            browsing(browser, server) as ben:  # fmt: skip
-        teacher.open()
-        _, url = start_class(teacher)
-        for student in (ada, ben):
-            join_by_link(student, url)
-        wait_count(teacher, 2)
+    with live_class(browser, server, students=[{}, {}]) as (teacher, ada, ben):
         teacher.page.get_by_test_id("practice-level").select_option("2")
         teacher.click("practice-assign")
         for student, answer_id, sign in ((ada, "dE_dout_o1", 1), (ben, "dE_dw5", -1)):
@@ -184,16 +164,11 @@ def class_practice(browser: Any, server: Server) -> None:
 
 def phone_following(browser: Any, server: Server) -> None:
     """A student's phone following the teacher to ∂E_total/∂w5, then the poll there opened."""
-    with browsing(browser, server) as teacher, browsing(browser, server, **PHONE) as student:
-        teacher.open()
-        _, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server, students=[PHONE]) as (teacher, student):
         walk_to(teacher, "gradient-w5")
         wait_substep(student, teacher)
         take(student, "phone-following-substep.png")
-        teacher.click("poll-open")
-        student.page.get_by_test_id("poll-choice").first.wait_for()
+        open_poll(teacher, student)
         take(student, "phone-following-poll.png")
         teacher.watch.assert_clean()
         student.watch.assert_clean()

@@ -81,7 +81,8 @@ def test_get_network_answers_the_definition(client):
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/json"
     assert answer.json() == practice.definition()
-    assert answer.json() == {**network.definition(), "mistakes": practice.catalogue()}
+    described = {"mistakes": practice.catalogue(), "chain_rule": practice.chain_rule()}
+    assert answer.json() == {**network.definition(), **described}
 
 
 def test_openapi_documents_the_definition(client):
@@ -106,3 +107,29 @@ def test_the_page_embeds_the_definition_as_data(client):
     policy = page.headers["content-security-policy"]
     script_sources = re.search(r"script-src ([^;]*)", policy).group(1).split()
     assert len([source for source in script_sources if source.startswith("'sha256-")]) == 1
+
+
+def test_the_chain_rule_names_the_factors_that_make_each_gradient(client):
+    """Each weight's factors, multiplied in order, are its gradient in /api/step's trace, and
+    the paths of a hidden neuron sum to its dE_total/dout, each δ times the weight's factor."""
+    chain = client.get("/api/network").json()["chain_rule"]
+    definition = network.definition()
+    assert set(chain["weights"]) == {edge["name"] for edge in definition["weights"]}
+    assert set(chain["paths"]) == set(definition["hidden"])
+    trace = client.post("/api/step").json()["trace"]
+    factors = trace["factors"]
+    for edge in definition["weights"]:
+        described = chain["weights"][edge["name"]]
+        assert (described["neuron"], described["source"]) == (edge["to"], edge["from"])
+        first, second, third = (factors[name] for name in described["factors"])
+        assert first * second * third == trace["gradients"][edge["name"]]
+        for name in described["factors"]:
+            assert chain["formulas"][name].split(" = ")[0]  # every factor has its formula
+    for hidden, paths in chain["paths"].items():
+        assert [path["weight"] for path in paths] == [
+            edge["name"] for edge in definition["weights"] if edge["from"] == hidden
+        ]
+        for path in paths:
+            through = trace["deltas"][path["through"]]
+            assert factors[path["factor"]] == through * factors[path["local"]]
+        assert sum(factors[path["factor"]] for path in paths) == factors[f"dE_dout_{hidden}"]

@@ -708,3 +708,199 @@ def test_the_practice_page_takes_any_query_and_leaves_it_to_the_page(client, que
     answer = client.get(f"/practice{query}")
     assert answer.status_code == 200
     assert 'href="?seed=0&level=1"' in answer.text
+
+
+# --- Poll choices -------------------------------------------------------------------------
+#
+# What a live class's poll offers, checked against the trace of /api/step the teacher's walk
+# shows: each choice is worked out here from that trace's numbers as the student making the
+# mistake would work it (the right value, a factor left out, one path alone, the updated
+# weights, the sign flipped, the update added), in the order the poll lists them.
+
+OPTION_SETS = st.fixed_dictionaries(
+    {
+        "activation": st.sampled_from(["sigmoid", "tanh", "relu"]),
+        "loss": st.sampled_from(["squared", "cross_entropy"]),
+        "train_biases": st.booleans(),
+        "hidden_deltas_use": st.sampled_from(["original", "updated"]),
+    }
+)
+MODERATE = st.floats(min_value=-3, max_value=3, allow_nan=False, allow_subnormal=False)
+OUTPUTS_OF = {"h1": (("w5", "o1"), ("w7", "o2")), "h2": (("w6", "o1"), ("w8", "o2"))}
+
+
+def expected_polls(sent: dict, trace: dict, after: dict) -> dict[str, dict]:
+    """Return every sub-step's poll from the trace, as the rule above says."""
+    f, deltas, gradients = trace["factors"], trace["deltas"], trace["gradients"]
+    polls: dict[str, tuple[str, list]] = {}
+
+    def paths(h: str) -> dict:
+        (w_one, one), (w_other, other) = OUTPUTS_OF[h]
+        updated = deltas[one] * after["weights"][w_one] + deltas[other] * after["weights"][w_other]
+        return {"all": f[f"dE_dout_{h}"], "one": f[f"dE_dout_{h}_via_{one}"],
+                "other": f[f"dE_dout_{h}_via_{other}"], "updated": updated,
+                "act": f[f"dout_{h}_dnet_{h}"]}  # fmt: skip
+
+    for o in ("o1", "o2"):
+        polls[f"delta-{o}"] = (f"delta_{o}", [
+            (deltas[o], None), (f[f"dE_dout_{o}"], "missing_activation_derivative"),
+            (-deltas[o], "sign_error"),
+        ])  # fmt: skip
+    for h in ("h1", "h2"):
+        p = paths(h)
+        polls[f"paths-{h}"] = (f"dE_dout_{h}", [
+            (p["all"], None), (p["one"], "missed_second_path"), (p["other"], "missed_second_path"),
+            (p["updated"], "used_updated_weight"), (-p["all"], "sign_error"),
+        ])  # fmt: skip
+        polls[f"delta-{h}"] = (f"delta_{h}", [
+            (deltas[h], None), (p["all"], "missing_activation_derivative"),
+            (p["one"] * p["act"], "missed_second_path"),
+            (p["updated"] * p["act"], "used_updated_weight"), (-deltas[h], "sign_error"),
+        ])  # fmt: skip
+    for w in WEIGHTS:
+        to = (OUTPUT_WEIGHTS | HIDDEN_WEIGHTS)[w][0]
+        source = f[f"dnet_{to}_d{w}"]
+        if to.startswith("o"):
+            wrong = [(_times(f[f"dE_dout_{to}"], source), "missing_activation_derivative")]
+        else:
+            p = paths(to)
+            wrong = [
+                (p["all"] * source, "missing_activation_derivative"),
+                (p["one"] * p["act"] * source, "missed_second_path"),
+                (p["updated"] * p["act"] * source, "used_updated_weight"),
+            ]
+        polls[f"gradient-{w}"] = (
+            f"gradient_{w}", [(gradients[w], None), *wrong, (-gradients[w], "sign_error")]
+        )
+    eta, w5 = sent["learning_rate"], sent["weights"]["w5"]
+    slip = _times(f["dE_dout_o1"], f["dnet_o1_dw5"])
+    polls["updates"] = ("new_w5", [
+        (after["weights"]["w5"], None),
+        (None if slip is None else w5 - eta * slip, "missing_activation_derivative"),
+        (w5 + eta * gradients["w5"], "added_update"),
+    ])  # fmt: skip
+
+    found = {}
+    for substep, (quantity, candidates) in polls.items():
+        choices: list[dict] = []
+        for value, code in candidates:
+            if value is None or not math.isfinite(value):
+                continue
+            if all(value != choice["value"] for choice in choices):
+                choices.append({"value": value, "mistake": code})
+        if len(choices) >= 2:
+            found[substep] = {"quantity": quantity, "choices": choices}
+    return found
+
+
+def _times(a: float | None, b: float) -> float | None:
+    """a·b, or None where a is no separate factor (with cross-entropy)."""
+    return None if a is None else a * b
+
+
+def a_state(client, options: dict, weights: list[float], inputs: list[float]) -> dict:
+    state = client.post("/api/reset").json()["state"]
+    state["weights"] = dict(zip(WEIGHTS, weights, strict=True))
+    state["inputs"] = {"i1": inputs[0], "i2": inputs[1]}
+    state["options"] = options
+    return client.post("/api/reset", json={"state": state}).json()["state"]
+
+
+@FAST
+@given(
+    options=OPTION_SETS,
+    weights=st.lists(MODERATE, min_size=8, max_size=8),
+    inputs=st.lists(MODERATE, min_size=2, max_size=2),
+    iteration=st.integers(min_value=0, max_value=10**6),
+)
+def test_poll_choices_are_the_trace_put_together_as_each_mistake_does(
+    client, options, weights, inputs, iteration
+):
+    sent = {**a_state(client, options, weights, inputs), "iteration": iteration}
+    step = client.post("/api/step", json={"state": sent}).json()
+    answer = client.post("/api/practice/choices", json={"state": sent})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["iteration"] == step["state"]["iteration"] == iteration + 1
+    assert body["polls"] == expected_polls(sent, step["trace"], step["state"])
+
+
+def test_the_worked_example_polls_on_its_published_figures(client):
+    polls = client.post("/api/practice/choices", json={}).json()["polls"]
+    right = {substep: poll["choices"][0] for substep, poll in polls.items()}
+    assert all(choice["mistake"] is None for choice in right.values())
+    assert f"{right['gradient-w5']['value']:.9f}" == "0.082167041"
+    assert f"{right['gradient-w1']['value']:.9f}" == "0.000438568"
+    assert f"{right['updates']['value']:.8f}" == "0.35891648"  # w5⁺
+    assert polls["updates"]["quantity"] == "new_w5"
+    assert set(polls) == {
+        "delta-o1", "delta-o2", "paths-h1", "paths-h2", "delta-h1", "delta-h2", "updates",
+        *(f"gradient-{w}" for w in WEIGHTS),
+    }  # fmt: skip
+
+
+def test_no_poll_at_a_sub_step_that_computes_no_single_number(client):
+    polls = client.post("/api/practice/choices", json={}).json()["polls"]
+    for substep in ("forward-h1", "errors", "gradient-b1", "gradient-b2"):
+        assert substep not in polls
+
+
+@FAST
+@given(seed=SEEDS)
+def test_polls_and_grading_take_their_values_from_one_catalogue(seed):
+    """On a practice network, each value a poll offers for a gradient or w5⁺ is the value the
+    check names under the same code: one catalogue serves both."""
+    state = practice.exercise(1, seed).state
+    graded = practice.mistakes(state)
+    polls = practice.poll_choices(state)["polls"]
+    for weight in WEIGHTS:
+        for choice in polls[f"gradient-{weight}"]["choices"][1:]:
+            values = [m.value for m in graded[f"dE_d{weight}"] if m.code == choice["mistake"]]
+            assert choice["value"] in values, (weight, choice)
+    for choice in polls["updates"]["choices"][1:]:
+        values = [m.value for m in graded["w5_new"] if m.code == choice["mistake"]]
+        assert choice["value"] in values, choice
+
+
+def test_a_mistake_that_gives_the_right_value_is_not_offered(client):
+    # under the updated rule the "updated weights" mistake is the right value itself
+    state = client.post("/api/reset").json()["state"]
+    state["options"]["hidden_deltas_use"] = "updated"
+    polls = client.post("/api/practice/choices", json={"state": state}).json()["polls"]
+    codes = [choice["mistake"] for choice in polls["paths-h1"]["choices"]]
+    assert "used_updated_weight" not in codes and codes[0] is None
+
+
+def test_with_cross_entropy_no_poll_offers_a_factor_the_softmax_does_not_have(client):
+    state = client.post("/api/reset").json()["state"]
+    state["options"]["loss"] = "cross_entropy"
+    polls = client.post("/api/practice/choices", json={"state": state}).json()["polls"]
+    assert [c["mistake"] for c in polls["delta-o1"]["choices"]] == [None, "sign_error"]
+    assert [c["mistake"] for c in polls["updates"]["choices"]] == [None, "added_update"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"state": {"weights": {"w1": "0.1"}}}, "state.weights.w1"),
+        ({"state": {"learning_rate": 0}}, "state.learning_rate"),
+        ({"state": {"options": {"loss": "hinge"}}}, "state.options.loss"),
+        ({"state": {}, "substep": "paths-h1"}, "substep"),
+        ({"state": {"weights": {"w9": 0.1}}}, "state.weights.w9"),
+        ([], "body"),
+    ],
+)
+def test_a_bad_choices_request_is_refused_naming_the_field(client, body, field):
+    answer = client.post("/api/practice/choices", json=body)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == field
+
+
+def test_choices_for_a_state_at_its_last_iteration_are_refused_as_a_step_is(client):
+    from app.schemas import MAX_ITERATION
+
+    state = {**client.post("/api/reset").json()["state"], "iteration": MAX_ITERATION}
+    for path in ("/api/step", "/api/practice/choices"):
+        answer = client.post(path, json={"state": state})
+        assert answer.status_code == 409, path
+        assert answer.json()["detail"].startswith("state.iteration")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from app import practice
-from tests.browser.conftest import Page, Server, browsing
-from tests.browser.test_classroom import join_by_link, start_class, wait_count
+from tests.browser.classroom import live_class
+from tests.browser.conftest import Page, Server
 from tests.helpers import RunningApp, redis_server, serving
 
 
@@ -57,13 +57,7 @@ def test_practice_in_a_class_across_two_instances(
     browser: Any, two_instances: tuple[Server, Server]
 ) -> None:
     one, two = two_instances
-    with browsing(browser, one) as teacher, browsing(browser, one) as ada, \
-            browsing(browser, two) as ben:  # fmt: skip
-        teacher.open()
-        code, _ = start_class(teacher)
-        join_by_link(ada, f"{one.origin}/?class={code}")
-        join_by_link(ben, f"{two.origin}/?class={code}")
-        wait_count(teacher, 2)
+    with live_class(browser, one, students=[{}, {"server": two}]) as (teacher, ada, ben):
 
         teacher.page.get_by_test_id("practice-level").select_option("2")
         teacher.click("practice-assign")

@@ -9,8 +9,17 @@ from typing import Any
 
 import pytest
 
+from tests.browser.classroom import (
+    join_by_link,
+    live_class,
+    open_poll,
+    start_class,
+    wait_count,
+    wait_responses,
+    wait_status,
+    walk_to,
+)
 from tests.browser.conftest import Page, Server, browsing
-from tests.browser.test_classroom import join_by_link, start_class, wait_count, wait_status, walk_to
 from tests.helpers import RunningApp, free_port, redis_server, start_app
 
 # Everything a page holds outside the poll's list of choices: its text (hidden text too), every
@@ -89,6 +98,31 @@ def right_choice(app: Page, value: float) -> Any:
     return app.page.locator(f"[data-testid=poll-choice][data-value='{value!r}']")
 
 
+def poll_withholding(
+    teacher: Page, apps: tuple[Page, ...], substep: str, cell: str, right: float
+) -> None:
+    """Walk to `substep` and open its poll; wait until every page offers the right value
+    among the choices and shows "?" in the diagram's `cell` in its place."""
+    walk_to(teacher, substep)
+    teacher.click("poll-open")
+    for app in apps:
+        right_choice(app, right).wait_for()
+        app.page.wait_for_function(
+            "id => document.querySelector(`[data-testid=${id}]`).textContent === '?'", arg=cell)
+        app.wait_idle()
+
+
+def reveal(teacher: Page, apps: tuple[Page, ...], cell: str, right: float) -> None:
+    """Reveal the poll; wait until every page marks the right choice and shows its value in the
+    diagram's `cell`, to the last digit."""
+    teacher.click("poll-reveal")
+    for app in apps:
+        right_choice(app, right).and_(app.page.locator("[data-correct=true]")).wait_for()
+        app.page.wait_for_function(
+            "([id, v]) => document.querySelector(`[data-testid=${id}]`).dataset.value === v",
+            arg=[cell, repr(right)])
+
+
 def test_a_poll_keeps_its_answer_off_every_stage_until_the_reveal(
     browser: Any, two_instances: tuple[Server, Server]
 ) -> None:
@@ -115,16 +149,9 @@ def test_a_poll_keeps_its_answer_off_every_stage_until_the_reveal(
         teacher.click("presentation-toggle")
 
         # a poll on δ_o1: it and what is computed from it stay hidden
-        walk_to(teacher, "delta-o1")
-        teacher.click("poll-open")
         right = trace["deltas"]["o1"]
         follows = [trace["gradients"][w] for w in ("w5", "w6", "w1")] + [trace["deltas"]["h1"]]
-        for app in (teacher, first, second):
-            right_choice(app, right).wait_for()
-            app.page.wait_for_function(
-                "() => document.querySelector('[data-testid=delta-o1]').textContent === '?'"
-            )
-            app.wait_idle()
+        poll_withholding(teacher, (teacher, first, second), "delta-o1", "delta-o1", right)
         shown = right_choice(teacher, right).text_content()
         assert shown and shown[:7] == repr(right)[:7]  # as the page prints it
         for app in (teacher, first, second):
@@ -133,28 +160,15 @@ def test_a_poll_keeps_its_answer_off_every_stage_until_the_reveal(
         assert "0.1401" not in first.page.locator("[data-tab=check]").inner_text()
         first.page.locator("[data-testid=poll-choice]").first.click()
 
-        teacher.click("poll-reveal")
-        for app in (teacher, first, second):
-            right_choice(app, right).and_(app.page.locator("[data-correct=true]")).wait_for()
-            app.page.wait_for_function(
-                "v => document.querySelector('[data-testid=delta-o1]').dataset.value === v",
-                arg=repr(right),
-            )
+        reveal(teacher, (teacher, first, second), "delta-o1", right)
         assert teacher.page.locator("[data-correct]").count() == 1
         for student in (first, second):
             assert_socket_keeps(frames[id(student)], [right, *follows])
             frames[id(student)].clear()
 
         # the poll at ∂E/∂w6 the issue saw on every screen
-        walk_to(teacher, "gradient-w6")
-        teacher.click("poll-open")
         right = trace["gradients"]["w6"]
-        for app in (teacher, first, second):
-            right_choice(app, right).wait_for()
-            app.page.wait_for_function(
-                "() => document.querySelector('[data-testid=grad-w6]').textContent === '?'"
-            )
-            app.wait_idle()
+        poll_withholding(teacher, (teacher, first, second), "gradient-w6", "grad-w6", right)
         shown = right_choice(teacher, right).text_content() or ""
         assert shown[:7] == repr(right)[:7]
         for app in (teacher, first, second):
@@ -163,13 +177,7 @@ def test_a_poll_keeps_its_answer_off_every_stage_until_the_reveal(
         assert title and "w6" in title
         teacher.screenshot("class-poll-projector.png")
         first.screenshot("class-poll-student.png")
-        teacher.click("poll-reveal")
-        for app in (teacher, first, second):
-            right_choice(app, right).and_(app.page.locator("[data-correct=true]")).wait_for()
-            app.page.wait_for_function(
-                "v => document.querySelector('[data-testid=grad-w6]').dataset.value === v",
-                arg=repr(right),
-            )
+        reveal(teacher, (teacher, first, second), "grad-w6", right)
         for student in (first, second):
             assert_socket_keeps(frames[id(student)], [right])
 
@@ -188,11 +196,7 @@ def test_a_poll_keeps_its_answer_off_every_stage_until_the_reveal(
 
 
 def test_a_following_student_never_drifts(browser: Any, server: Server) -> None:
-    with browsing(browser, server) as teacher, browsing(browser, server) as student:
-        teacher.open()
-        _, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server) as (teacher, student):
         assert student.page.get_by_test_id("class-follow").is_checked()
         walk_to(teacher, "delta-o2")
         student.page.wait_for_function(
@@ -227,16 +231,10 @@ def test_a_following_student_never_drifts(browser: Any, server: Server) -> None:
 
 
 def test_a_teacher_reload_mid_walk_brings_the_class_back(browser: Any, server: Server) -> None:
-    with browsing(browser, server, width=1024, height=768) as teacher, \
-            browsing(browser, server) as student:  # fmt: skip
-        teacher.open()
-        _, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server, {"width": 1024, "height": 768}) as (teacher, student):
         teacher.click("presentation-toggle")
         walk_to(teacher, "paths-h1")
-        teacher.click("poll-open")
-        student.page.get_by_test_id("poll-choice").first.wait_for()
+        open_poll(teacher, student)
 
         teacher.page.reload()  # F5, as a clicker sends
         teacher.wait_ready()
@@ -262,5 +260,65 @@ def test_a_teacher_reload_mid_walk_brings_the_class_back(browser: Any, server: S
         teacher.click("step")
         teacher.wait_iteration("1")
         student.wait_iteration("1")
+        for app in (teacher, student):
+            app.watch.assert_clean()
+
+
+# The open poll's box, and every box of the diagram (neurons, weights, biases) or of the sub-step
+# panel that it overlaps; its texts under 18 px.
+POLL_OVER_JS = """() => {
+  const poll = document.querySelector('.class-poll').getBoundingClientRect();
+  const over = r => r.width > 0 && r.height > 0 && r.left < poll.right && poll.left < r.right
+    && r.top < poll.bottom && poll.top < r.bottom;
+  const covered = [...document.querySelectorAll(
+      '#diagram .node-box, #diagram .label-bg, #substeps, #substeps math')]
+    .filter(el => over(el.getBoundingClientRect()))
+    .map(el => el.closest('[data-testid]')?.dataset.testid || el.id || el.tagName);
+  const small = [...document.querySelectorAll('.class-poll *')]
+    .filter(el => el.getClientRects().length && [...el.childNodes].some(
+      n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+    .filter(el => parseFloat(getComputedStyle(el).fontSize) < 18)
+    .map(el => el.textContent);
+  return {poll: {left: poll.left, top: poll.top, right: poll.right, bottom: poll.bottom},
+          covered, small, width: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1920, 1080)],
+                         ids=lambda v: str(v))
+def test_an_open_poll_lies_over_neither_the_diagram_nor_the_substep(
+    browser: Any, server: Server, width: int, height: int
+) -> None:
+    """On the projector and on a student's screen in presentation, from the poll's opening to
+    after its reveal, at δ_o1 (o1 highlighted), ∂E/∂w5 (w5) and ∂E/∂out_h1 (five choices)."""
+    size = {"width": width, "height": height}
+    with live_class(browser, server, size, [size]) as (teacher, student):
+        for app in (teacher, student):
+            app.click("presentation-toggle")
+            app.page.wait_for_function("() => document.body.classList.contains('presenting')")
+        for substep in ("delta-o1", "gradient-w5", "paths-h1"):
+            walk_to(teacher, substep)
+            open_poll(teacher, student)
+            student.page.get_by_test_id("poll-choice").first.click()
+            wait_responses(teacher, 1)
+            for moment in ("open", "revealed"):
+                for app, who in ((teacher, "teacher"), (student, "student")):
+                    app.page.evaluate("() => document.activeElement.blur()")
+                    app.wait_still()
+                    app.screenshot(f"poll-{width}x{height}-{substep}-{moment}-{who}.png")
+                    found = app.page.evaluate(POLL_OVER_JS)
+                    where = (substep, moment, who, found["poll"])
+                    assert found["covered"] == [], where
+                    assert found["small"] == [], where
+                    assert found["poll"]["left"] >= 0 and found["poll"]["top"] >= 0, where
+                    assert found["poll"]["right"] <= found["width"] + 0.5, where
+                    # the walk's sub-step is still there to read, its heading in the window
+                    title = app.page.get_by_test_id("substep-title").bounding_box()
+                    assert title and title["y"] + title["height"] <= height, where
+                if moment == "open":
+                    teacher.click("poll-reveal")
+                    student.page.get_by_test_id("poll-verdict").wait_for()
+            teacher.click("poll-close")
+            teacher.page.get_by_test_id("poll-question").wait_for(state="detached")
         for app in (teacher, student):
             app.watch.assert_clean()

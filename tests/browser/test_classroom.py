@@ -8,6 +8,17 @@ from typing import Any
 
 import pytest
 
+from tests.browser.classroom import (
+    join_by_link,
+    live_class,
+    start_class,
+    step_and_follow,
+    wait_count,
+    wait_same,
+    wait_status,
+    wait_substep,
+    walk_to,
+)
 from tests.browser.conftest import Page, Server, browsing
 from tests.helpers import RunningApp, free_port, redis_server, start_app
 
@@ -19,69 +30,6 @@ OUTAGE_CONSOLE = ("net::ERR_CONNECTION_REFUSED", "WebSocket connection to")
 def redis_url() -> Iterator[str]:
     with redis_server() as url:
         yield url
-
-
-def start_class(teacher: Page) -> tuple[str, str]:
-    """Press Start class on an open page; return the code and the join URL."""
-    teacher.click("class-start")
-    wait_status(teacher, "open")
-    code = teacher.text("class-code")
-    url = teacher.attr("class-link", "data-url")
-    return code, url
-
-
-def wait_status(app: Page, status: str) -> None:
-    app.page.wait_for_function(
-        "s => document.querySelector('[data-testid=class-panel]')?.dataset.status === s", arg=status
-    )
-
-
-def wait_count(teacher: Page, count: int) -> None:
-    teacher.page.wait_for_function(
-        "n => document.querySelector('[data-testid=class-count]')?.dataset.value === String(n)",
-        arg=count,
-    )
-
-
-def wait_same(student: Page, teacher: Page, testid: str = "weight-w5") -> None:
-    """Wait until the student's `testid` holds the teacher's number, to the last digit."""
-    expected = teacher.attr(testid, "data-value")
-    student.page.wait_for_function(
-        "([id, v]) => document.querySelector(`[data-testid=${id}]`)?.dataset.value === v",
-        arg=[testid, expected],
-    )
-
-
-def step_and_follow(teacher: Page, students: tuple[Page, ...], iteration: int) -> None:
-    """The teacher presses Step; every student shows the same network, exactly."""
-    teacher.click("step")
-    teacher.wait_iteration(str(iteration))
-    for student in students:
-        student.wait_iteration(str(iteration))
-        wait_same(student, teacher)
-
-
-def wait_substep(student: Page, teacher: Page) -> None:
-    expected = teacher.page.locator("#substeps").get_attribute("data-substep")
-    student.page.wait_for_function(
-        "s => document.querySelector('#substeps').dataset.substep === s", arg=expected
-    )
-
-
-def join_by_link(student: Page, url: str) -> None:
-    student.page.goto(url)
-    student.wait_ready()
-    wait_status(student, "open")
-
-
-def walk_to(teacher: Page, substep: str) -> None:
-    """Walk sub-steps until `substep` is shown."""
-    for _ in range(30):
-        if teacher.page.locator("#substeps").get_attribute("data-substep") == substep:
-            return
-        teacher.click("substep-next")
-        teacher.page.wait_for_function("() => !('busy' in document.body.dataset)")
-    raise AssertionError(f"no sub-step {substep}")
 
 
 def test_a_teacher_and_two_students(browser: Any, server: Server) -> None:
@@ -196,11 +144,8 @@ def test_an_unknown_class_says_so_once(browser: Any, server: Server) -> None:
 
 
 def test_the_teacher_survives_a_reload(browser: Any, server: Server) -> None:
-    with browsing(browser, server) as teacher, browsing(browser, server) as student:
-        teacher.open()
-        code, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server) as (teacher, student):
+        code = teacher.text("class-code")
         teacher.page.reload()
         teacher.wait_ready()
         wait_status(teacher, "open")

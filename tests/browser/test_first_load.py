@@ -4,8 +4,8 @@ plotly's own, as before; a phone following a class far from the curve never runs
 
 from typing import Any
 
+from tests.browser.classroom import join_by_link, start_class, step_and_follow
 from tests.browser.conftest import Page, Server, browsing
-from tests.browser.test_classroom import join_by_link, start_class, step_and_follow
 
 PLOTLY_SCRIPT = "script[src*='/vendor/plotly-']"
 

@@ -5,13 +5,12 @@ buttons that hold their numbers, answer fields with a minus key. Screenshots go 
 test-artifacts/ to be looked at."""
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from typing import Any
 
 import pytest
 
+from tests.browser.classroom import live_class, wait_substep
 from tests.browser.conftest import Page, Server, browsing
-from tests.browser.test_classroom import join_by_link, start_class, wait_count, wait_substep
 from tests.browser.test_layout import assert_nothing_overlaps
 from tests.browser.test_stage import assert_no_sideways_overflow
 
@@ -102,13 +101,7 @@ def wait_walk(student: Page, teacher: Page, index: int) -> None:
 @pytest.fixture
 def following(browser: Any, server: Server) -> Iterator[tuple[Page, Page]]:
     """A teacher at 1280×720 who has started a class, and a student on a phone following it."""
-    with ExitStack() as stack:
-        teacher = stack.enter_context(browsing(browser, server))
-        student = stack.enter_context(browsing(browser, server, **PHONE))
-        teacher.open()
-        _, url = start_class(teacher)
-        join_by_link(student, url)
-        wait_count(teacher, 1)
+    with live_class(browser, server, students=[PHONE]) as (teacher, student):
         yield teacher, student
         teacher.watch.assert_clean()
         student.watch.assert_clean()

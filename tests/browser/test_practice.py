@@ -53,6 +53,19 @@ def wait_loaded(app: Page) -> None:
     )
 
 
+def open_drawn(app: Page, server: Server, level: int, seed: int = SEED) -> dict[str, Any]:
+    """Draw exercise `level` (`seed`) through the API, open it on the practice page, return it."""
+    drawn = exercise(server, level, seed)
+    open_practice(app, level, seed)
+    return drawn
+
+
+def answer_rounded(app: Page, drawn: dict[str, Any], name: str,
+                   value: float) -> dict[str, str | None]:
+    """Answer `value` written to the decimals the exercise asks for; return the verdict."""
+    return answer(app, name, f"{value:.{drawn['decimals']}f}")
+
+
 def answer(app: Page, name: str, value: float | str) -> dict[str, str | None]:
     """Type `value` for `name`, press Enter, and return the verdict's data once it arrives."""
     field = app.page.get_by_test_id(f"answer-{name}")
@@ -168,11 +181,10 @@ def test_a_whole_exercise_solved_counts_on_the_ladder_and_is_kept(
     practice_page: Page, server: Server
 ) -> None:
     app = practice_page
-    drawn = exercise(server, 2)
-    open_practice(app, 2)
+    drawn = open_drawn(app, server, 2)
     assert app.text("level-2-count") == ""
     for name, value in correct_values(drawn).items():
-        assert answer(app, name, f"{value:.{drawn['decimals']}f}")["correct"] == "true", name
+        assert answer_rounded(app, drawn, name, value)["correct"] == "true", name
     app.page.get_by_test_id("solved").wait_for()
     assert "1" in app.text("level-2-count")
     app.page.reload()
@@ -222,8 +234,7 @@ def test_the_language_switches_the_view_and_the_verdicts(
     practice_page: Page, server: Server, code: str, heading: str, verdict_word: str
 ) -> None:
     app = practice_page
-    drawn = exercise(server, 2)
-    open_practice(app, 2)
+    drawn = open_drawn(app, server, 2)
     answer(app, "dnet_o1_dw5", -correct_values(drawn)["dnet_o1_dw5"])
     if code == "en":
         app.page.get_by_test_id("language").select_option("zh-Hans")
@@ -282,8 +293,7 @@ def test_readable_on_a_projector_and_a_phone(
     browser: Any, server: Server, width: int, height: int
 ) -> None:
     with browsing(browser, server, width, height) as app:
-        drawn = exercise(server, 4)
-        open_practice(app, 4)
+        drawn = open_drawn(app, server, 4)
         values = correct_values(drawn)
         answer(app, "dE_dw1", values["dE_dw1"])
         answer(app, "w3_new", mistake_of(4, drawn)[1])
@@ -345,7 +355,7 @@ def test_answers_seen_in_the_solution_first_are_marked_and_do_not_count_as_solve
         "() => document.querySelectorAll('#solution li[hidden]').length === 0"
     )
     value = correct_values(drawn)[ask["id"]]
-    verdict = answer(app, ask["id"], f"{value:.{drawn['decimals']}f}")
+    verdict = answer_rounded(app, drawn, ask["id"], value)
     assert verdict["correct"] == "true" and "seen in the solution first" in verdict["text"]
     assert verdict_data(app, ask["id"])["seen"] == "true"
     app.page.get_by_test_id("solved").wait_for()
@@ -393,7 +403,7 @@ def test_two_mistakes_giving_one_number_are_both_named(practice_page: Page, serv
     open_practice(app, 2, seed)
     gradient = correct_values(drawn)["dE_dw5"]
     doubled = drawn["state"]["weights"]["w5"] - gradient
-    verdict = answer(app, "w5_new", f"{doubled:.{drawn['decimals']}f}")
+    verdict = answer_rounded(app, drawn, "w5_new", doubled)
     assert verdict["misconception"] == "dropped_half"
     names = app.page.get_by_test_id("verdict-w5_new").locator(".mistake")
     assert names.all_inner_texts() == ["dropped the ½", "forgot the learning rate"]
@@ -404,11 +414,10 @@ def test_the_summary_links_each_mistake_to_the_step_that_explains_it(
     practice_page: Page, server: Server
 ) -> None:
     app = practice_page
-    drawn = exercise(server, 3)
-    open_practice(app, 3)
+    drawn = open_drawn(app, server, 3)
     factors = drawn["step"]["trace"]["factors"]
     through_o2 = factors["dE_dout_h1_via_o2"]
-    verdict = answer(app, "dE_dout_h1", f"{through_o2:.{drawn['decimals']}f}")
+    verdict = answer_rounded(app, drawn, "dE_dout_h1", through_o2)
     assert verdict["misconception"] == "missed_second_path"
     assert "Only the path through o2" in verdict["text"]
     summary = app.page.get_by_test_id("summary")
@@ -426,8 +435,7 @@ def test_the_summary_links_each_mistake_to_the_step_that_explains_it(
 
 def test_the_diagram_shows_the_exercise_numbers(practice_page: Page, server: Server) -> None:
     app = practice_page
-    drawn = exercise(server, 2)
-    open_practice(app, 2)
+    drawn = open_drawn(app, server, 2)
     diagram = app.page.get_by_test_id("network-diagram").locator("svg:visible")
     for name, value in drawn["state"]["weights"].items():
         label = diagram.locator(f"[data-weight={name}]").text_content()
@@ -582,8 +590,7 @@ def test_no_serious_accessibility_violation(browser: Any, server: Server, locale
     assert AXE.is_file(), "axe-core is missing: `make axe` installs it from npm"
     # the page allows no inline script: only this test's context may inject axe-core
     with browsing(browser, server, locale=locale, bypass_csp=True) as app:
-        drawn = exercise(server, 2)
-        open_practice(app, 2)
+        drawn = open_drawn(app, server, 2)
         assert violations(app.page) == []
         answer(app, "dE_dw5", mistake_of(2, drawn)[1])
         answer(app, "dE_dout_o1", correct_values(drawn)["dE_dout_o1"])

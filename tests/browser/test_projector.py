@@ -125,6 +125,29 @@ def test_every_card_is_seen_whole_with_the_presenters_keys(
         app.watch.assert_clean()
 
 
+def test_a_card_before_the_first_step_is_its_chain_rule_on_one_page(
+        browser: Any, server: Any) -> None:
+    """Before any Step a card has no numbers: the projector shows its chain rule and "press
+    Step", on one page, never pages of blanks."""
+    blanks = ("n => [...document.querySelectorAll(`[data-testid=card-${n}] mn[data-key]`)]"
+              ".filter(m => m.getClientRects().length).length")
+    with browsing(browser, server, 1024, 768) as app:
+        app.open()
+        present(app)
+        for name in ("w5", "w1", "b1"):
+            open_card(app, name)
+            assert app.page.evaluate(CARD_JS, name) == {"page": 0, "pages": 1}, name
+            card = app.page.get_by_test_id(f"card-{name}")
+            assert card.locator(".card-pending").is_visible()
+            assert card.locator("math").first.is_visible()
+            assert app.page.evaluate(blanks, name) == 0, name
+        step_once(app)
+        app.wait_still()
+        assert app.page.evaluate(blanks, "b1") > 0  # the numbers come with the Step
+        assert not app.page.get_by_test_id("card-b1").locator(".card-pending").is_visible()
+        app.watch.assert_clean()
+
+
 def test_a_card_opens_during_a_walk_and_the_walk_waits(browser: Any, server: Any) -> None:
     with browsing(browser, server, 1024, 768) as app:
         page = app.page

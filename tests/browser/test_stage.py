@@ -209,7 +209,15 @@ def test_phone(browser: Any, server: Any) -> None:
         assert_no_sideways_overflow(page)
         assert on_screen(page, "[data-testid=step]")
         # every text of the diagram, labels and subscripts included
-        assert smallest(page.evaluate(DIAGRAM_NUMBERS_JS, "#diagram text, #diagram tspan")) >= 12
+        assert smallest(page.evaluate(DIAGRAM_NUMBERS_JS, "#diagram text, #diagram tspan")) >= 14
+        # what E_total is, under its number, is read too
+        note = page.get_by_test_id("loss-note")
+        assert note.is_visible()
+        assert note.evaluate("n => parseFloat(getComputedStyle(n).fontSize)") >= 12
+        # the largest run the server takes is seen whole in its field
+        epochs = page.get_by_test_id("input-epochs")
+        epochs.fill("100000")
+        assert epochs.evaluate("e => e.scrollWidth <= e.clientWidth")
         app.screenshot("stage-390x844-step.png")
         next_substep(app, 0)
         assert_no_sideways_overflow(page)

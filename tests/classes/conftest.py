@@ -46,6 +46,12 @@ class Classroom:
         assert answer.status_code == 201, answer.text
         return answer.json()["code"], answer.json()["teacher_token"]
 
+    def open_class(self) -> tuple[str, Any]:
+        """Create a class and connect its teacher; return the code and the teacher's socket."""
+        code, token = self.create()
+        teacher, _ = self.join(code, "teacher", token=token)
+        return code, teacher
+
     def connect(self, code: str, **headers: str) -> WebSocketTestSession:
         """Open a connection (closed at the end of the test)."""
         socket = self.client.websocket_connect(f"/ws/classes/{code}", headers=headers)
@@ -63,6 +69,29 @@ class Classroom:
     def run(self, function: Any, *args: Any) -> Any:
         """Run a coroutine function on the app's event loop."""
         return self.client.portal.call(function, *args)
+
+
+# A poll on ∂E_total/∂w5 of the worked example's first update, as a teacher's page opens it.
+POLL = {
+    "type": "poll-open",
+    "question": {"substep": "gradient-w5", "quantity": "gradient_w5", "iteration": 1},
+    "choices": [
+        {"value": 0.08216704056423078},
+        {"value": 0.7413650695523157, "mistake": "missing_activation_derivative"},
+        {"value": -0.08216704056423078, "mistake": "sign_error"},
+    ],
+    "correct": 0,
+}
+
+
+def answered_poll(teacher: Any, student: Any, choice: int) -> dict:
+    """The teacher opens POLL and the student answers `choice`; return the poll as the student
+    got it."""
+    teacher.send_json(POLL)
+    poll = until(student, "poll")["poll"]
+    student.send_json({"type": "answer", "poll": poll["id"], "choice": choice})
+    until(student, "answered")
+    return poll
 
 
 def until(socket: Any, kind: str) -> dict:

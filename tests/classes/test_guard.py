@@ -7,14 +7,12 @@ import pytest
 
 from app.classes import protocol
 from app.classes.limits import ClassLimits
-from tests.classes.conftest import Classroom, closed_with, until
-from tests.classes.test_hub import POLL
+from tests.classes.conftest import Classroom, answered_poll, closed_with, until
 from tests.helpers import class_page
 
 
 def test_a_lone_surrogate_is_refused_and_the_class_goes_on(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, _ = classroom.join(code)
     teacher.send_text('{"type": "state", "state": {"a": "\\ud800"}}')
     assert "Unicode" in until(teacher, "error")["message"]
@@ -31,8 +29,7 @@ def test_a_lone_surrogate_is_refused_and_the_class_goes_on(classroom: Classroom)
 
 
 def test_markup_in_a_teachers_state_never_reaches_a_student(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, _ = classroom.join(code)
     page = class_page(1, 2)
     page["walk"]["result"]["trace"]["forward"]["net_h1"] = '<img src=x onerror="alert(1)">'
@@ -46,13 +43,9 @@ def test_markup_in_a_teachers_state_never_reaches_a_student(classroom: Classroom
 def test_a_reconnecting_student_keeps_their_vote_and_without_an_id_cannot_vote_again(
     classroom: Classroom,
 ):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, welcome = classroom.join(code)
-    teacher.send_json(POLL)
-    poll = until(student, "poll")["poll"]
-    student.send_json({"type": "answer", "poll": poll["id"], "choice": 1})
-    until(student, "answered")
+    poll = answered_poll(teacher, student, 1)
     for _ in range(5):  # a device that comes back as someone new, again and again
         student.close()
         while until(teacher, "count")["students"] != 0:
@@ -69,8 +62,7 @@ def test_a_reconnecting_student_keeps_their_vote_and_without_an_id_cannot_vote_a
 
 @pytest.mark.parametrize("limits", [ClassLimits(max_students=2)])
 def test_a_student_takes_their_own_seat_back_in_a_full_class(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     first, welcome = classroom.join(code)
     classroom.join(code)
     # the first one's link dropped unnoticed: their page comes back while the seat is held

@@ -9,19 +9,8 @@ from hypothesis import strategies as st
 
 from app.classes import protocol
 from app.classes.limits import ClassLimits
-from tests.classes.conftest import Classroom, closed_with, until
+from tests.classes.conftest import POLL, Classroom, answered_poll, closed_with, until
 from tests.helpers import class_page, run_alone
-
-POLL = {
-    "type": "poll-open",
-    "question": {"substep": "gradient-w5", "quantity": "gradient_w5", "iteration": 1},
-    "choices": [
-        {"value": 0.08216704056423078},
-        {"value": 0.7413650695523157, "mistake": "missing_activation_derivative"},
-        {"value": -0.08216704056423078, "mistake": "sign_error"},
-    ],
-    "correct": 0,
-}
 
 
 def test_a_students_page_receives_the_teachers_state_with_every_digit(classroom: Classroom):
@@ -42,8 +31,7 @@ def test_a_students_page_receives_the_teachers_state_with_every_digit(classroom:
 
 
 def test_numbers_travel_exactly(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, _ = classroom.join(code)
 
     page = class_page()
@@ -94,8 +82,7 @@ def test_the_teacher_token_is_required_for_control_and_never_reaches_a_student(
 def test_a_student_sees_neither_the_answer_nor_the_mistakes_until_the_reveal(
     classroom: Classroom,
 ):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     first, _ = classroom.join(code)
     second, _ = classroom.join(code)
     teacher.send_json(POLL)
@@ -124,13 +111,9 @@ def test_a_student_sees_neither_the_answer_nor_the_mistakes_until_the_reveal(
 def test_a_reconnected_student_keeps_their_answer_and_cannot_answer_twice(
     classroom: Classroom,
 ):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, welcome = classroom.join(code)
-    teacher.send_json(POLL)
-    poll = until(student, "poll")["poll"]
-    student.send_json({"type": "answer", "poll": poll["id"], "choice": 2})
-    until(student, "answered")
+    poll = answered_poll(teacher, student, 2)
     student.close()
     again, rewelcome = classroom.join(code, student=welcome["student"])
     assert rewelcome["student"] == welcome["student"]
@@ -165,8 +148,7 @@ def test_a_message_over_16_kib_closes_that_connection_only(classroom: Classroom)
 
 
 def test_malformed_messages_get_an_error_and_the_class_goes_on(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, _ = classroom.join(code)
     for text in ['{"type": "state", "state": ', "[1, 2]", '{"no": "type"}', "NaN",
                  '{"type": "state", "state": {"w5": NaN}}', '{"type": "state", "state": 5}',
@@ -184,8 +166,7 @@ def test_malformed_messages_get_an_error_and_the_class_goes_on(classroom: Classr
 
 @pytest.mark.parametrize("limits", [ClassLimits(student_burst=5, student_per_second=0.001)])
 def test_a_flood_closes_the_flooding_connection_only(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     flooder, _ = classroom.join(code)
     calm, _ = classroom.join(code)
     for _ in range(10):
@@ -266,8 +247,7 @@ def test_ending_the_class_closes_everyone_and_refuses_newcomers(classroom: Class
 
 @pytest.mark.parametrize("limits", [ClassLimits(idle_seconds=1.0)])
 def test_a_class_expires_after_its_idle_time(classroom: Classroom, store_kind: str):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, _ = classroom.join(code)
     if store_kind == "memory":
         classroom.clock.now += 1.5
@@ -290,8 +270,7 @@ def test_a_class_expires_after_its_idle_time(classroom: Classroom, store_kind: s
 
 @pytest.mark.parametrize("store_kind", ["memory"])  # the fake clock drives this store
 def test_activity_keeps_a_class_alive(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     for _ in range(5):
         classroom.clock.now += 3 * 3600
         teacher.send_json({"type": "state", "state": class_page(1)})
@@ -310,8 +289,7 @@ def test_ping_answers_pong(classroom: Classroom):
 
 
 def test_the_size_limit_counts_bytes_not_characters(classroom: Classroom):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, _ = classroom.join(code)
     teacher.send_json({"type": "state", "state": {"text": "ü" * 7000}})  # 14,000 bytes
     assert "text" in until(teacher, "error")["message"]  # read, and refused as no page
@@ -325,8 +303,7 @@ def test_the_size_limit_counts_bytes_not_characters(classroom: Classroom):
 def test_a_connection_whose_queue_would_pass_its_bytes_is_closed_to_reconnect(
     classroom: Classroom,
 ):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     student, welcome = classroom.join(code)
     assert len(json.dumps(welcome)) < 6000
     teacher.send_json({"type": "state", "state": class_page(1)})  # about 4.6 KB

@@ -163,8 +163,7 @@ def test_a_nickname_is_bounded_plain_text_and_shown_to_the_teacher(classroom: Cl
     ],
 )
 def test_an_assignment_needs_a_level_of_one_to_four(classroom: Classroom, extra: dict):
-    code, token = classroom.create()
-    teacher, _ = classroom.join(code, "teacher", token=token)
+    code, teacher = classroom.open_class()
     teacher.send_json({"type": "practice-assign", **extra})
     error = teacher.receive_json()
     assert error["type"] == "error" and "level" in error["message"]

@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import { copy, server } from "./server.js";
 import { CLOSE, connectClass, reconnectDelay, socketUrl } from "../../static/js/classroom/connection.js";
-import { candidatesAt, pollFor } from "../../static/js/classroom/polls.js";
+import { candidatesAt, choicesKey, choicesOf, pollFor } from "../../static/js/classroom/polls.js";
 import { createStore } from "../../static/js/state/store.js";
 import { deserialize, serialize } from "../../static/js/state/serialize.js";
 import { definition, mistakeName } from "../../static/js/state/definition.js";
@@ -33,74 +33,68 @@ const message = (store) => {
   return read.value;
 };
 
-test("a poll on ∂E/∂w5 offers the value and the mistakes the trace gives, each once", () => {
-  const ctx = context();
-  const f = ctx.trace.factors;
-  const found = candidatesAt("gradient-w5", ctx);
+test("a poll reads its quantity, iteration and choices from the server's answer, right value first", () => {
+  const choices = copy(server.choices);
+  const found = candidatesAt("gradient-w5", choices);
   assert.equal(found.quantity, "gradient_w5");
   assert.equal(found.iteration, 1);
-  assert.deepEqual(found.choices, [
-    { value: ctx.trace.gradients.w5, mistake: null },
-    { value: f.dE_dout_o1 * f.dnet_o1_dw5, mistake: "missing_activation_derivative" },
-    { value: -ctx.trace.gradients.w5, mistake: "sign_error" },
-  ]);
-  assert.equal(ctx.trace.gradients.w5.toFixed(9), "0.082167041"); // the worked example's figure
+  assert.deepEqual(found.choices, server.choices.polls["gradient-w5"].choices);
+  assert.equal(found.choices[0].mistake, null);
+  assert.equal(found.choices[0].value, server.step.trace.gradients.w5); // the trace the walk shows
 });
 
-test("a hidden weight's poll adds the missed second path and the updated weight", () => {
-  const ctx = context();
-  const f = ctx.trace.factors;
-  const { choices } = candidatesAt("gradient-w1", ctx);
-  const byMistake = Object.fromEntries(choices.map((c) => [c.mistake, c.value]));
-  assert.equal(byMistake.null.toFixed(9), "0.000438568");
-  assert.equal(byMistake.missed_second_path, f.dE_dout_h1_via_o1 * f.dout_h1_dnet_h1 * f.dnet_h1_dw1);
-  const w = ctx.after.weights;
-  const updated = (ctx.trace.deltas.o1 * w.w5 + ctx.trace.deltas.o2 * w.w7) * f.dout_h1_dnet_h1 * f.dnet_h1_dw1;
-  assert.equal(byMistake.used_updated_weight, updated);
-  assert.equal(byMistake.missing_activation_derivative, f.dE_dout_h1 * f.dnet_h1_dw1);
-  assert.equal(byMistake.sign_error, -byMistake.null);
-  assert.equal(new Set(choices.map((c) => c.value)).size, choices.length);
+test("no poll where the server offers none, nor before its answer has come", () => {
+  const choices = copy(server.choices);
+  for (const id of ["forward-h1", "errors", "gradient-b1"]) assert.equal(candidatesAt(id, choices), null, id);
+  assert.equal(candidatesAt("gradient-w5", null), null);
 });
 
-test("polls are offered at the backward sub-steps and not where no single number is computed", () => {
-  const ctx = context();
-  for (const id of ["delta-o1", "delta-h2", "paths-h1", "gradient-w8", "gradient-w3", "updates"]) {
-    assert.ok(candidatesAt(id, ctx), id);
-  }
-  for (const id of ["forward-h1", "errors", "gradient-b1"]) assert.equal(candidatesAt(id, ctx), null, id);
+test("a walk's choices count only for that walk, and only once they have come", () => {
+  const walk = { sent: copy(server.reset.state) };
+  const key = choicesKey(walk.sent);
+  const arrived = { key, pending: false, ...copy(server.choices) };
+  assert.equal(choicesOf(walk, arrived), arrived);
+  assert.equal(choicesOf(walk, { ...arrived, pending: true }), null);
+  assert.equal(choicesOf({ sent: { ...walk.sent, learning_rate: 0.25 } }, arrived), null);
+  assert.equal(choicesOf(null, arrived), null);
 });
 
-test("at the updates, the poll asks for the new w5: w5 − η·∂E/∂w5, not w5 + η·∂E/∂w5", () => {
-  const ctx = context();
-  const { quantity, choices } = candidatesAt("updates", ctx);
-  assert.equal(quantity, "new_w5");
-  assert.equal(choices[0].value.toFixed(8), "0.35891648"); // the worked example's w5⁺
-  const g = ctx.trace.gradients.w5;
-  assert.deepEqual(choices.find((c) => c.mistake === "added_update"), { value: 0.4 + 0.5 * g, mistake: "added_update" });
+test("the store keeps the choices of the walk asked about and drops an answer for another", () => {
+  const { teacher } = pages();
+  teacher.change({ type: "classJoined", role: "teacher", code: "K7M2QX9PA", joinUrl: "http://x/?class=K7M2QX9PA" });
+  const key = choicesKey(teacher.state().walk.sent);
+  teacher.change({ type: "classChoicesAsked", key });
+  assert.equal(teacher.state().classroom.choices.pending, true);
+  teacher.change({ type: "classChoicesArrived", key: "another walk", choices: copy(server.choices) });
+  assert.equal(teacher.state().classroom.choices.pending, true);
+  teacher.change({ type: "classChoicesArrived", key, choices: copy(server.choices) });
+  const kept = teacher.state().classroom.choices;
+  assert.equal(kept.pending, false);
+  assert.deepEqual(kept.polls, server.choices.polls);
+  assert.ok(candidatesAt("paths-h1", choicesOf(teacher.state().walk, kept)));
 });
 
-test("a poll at the two paths offers each path alone, and names every mistake from the server's catalogue", () => {
-  const ctx = context();
-  const f = ctx.trace.factors;
-  const { choices } = candidatesAt("paths-h1", ctx);
-  const paths = choices.filter((c) => c.mistake === "missed_second_path").map((c) => c.value);
-  assert.deepEqual(paths, [f.dE_dout_h1_via_o1, f.dE_dout_h1_via_o2]);
+test("every mistake a poll offers is named in the server's catalogue", () => {
   const codes = new Set(definition().mistakes.map((m) => m.code));
-  for (const id of ["delta-o1", "delta-h1", "paths-h2", "gradient-w2", "gradient-w7", "updates"]) {
-    for (const choice of candidatesAt(id, ctx).choices) assert.ok(choice.mistake === null || codes.has(choice.mistake), choice.mistake);
+  for (const id of Object.keys(server.choices.polls)) {
+    for (const choice of candidatesAt(id, server.choices).choices) assert.ok(choice.mistake === null || codes.has(choice.mistake), choice.mistake);
   }
   assert.equal(mistakeName("missed_second_path", "zh-Hant"), "漏了第二條路徑");
+  const unknown = copy(server.choices);
+  unknown.polls["paths-h1"].choices[1].mistake = "guessed";
+  assert.throws(() => candidatesAt("paths-h1", unknown), /no mistake guessed/);
 });
 
 test("pollFor shuffles the choices and still points at the right one", () => {
-  const ctx = context();
   let seed = 7;
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  const poll = pollFor("paths-h1", ctx, random);
+  const poll = pollFor("paths-h1", copy(server.choices), random);
   assert.equal(poll.type, "poll-open");
   assert.equal(poll.choices[poll.correct].mistake, null);
-  assert.equal(poll.choices[poll.correct].value, ctx.trace.factors.dE_dout_h1);
+  assert.equal(poll.choices[poll.correct].value, server.step.trace.factors.dE_dout_h1);
   assert.deepEqual(poll.question, { substep: "paths-h1", quantity: "dE_dout_h1", iteration: 1 });
+  const values = (list) => list.map((c) => c.value).sort((a, b) => a - b);
+  assert.deepEqual(values(poll.choices), values(server.choices.polls["paths-h1"].choices));
 });
 
 test("a class message carries the network, the walk and the shared settings exactly", () => {
@@ -197,6 +191,20 @@ function fakes() {
   return { sockets, FakeSocket, timeouts, timers };
 }
 
+/** A student's connection on fake sockets and timers, its first socket open; each status it
+ * reports is kept as [status, close code]. */
+function studentConnected() {
+  const { sockets, FakeSocket, timeouts, timers } = fakes();
+  const statuses = [];
+  connectClass({
+    code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
+    onStatus: (s, detail) => statuses.push([s, detail.code]),
+    WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
+  });
+  sockets[0].accept();
+  return { sockets, timeouts, statuses };
+}
+
 test("the socket's URL is on the page's own host, ws or wss as the page", () => {
   assert.equal(socketUrl("K7M2QX9PA", { protocol: "http:", host: "10.0.0.5:8000" }), "ws://10.0.0.5:8000/ws/classes/K7M2QX9PA");
   assert.equal(socketUrl("K7M2QX9PA", { protocol: "https:", host: "lab.example" }), "wss://lab.example/ws/classes/K7M2QX9PA");
@@ -228,14 +236,7 @@ test("a dropped connection says hello again after a growing, jittered delay", ()
 
 test("an unknown or ended class, a wrong token or the same student elsewhere end the connection for good", () => {
   for (const code of [CLOSE.noClass, CLOSE.ended, CLOSE.badToken, CLOSE.replaced]) {
-    const { sockets, FakeSocket, timeouts, timers } = fakes();
-    const statuses = [];
-    connectClass({
-      code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
-      onStatus: (s, detail) => statuses.push([s, detail.code]),
-      WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
-    });
-    sockets[0].accept();
+    const { sockets, timeouts, statuses } = studentConnected();
     sockets[0].drop(code, "no class");
     assert.deepEqual(statuses.at(-1), ["closed", code]);
     assert.equal(timeouts.filter((t) => t.ms > 1000 && t.ms < 20_000).length, 0);
@@ -244,14 +245,7 @@ test("an unknown or ended class, a wrong token or the same student elsewhere end
 });
 
 test("a full class is tried again later, for seats come free", () => {
-  const { sockets, FakeSocket, timeouts, timers } = fakes();
-  const statuses = [];
-  connectClass({
-    code: "K7M2QX9PA", hello: () => ({ type: "hello", role: "student" }), onMessage: () => {},
-    onStatus: (s, detail) => statuses.push([s, detail.code]),
-    WebSocketImpl: FakeSocket, location: { protocol: "http:", host: "h:1" }, timers,
-  });
-  sockets[0].accept();
+  const { sockets, timeouts, statuses } = studentConnected();
   sockets[0].drop(CLOSE.full, "the class is full (500 students)");
   assert.deepEqual(statuses.at(-1), ["reconnecting", CLOSE.full]);
   const retry = timeouts.at(-1);

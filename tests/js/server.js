@@ -1,5 +1,6 @@
 // What the tests need from the server, asked of the real app (FastAPI's TestClient, no port):
-// the network's definition and real answers of /api/reset, /api/step and /api/epoch.
+// the network's definition and real answers of /api/reset, /api/step, /api/epoch and
+// /api/practice/choices.
 // Every test module imports this first, so the page's modules see the server's definition.
 
 import { execFileSync } from "node:child_process";
@@ -24,7 +25,9 @@ client = TestClient(app)
 reset = client.post("/api/reset").json()
 step = client.post("/api/step", json={"state": reset["state"]}).json()
 epoch = client.post("/api/epoch", json={"state": reset["state"], "epochs": 5, "path": 3}).json()
-print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch}))
+choices = client.post("/api/practice/choices", json={"state": reset["state"]}).json()
+print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch,
+                  "choices": choices}))
 `;
 
 /** The answers, asked once for each version of the app's code (the test files run in parallel,
@@ -42,7 +45,7 @@ function answers() {
   return text;
 }
 
-/** {definition, reset, step, epoch}: the server's own answers. */
+/** {definition, reset, step, epoch, choices}: the server's own answers. */
 export const server = JSON.parse(answers());
 useDefinition(server.definition);
 

@@ -21,14 +21,12 @@ function teacherAt(id) {
   return store;
 }
 
-const context = () => {
-  const step = copy(server.step);
-  return { sent: copy(server.reset.state), trace: step.trace, after: step.state };
-};
+/** What the server offers for polls at the sub-steps of the walk of iteration 1. */
+const choices = () => copy(server.choices);
 
 /** Open the poll of sub-step `id` on `store` (as the server echoes it to the teacher). */
 function openPoll(store, id) {
-  const message = pollFor(id, context());
+  const message = pollFor(id, choices());
   const poll = { id: `poll-${id}`, question: message.question, choices: message.choices, correct: message.correct, revealed: false };
   store.change({ type: "classPolled", poll });
   return poll;
@@ -172,7 +170,7 @@ test("a withheld value may be null only where the walk lists it", () => {
 
 test("the candidates' quantities are the keys the sub-steps compute", () => {
   for (const id of POLLED) {
-    const { quantity } = candidatesAt(id, context());
+    const { quantity } = candidatesAt(id, choices());
     const step = steps()[indexOf(id)];
     assert.ok(step.computes.includes(quantity), `${id} computes ${quantity}`);
   }

@@ -5,11 +5,11 @@
 // and the connection's fate arrive as store actions too; views/ render them.
 
 import { connectClass } from "./connection.js";
-import { candidatesAt, pollFor } from "./polls.js";
+import { candidatesAt, choicesKey, choicesOf, pollFor } from "./polls.js";
 import { createClassPanel } from "./view.js";
 import { step } from "../controllers/api.js";
 import { language, onLanguageChange, t } from "../i18n/index.js";
-import { fetchExercise } from "../practice/api.js";
+import { fetchExercise, fetchPollChoices } from "../practice/api.js";
 import { givenFactors } from "../practice/solution.js";
 import { forgetInvalid, renderInvalid } from "../practice/view.js";
 import { parseAnswer } from "../state/practice.js";
@@ -335,31 +335,47 @@ function scheduleSend() {
   }, SEND_EVERY_MS);
 }
 
-/** The walk's sub-step and its context, or null. */
-function walkContext(page) {
+/** The walk's sub-step id, or null. */
+function walkStep(page) {
   const { walk } = page;
-  if (!walk) return null;
-  const step = stepsFor(walk.sent.options)[walk.index];
-  return { id: step.id, context: { sent: walk.sent, trace: walk.result.trace, after: walk.result.state } };
+  return walk ? stepsFor(walk.sent.options)[walk.index].id : null;
 }
 
-/** The poll the teacher may open at the sub-step shown, or null. None while walking an update
- * already made: the class has been sent its numbers (and seen them) already. */
+/** Whether `page` is a teacher's in an open class walking an update not made yet: the one walk
+ * a poll may ask about (an update already made has been sent, and seen, with its numbers). */
+function polling(page) {
+  if (page.classroom?.role !== "teacher" || page.classroom.status !== "open" || !page.walk) return false;
+  return page.walk.sent.iteration === page.network.state.iteration;
+}
+
+/** The poll the teacher may open at the sub-step shown, or null. */
 function offer(page) {
-  if (page.classroom?.role !== "teacher" || page.classroom.status !== "open") return null;
-  if (page.walk && page.walk.sent.iteration !== page.network.state.iteration) return null;
-  const here = walkContext(page);
-  const found = here && candidatesAt(here.id, here.context);
-  return found ? { question: { substep: here.id, quantity: found.quantity, iteration: found.iteration } } : null;
+  if (!polling(page)) return null;
+  const id = walkStep(page);
+  const found = candidatesAt(id, choicesOf(page.walk, page.classroom.choices));
+  return found ? { question: { substep: id, quantity: found.quantity, iteration: found.iteration } } : null;
 }
 
 function openPoll() {
-  const here = walkContext(state());
-  const poll = here && pollFor(here.id, here.context);
+  const page = state();
+  const poll = polling(page) && pollFor(walkStep(page), choicesOf(page.walk, page.classroom.choices));
   if (!poll || !connection?.send(poll)) return;
   // withheld at once, not when the server's echo comes back: no state sent meanwhile holds it
   const { question, choices, correct } = poll;
   change({ type: "classPolled", poll: { id: PENDING_POLL, question, choices, correct, revealed: false } });
+}
+
+/** An effect: when a teacher starts walking an update a poll may ask about, ask the server what
+ * each sub-step's poll offers; its answer comes back as an action. */
+function askChoices(page) {
+  if (!polling(page)) return;
+  const key = choicesKey(page.walk.sent);
+  if (page.classroom.choices?.key === key) return;
+  change({ type: "classChoicesAsked", key });
+  fetchPollChoices(page.walk.sent).then(
+    (choices) => change({ type: "classChoicesArrived", key, choices }),
+    () => change({ type: "classChoicesArrived", key, choices: null }), // no poll on this walk
+  );
 }
 
 // --- Wiring ----------------------------------------------------------------------------------
@@ -395,6 +411,7 @@ subscribe((page) => {
   render();
   if (page.classroom?.role === "teacher") scheduleSend();
 });
+subscribe(askChoices);
 onLanguageChange(() => panel.retranslate(state(), { offer: offer(state()), exercise }));
 render();
 

@@ -20,6 +20,7 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
 
   // presentation mode is a setting, so that a reload in front of the room keeps the layout
   const presentation = createPresentation($("presentation-toggle"), {
+    strip: $("classroom"),
     onChange: (on) => {
       if (state().settings.presenting !== on) change({ type: "settingsChanged", settings: { presenting: on } });
       if (!on) actions.unstage(); // the laptop view shows its cards whole, below the diagram

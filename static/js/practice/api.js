@@ -1,4 +1,5 @@
-// The practice endpoints: an exercise by level and seed, and the check of answers. A refusal
+// The practice endpoints: an exercise by level and seed, the check of answers, and what a live
+// class's polls offer at the sub-steps of a walk (from the same catalogue of mistakes). A refusal
 // becomes a PracticeError carrying what went wrong as data (the status and the field the
 // server named), so that the page says it in its own language.
 
@@ -44,5 +45,15 @@ export function checkAnswers(level, seed, answers, language) {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ level, seed, answers, language }),
+  });
+}
+
+/** {iteration, polls: {substep: {quantity, choices: [{value, mistake}]}}}: what a live class's
+ * poll offers at each sub-step of the walk of one step of `state`. */
+export function fetchPollChoices(state) {
+  return ask("/api/practice/choices", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ state }),
   });
 }

@@ -2,6 +2,9 @@
 // the formula, the formula with the numbers put in, the result. Every number comes from the
 // server's step of the exercise's state (its trace); this module only writes them out.
 
+import {
+  biasOf, factorLabel, factorsOf, hiddenNames, isInput, outputNames, passedOn, pathsOf, weight, weightNames, weightsInto,
+} from "../state/definition.js";
 import { AS_PRINTED, formatNumber } from "../views/format.js";
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
@@ -21,11 +24,10 @@ export function number(value, bracket = false, digits = AS_PRINTED) {
   return `<span class="num">${shown}</span>`;
 }
 
-const FEEDS = {
-  w1: ["h1", "i1"], w2: ["h1", "i2"], w3: ["h2", "i1"], w4: ["h2", "i2"],
-  w5: ["o1", "h1"], w6: ["o1", "h2"], w7: ["o2", "h1"], w8: ["o2", "h2"],
-};
-const WEIGHTS = Object.keys(FEEDS);
+/** The weight levels 1 and 2 ask about (w5: the first into the first output) and the one
+ * level 3 asks about (w1: the first into the first hidden neuron), as the server's ladder does. */
+const outputWeight = () => weightsInto(outputNames()[0])[0].name;
+const hiddenWeight = () => weightsInto(hiddenNames()[0])[0].name;
 
 /** Return the solution's lines, [{key, formula, numbers, result, asked}], in the order they are
  * computed: the forward pass the level needs, then each quantity on the way to what it asks. */
@@ -42,16 +44,15 @@ export function solutionLines(level, asks, state, step) {
   const n = number;
   const add = (key, formula, numbers, result) =>
     lines.push({ key, formula, numbers, result, asked: asked.has(key) });
+  const passed = (neuron) => (isInput(neuron) ? x[neuron] : f[`out_${neuron}`]);
 
-  const hidden = (h, wa, wb) => {
-    add(`net_${h}`, `net_${h} = ${wa}·i1 + ${wb}·i2 + b1`,
-      `${n(w[wa])} × ${n(x.i1)} + ${n(w[wb], true)} × ${n(x.i2)} + ${n(b.b1, true)}`, f[`net_${h}`]);
-    add(`out_${h}`, `out_${h} = 1/(1 + e^−net_${h})`, `1/(1 + e<sup>${n(-f[`net_${h}`])}</sup>)`, f[`out_${h}`]);
-  };
-  const output = (o, wa, wb) => {
-    add(`net_${o}`, `net_${o} = ${wa}·out_h1 + ${wb}·out_h2 + b2`,
-      `${n(w[wa])} × ${n(f.out_h1)} + ${n(w[wb], true)} × ${n(f.out_h2)} + ${n(b.b2, true)}`, f[`net_${o}`]);
-    add(`out_${o}`, `out_${o} = 1/(1 + e^−net_${o})`, `1/(1 + e<sup>${n(-f[`net_${o}`])}</sup>)`, f[`out_${o}`]);
+  // net = Σ weight·what it multiplies + bias, then out = σ(net), for any neuron past the inputs
+  const neuron = (to) => {
+    const into = weightsInto(to);
+    const bias = biasOf(to);
+    add(`net_${to}`, `net_${to} = ${into.map((e) => `${e.name}·${passedOn(e.from)}`).join(" + ")} + ${bias}`,
+      `${into.map((e, i) => `${n(w[e.name], i > 0)} × ${n(passed(e.from))}`).join(" + ")} + ${n(b[bias], true)}`, f[`net_${to}`]);
+    add(`out_${to}`, `out_${to} = 1/(1 + e^−net_${to})`, `1/(1 + e<sup>${n(-f[`net_${to}`])}</sup>)`, f[`out_${to}`]);
   };
   const outputFactors = (o) => {
     add(`dE_dout_${o}`, `∂E_total/∂out_${o} = out_${o} − target_${o}`,
@@ -62,63 +63,62 @@ export function solutionLines(level, asks, state, step) {
   const delta = (o) =>
     add(`delta_${o}`, `δ_${o} = ∂E_total/∂out_${o} · ∂out_${o}/∂net_${o}`,
       `${n(k[`dE_dout_${o}`])} × ${n(k[`dout_${o}_dnet_${o}`], true)}`, deltas[o]);
-  const backToHidden = (h, wa, wb) => {
-    add(`dE_dout_${h}`, `∂E_total/∂out_${h} = δ_o1·${wa} + δ_o2·${wb}`,
-      `${n(deltas.o1)} × ${n(w[wa], true)} + ${n(deltas.o2, true)} × ${n(w[wb], true)}`, k[`dE_dout_${h}`]);
+  // the error reaching a hidden neuron: one path through each neuron its weights feed
+  const backToHidden = (h) => {
+    const paths = pathsOf(h);
+    add(`dE_dout_${h}`, `∂E_total/∂out_${h} = ${paths.map((p) => `δ_${p.through}·${p.weight}`).join(" + ")}`,
+      paths.map((p, i) => `${n(deltas[p.through], i > 0)} × ${n(w[p.weight], true)}`).join(" + "), k[`dE_dout_${h}`]);
     add(`dout_${h}_dnet_${h}`, `∂out_${h}/∂net_${h} = out_${h}·(1 − out_${h})`,
       `${n(f[`out_${h}`])} × (1 − ${n(f[`out_${h}`], true)})`, k[`dout_${h}_dnet_${h}`]);
   };
-  const gradient = (weight) => {
-    const [to, from] = FEEDS[weight];
-    const source = from.startsWith("i") ? from : `out_${from}`;
-    const sourceValue = from.startsWith("i") ? x[from] : f[`out_${from}`];
-    add(`dnet_${to}_d${weight}`, `∂net_${to}/∂${weight} = ${source}`, n(sourceValue), k[`dnet_${to}_d${weight}`]);
-    add(`dE_d${weight}`, `∂E_total/∂${weight} = ∂E_total/∂out_${to} · ∂out_${to}/∂net_${to} · ∂net_${to}/∂${weight}`,
-      `${n(k[`dE_dout_${to}`])} × ${n(k[`dout_${to}_dnet_${to}`], true)} × ${n(sourceValue, true)}`, gradients[weight]);
+  const leaf = (name) => {
+    const { from, to } = weight(name);
+    add(`dnet_${to}_d${name}`, `∂net_${to}/∂${name} = ${passedOn(from)}`, n(passed(from)), k[`dnet_${to}_d${name}`]);
   };
-  const update = (weight) =>
-    add(`${weight}_new`, `${weight}⁺ = ${weight} − η·∂E_total/∂${weight}`,
-      `${n(w[weight])} − ${n(eta)} × ${n(gradients[weight], true)}`, after[weight]);
+  const gradient = (name) => {
+    const { from, to } = weight(name);
+    leaf(name);
+    add(`dE_d${name}`, `∂E_total/∂${name} = ∂E_total/∂out_${to} · ∂out_${to}/∂net_${to} · ∂net_${to}/∂${name}`,
+      `${n(k[`dE_dout_${to}`])} × ${n(k[`dout_${to}_dnet_${to}`], true)} × ${n(passed(from), true)}`, gradients[name]);
+  };
+  const update = (name) =>
+    add(`${name}_new`, `${name}⁺ = ${name} − η·∂E_total/∂${name}`,
+      `${n(w[name])} − ${n(eta)} × ${n(gradients[name], true)}`, after[name]);
 
-  hidden("h1", "w1", "w2");
-  hidden("h2", "w3", "w4");
-  output("o1", "w5", "w6");
-  if (level >= 3) output("o2", "w7", "w8");
-  outputFactors("o1");
+  const [firstOutput, ...otherOutputs] = outputNames();
+  for (const h of hiddenNames()) neuron(h);
+  neuron(firstOutput);
+  if (level >= 3) otherOutputs.forEach(neuron);
+  outputFactors(firstOutput);
   if (level === 1) {
-    add("dnet_o1_dw5", "∂net_o1/∂w5 = out_h1", n(f.out_h1), k.dnet_o1_dw5);
+    leaf(outputWeight());
   } else if (level === 2) {
-    gradient("w5");
-    update("w5");
-  } else if (level === 3) {
-    outputFactors("o2");
-    delta("o1");
-    delta("o2");
-    backToHidden("h1", "w5", "w7");
-    gradient("w1");
-    update("w1");
+    gradient(outputWeight());
+    update(outputWeight());
   } else {
-    outputFactors("o2");
-    delta("o1");
-    delta("o2");
-    backToHidden("h1", "w5", "w7");
-    backToHidden("h2", "w6", "w8");
-    for (const weight of WEIGHTS) gradient(weight);
-    for (const weight of WEIGHTS) update(weight);
+    otherOutputs.forEach(outputFactors);
+    outputNames().forEach(delta);
+    if (level === 3) {
+      backToHidden(hiddenNames()[0]);
+      gradient(hiddenWeight());
+      update(hiddenWeight());
+    } else {
+      hiddenNames().forEach(backToHidden);
+      weightNames().forEach(gradient);
+      weightNames().forEach(update);
+    }
   }
   return lines;
 }
 
-const O1_FACTORS = { dE_dout_o1: "∂E_total/∂out_o1", dout_o1_dnet_o1: "∂out_o1/∂net_o1", dnet_o1_dw5: "∂net_o1/∂w5" };
-
-/** The values shown beside a level-1 question, [{id, label, value}]: the two o1 factors it
- * does not ask (none at the other levels). */
+/** The values shown beside a level-1 question, [{id, label, value}]: the factors of the output
+ * weight's gradient it does not ask (none at the other levels). */
 export function givenFactors(level, asks, step) {
   if (level !== 1) return [];
   const asked = new Set(asks.map((ask) => ask.id));
-  return Object.entries(O1_FACTORS)
-    .filter(([id]) => !asked.has(id))
-    .map(([id, label]) => ({ id, label, value: step.trace.factors[id] }));
+  return factorsOf(outputWeight())
+    .filter((id) => !asked.has(id))
+    .map((id) => ({ id, label: factorLabel(id), value: step.trace.factors[id] }));
 }
 
 /** The correct value of every asked quantity, from the step's trace (for the answer key). */

@@ -5,6 +5,7 @@ import { answerKey, givenFactors, notation, number } from "./solution.js";
 import { text } from "./text.js";
 import { networkDiagram } from "./diagram.js";
 import { networkTable } from "./view.js";
+import { hiddenNames, outputNames } from "../state/definition.js";
 
 function heading(key, exercise) {
   return `<header class="sheet-head">
@@ -49,9 +50,10 @@ function key(exercise) {
     .join("");
   const f = exercise.step.trace.forward;
   const deltas = exercise.step.trace.deltas;
+  // every neuron's out past the inputs, then the output layer's deltas
   const along = [
-    ["out_h1", f.out_h1], ["out_h2", f.out_h2], ["out_o1", f.out_o1], ["out_o2", f.out_o2],
-    ["δ_o1", deltas.o1], ["δ_o2", deltas.o2],
+    ...[...hiddenNames(), ...outputNames()].map((n) => [`out_${n}`, f[`out_${n}`]]),
+    ...outputNames().map((o) => [`δ_${o}`, deltas[o]]),
   ].map(([name, value]) => `<span class="pair"><span class="name">${notation(name)}</span> = ${number(value)}</span>`);
   return `<section class="sheet key" data-testid="key-${exercise.seed}">
     ${heading("worksheet.key", exercise)}

@@ -10,7 +10,10 @@
 //   practice: null | the practice assigned: a teacher's {id, level}; a student's own exercise
 //     {id, level, seed, number, nickname, answers},
 //   board: [{number, nickname, seed, attempts, solved, asks, mistakes, substeps}] (teacher),
-//   anonymous: whether the teacher's dashboard hides the students' names (the projector)
+//   anonymous: whether the teacher's dashboard hides the students' names (the projector),
+//   choices: null | what the server offers for polls at the walk's sub-steps (teacher):
+//     {key: the walk's sent state as text, pending, iteration, polls: {substep: {quantity,
+//     choices: [{value, mistake}]}}}
 // }
 
 import { appendLosses, emptyCurve } from "./curve.js";
@@ -65,6 +68,7 @@ export const classReducers = {
       classroom: {
         role, code, joinUrl, status: "connecting", closed: null, students: 0,
         follow: true, teacher: null, poll: null, answer: null, practice: null, board: [], anonymous: false,
+        choices: null,
       },
     };
   },
@@ -118,6 +122,18 @@ export const classReducers = {
     if (!classroom) return page;
     const same = classroom.poll && classroom.poll.id === poll.id;
     return withClass(page, { poll: same ? { ...classroom.poll, ...poll } : poll, answer: same ? classroom.answer : null });
+  },
+
+  /** The poll choices of the walk whose sent state is `key` were asked of the server. */
+  classChoicesAsked(page, { key }) {
+    return withClass(page, { choices: { key, pending: true, iteration: null, polls: {} } });
+  },
+
+  /** The server's poll choices for the walk whose sent state is `key` ({iteration, polls}; none
+   * when it could not answer); kept only if that walk is still the one asked about. */
+  classChoicesArrived(page, { key, choices }) {
+    if (page.classroom?.choices?.key !== key) return page;
+    return withClass(page, { choices: { key, pending: false, iteration: choices?.iteration ?? null, polls: choices?.polls ?? {} } });
   },
 
   classPollClosed(page, { id }) {

@@ -47,3 +47,90 @@ export const weightNames = () => definition().weights.map((w) => w.name);
 export const biasNames = () => definition().biases.map((b) => b.name);
 export const parameterNames = () => definition().parameters;
 export const isBias = (name) => biasNames().includes(name);
+
+// --- The shape, read from the definition ---------------------------------------------------
+
+/** The layers, inputs first: [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]] (the definition's
+ * `neurons` where it gives them: a deeper network has several hidden layers). */
+export const layers = () => definition().neurons ?? [definition().inputs, definition().hidden, definition().outputs];
+
+/** The neurons of layer `index` (0 the inputs, the last the outputs). */
+export const neuronsOf = (index) => layers()[index] ?? [];
+
+export const inputNames = () => definition().inputs;
+export const hiddenNames = () => definition().hidden;
+export const outputNames = () => definition().outputs;
+export const isInput = (neuron) => definition().inputs.includes(neuron);
+export const isOutput = (neuron) => definition().outputs.includes(neuron);
+
+/** The weights into `neuron`, in the definition's order: [{name, from, to}]. */
+export const weightsInto = (neuron) => definition().weights.filter((w) => w.to === neuron);
+
+/** The weights out of `neuron`, in the order of the neurons they reach: [{name, from, to}]. */
+export const weightsOutOf = (neuron) => definition().weights.filter((w) => w.from === neuron);
+
+/** The weights from layer `index − 1` into layer `index`, in the definition's order. */
+export const weightsIntoLayer = (index) => neuronsOf(index).flatMap(weightsInto);
+
+/** The name of the bias `neuron` adds to its net ("b1" for h1). */
+export const biasOf = (neuron) => definition().biases.find((b) => b.to.includes(neuron))?.name;
+
+/** What `neuron` passes on, as written in a formula: "i1" for an input, "out_h1" otherwise. */
+export const passedOn = (neuron) => (isInput(neuron) ? neuron : `out_${neuron}`);
+
+/** Where what `neuron` passes on sits in a step's data: ["state", "inputs", "i1"] or
+ * ["forward", "out_h1"]. */
+export const passedOnPath = (neuron) => (isInput(neuron) ? ["state", "inputs", neuron] : ["forward", `out_${neuron}`]);
+
+/** The three factors of ∂E_total/∂`weight`, by the names the trace gives them:
+ * ["dE_dout_o1", "dout_o1_dnet_o1", "dnet_o1_dw5"] for w5. */
+export function factorsOf(weight) {
+  const gradient = chainEntry(`dE_d${weight}`);
+  if (gradient) {
+    // ∂E/∂w = δ · ∂net/∂w, and δ = ∂E/∂out · ∂out/∂net where the loss leaves them apart
+    const [delta, leaf] = gradient.terms;
+    return [...chainEntry(delta, "product").terms, leaf];
+  }
+  const described = definition().chain_rule?.weights?.[weight];
+  if (described) return described.factors;
+  const { to } = weightOf(weight);
+  return [`dE_dout_${to}`, `dout_${to}_dnet_${to}`, `dnet_${to}_d${weight}`];
+}
+
+/** The paths by which hidden `neuron`'s out reaches E_total: [{through, weight, factor,
+ * local}], e.g. {through: "o1", weight: "w5", factor: "dE_dout_h1_via_o1", local:
+ * "dnet_o1_dout_h1"}. */
+export function pathsOf(neuron) {
+  const sum = chainEntry(`dE_dout_${neuron}`, "sum");
+  if (sum) {
+    return sum.terms.map((factor) => {
+      const [delta, local] = chainEntry(factor).terms;
+      return { through: delta.slice("delta_".length), weight: chainEntry(local).terms[0], factor, local };
+    });
+  }
+  const described = definition().chain_rule?.paths?.[neuron];
+  if (described) return described;
+  return weightsOutOf(neuron).map(({ name, to }) => ({
+    through: to, weight: name, factor: `dE_dout_${neuron}_via_${to}`, local: `dnet_${to}_dout_${neuron}`,
+  }));
+}
+
+/** The entry of the definition's `chain` (how each gradient is made: {name, kind, terms, at})
+ * named `name`, of `kind` if given; undefined when the definition has no chain. */
+function chainEntry(name, kind = null) {
+  return definition().chain?.find((entry) => entry.name === name && (kind === null || entry.kind === kind));
+}
+
+function weightOf(name) {
+  const found = weight(name);
+  if (!found) throw new Error(`the network has no weight ${name}`);
+  return found;
+}
+
+/** A factor's name as written on paper ("∂E_total/∂out_o1" for dE_dout_o1), from the server's
+ * formulas. */
+export function factorLabel(name) {
+  const formula = definition().chain_rule?.formulas?.[name];
+  if (!formula) throw new Error(`the definition gives no formula for ${name}`);
+  return formula.split(" = ")[0];
+}

@@ -4,7 +4,7 @@
 import { exact, formatNumber } from "./format.js";
 import { language, t } from "../i18n/index.js";
 import { setValue } from "./svg.js";
-import { bias, definition, isBias, weight } from "../state/definition.js";
+import { bias, hiddenNames, isBias, isInput, isOutput, pathsOf, weight } from "../state/definition.js";
 import { d, DOT, EQ, line, mi, mo, MINUS, name, paren, PLUS, TIMES, updated } from "../math/mathml.js";
 
 // Where each weight sits comes from the network's definition: w5 joins h1 to o1, so
@@ -89,19 +89,19 @@ function outputWeightCard(w, { softmax, activation }) {
 
 function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
   const { from: i, to: h } = weight(w);
-  const path = (o) => {
-    const via = weightBetween(h, o);
-    return `${outputDelta(o, softmax)}${line(d(`net_${o}`, `out_${h}`), EQ, updatedDeltas ? updated(via) : name(via),
-      EQ, num(`dnet_${o}_dout_${h}`))}${line(d(`E_${o}`, `out_${h}`), EQ, name(`δ_${o}`), DOT, d(`net_${o}`, `out_${h}`),
-      EQ, num(`delta_${o}`, false), TIMES, signed(`dnet_${o}_dout_${h}`, false), EQ, num(`dE_dout_${h}_via_${o}`))}`;
-  };
+  // one path from out_h to E_total through each neuron its weights feed
+  const paths = pathsOf(h);
+  const path = ({ through: o, weight: via, factor, local }) => `${outputDelta(o, softmax)}${line(d(`net_${o}`, `out_${h}`), EQ,
+    updatedDeltas ? updated(via) : name(via), EQ, num(local))}${line(d(`E_${o}`, `out_${h}`), EQ, name(`δ_${o}`), DOT,
+    d(`net_${o}`, `out_${h}`), EQ, num(`delta_${o}`, false), TIMES, signed(local, false), EQ, num(factor))}`;
+  const sum = (terms) => terms.flatMap((term, k) => (k ? [PLUS, term] : [term]));
   return [
     line(d("E_total", w), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`), DOT, d(`net_${h}`, w)),
     `<p class="card-note">${t("cards.twoPaths", { h: `out<sub>${h}</sub>` })}</p>`,
     `<div class="card-derivation">
-      ${line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`))}
-      ${path("o1")}${path("o2")}
-      ${line(d("E_total", `out_${h}`), EQ, num(`dE_dout_${h}_via_o1`, false), PLUS, signed(`dE_dout_${h}_via_o2`, false),
+      ${line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => d(`E_${p.through}`, `out_${h}`))))}
+      ${paths.map(path).join("")}
+      ${line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p, k) => (k ? signed(p.factor, false) : num(p.factor, false)))),
         EQ, num(`dE_dout_${h}`))}
       ${activationSlope(h, activation)}
       ${line(d(`net_${h}`, w), EQ, name(i), EQ, num(`dnet_${h}_d${w}`))}
@@ -111,14 +111,9 @@ function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
   ];
 }
 
-/** The weight that joins `from` to `to`, from the network's definition. */
-function weightBetween(from, to) {
-  return definition().weights.find((w) => w.from === from && w.to === to).name;
-}
-
 function biasCard(b, { softmax, activation }) {
   const [n1, n2] = bias(b).to;
-  const hidden = n1.startsWith("h");
+  const hidden = !isOutput(n1);
   const delta = (n) => (hidden ? hiddenDelta(n) : outputDelta(n, softmax));
   return [
     `<p class="card-note">${t("cards.bias", { b, n1, n2 })}</p>`,
@@ -147,13 +142,14 @@ function where(p) {
     return t("cards.biasOf", { n1, n2 });
   }
   const { from, to } = weight(p);
-  return t("cards.joins", { from, to, fromLayer: t(`layer.${from[0]}`), toLayer: t(`layer.${to[0]}`) });
+  const layer = (n) => t(`layer.${isInput(n) ? "i" : isOutput(n) ? "o" : "h"}`);
+  return t("cards.joins", { from, to, fromLayer: layer(from), toLayer: layer(to) });
 }
 
 function cardHtml(p, mode) {
   let rows;
   if (isBias(p)) rows = biasCard(p, mode);
-  else if (weight(p).to.startsWith("o")) rows = outputWeightCard(p, mode);
+  else if (isOutput(weight(p).to)) rows = outputWeightCard(p, mode);
   else rows = hiddenWeightCard(p, mode);
   return `
     <header class="card-head">
@@ -199,17 +195,17 @@ export function sourcesOf(key) {
   if (kind === "gradient") return [`grad-${rest}`];
   if (kind === "old" || kind === "new") return [param(rest)];
   if (key === "eta") return [];
-  if ((match = /^dE_dout_(o\d+)$/.exec(key))) return [`out-${match[1]}`, `target-${match[1]}`];
-  if ((match = /^dE_dout_(h\d+)$/.exec(key))) {
-    return definition().outputs.flatMap((o) => [`delta-${o}`, `weight-${weightBetween(match[1], o)}`]);
+  const path = hiddenNames().flatMap(pathsOf).find((p) => p.factor === key || p.local === key);
+  if (path) return key === path.local ? [`weight-${path.weight}`] : [`delta-${path.through}`, `weight-${path.weight}`];
+  if ((match = /^dE_dout_(\w+)$/.exec(key))) {
+    const n = match[1];
+    return isOutput(n) ? [`out-${n}`, `target-${n}`] : pathsOf(n).flatMap((p) => [`delta-${p.through}`, `weight-${p.weight}`]);
   }
   if ((match = /^dout_(\w+)_dnet_\w+$/.exec(key))) return [`out-${match[1]}`, `net-${match[1]}`];
-  if ((match = /^dnet_(\w+)_d(w\d+)$/.exec(key))) {
+  if ((match = /^dnet_(\w+)_d(\w+)$/.exec(key)) && weight(match[2])) {
     const { from } = weight(match[2]);
-    return [from.startsWith("i") ? `value-${from}` : `out-${from}`];
+    return [isInput(from) ? `value-${from}` : `out-${from}`];
   }
-  if ((match = /^dnet_(o\d+)_dout_(h\d+)$/.exec(key))) return [`weight-${weightBetween(match[2], match[1])}`];
-  if ((match = /^dE_dout_(h\d+)_via_(o\d+)$/.exec(key))) return [`delta-${match[2]}`, `weight-${weightBetween(match[1], match[2])}`];
   return [];
 }
 

@@ -133,10 +133,10 @@ const HIDDEN_ROWS = (n) => [
   ["out", "forward", `out_${n}`],
   ["δ", "delta", n],
 ];
-const OUTPUT_ROWS = (n, k) => [
+const OUTPUT_ROWS = (n) => [
   ["net", "forward", `net_${n}`],
   ["out", "forward", `out_${n}`],
-  ["target", "target", `o${k}`],
+  ["target", "target", n],
   [`E_${n}`, "forward", `E_${n}`],
   ["δ", "delta", n],
 ];
@@ -312,10 +312,10 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
         if (label === "δ") backwardOnly.push(r);
       });
     }
-    for (const [k, name] of d.outputs.entries()) {
+    for (const name of d.outputs) {
       const { group, title, b } = box(name, "output");
       title.textContent = name;
-      OUTPUT_ROWS(name, k + 1).forEach(([label], index) => {
+      OUTPUT_ROWS(name).forEach(([label], index) => {
         const id = label === "δ" ? "delta" : label.startsWith("E_") ? "error" : label;
         const r = row(group, b, index, label.startsWith("E_") ? `E${name}` : label, `${name}-${label}`, `${id}-${name}`);
         if (label.startsWith("E_")) {

@@ -6,6 +6,7 @@
 import { exact, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
 import { svg } from "./svg.js";
+import { biasOf, isInput, layers, passedOn, passedOnPath, pathsOf, weightsInto } from "../state/definition.js";
 
 const WIDTH = 2120;
 const HEIGHT = 1080;
@@ -26,93 +27,115 @@ function activationSymbol(activation) {
   return { sigmoid: "σ", tanh: "tanh", relu: "relu" }[activation] ?? activation;
 }
 
-/** The nodes of the network's graph for `options`: [{id, col, y, head, rows, stage, edges}]. */
+// Where a layer's neurons sit: the worked example's two at 242 and 838, its outputs' losses at
+// 160 and 920, and the products into a neuron around it, 240 apart.
+const NEURON_SPACING = 596;
+const LOSS_SPACING = 760;
+const PRODUCT_SPACING = 240;
+const spread = (index, count, spacing) => MIDDLE + (index - (count - 1) / 2) * spacing;
+
+/** The nodes of the network's graph for `options`: [{id, col, y, head, rows, stage, edges}],
+ * read from the network's definition: per layer after the inputs, a product (×) per weight, a
+ * sum (+) per neuron with the layer's bias, an activation per neuron; then the loss. */
 function nodesFor(options) {
   const softmax = options.loss === "cross_entropy";
   const act = activationSymbol(options.activation);
   const nodes = [];
-  const layers = [
-    { col: 1, stage: softmax ? 7 : 8, items: [["w1", "i1", "h1", 122], ["w2", "i2", "h1", 362], ["w3", "i1", "h2", 718], ["w4", "i2", "h2", 958]] },
-    { col: 4, stage: softmax ? 4 : 5, items: [["w5", "out_h1", "o1", 122], ["w6", "out_h2", "o1", 362], ["w7", "out_h1", "o2", 718], ["w8", "out_h2", "o2", 958]] },
-  ];
-  for (const layer of layers) {
-    for (const [w, input, to, y] of layer.items) {
-      const hidden = !input.startsWith("out_");
-      nodes.push({ id: `mul_${w}`, col: layer.col, y, head: `× ${w}·${input}`, kind: "mul",
-        stage: layer.stage, edges: hidden ? [] : [`act_${input.slice(4)}`], to: `add_${to}`,
-        rows: [
-          [F, w, "weight", val(["state", "weights", w])],
-          ...(hidden ? [[F, input, "input", val(["state", "inputs", input])]] : []),
-          [F, "=", "value", val(["terms", `${w}_${input}`])],
-          [B, "←", "in", val(["deltas", to])],
-          [B, `∂E/∂${w}`, "grad", val(["gradients", w])],
-        ] });
+  const all = layers();
+  const last = all.length - 1;
+  // the columns of layer l (1 … last): its products, its sums, its activations
+  const colOf = (l) => ({ mul: 3 * l - 2, add: 3 * l - 1, act: 3 * l });
+  // backward stages, counted from the loss: the output layer's sums light after its loss
+  const stages = [];
+  let stage = softmax ? 3 : 4;
+  for (let l = last; l >= 1; l -= 1) {
+    stages[l] = { act: l === last ? 3 : stage - 1, add: stage, mul: stage + 1 };
+    stage += 3;
+  }
+  const y = (neuron) => {
+    const layer = all.find((names) => names.includes(neuron));
+    return spread(layer.indexOf(neuron), layer.length, NEURON_SPACING);
+  };
+
+  for (let l = 1; l <= last; l += 1) {
+    for (const to of all[l]) {
+      const into = weightsInto(to);
+      into.forEach(({ name: w, from }, k) => {
+        const input = passedOn(from);
+        const first = isInput(from);
+        nodes.push({ id: `mul_${w}`, col: colOf(l).mul, y: y(to) + (k - (into.length - 1) / 2) * PRODUCT_SPACING,
+          head: `× ${w}·${input}`, kind: "mul", stage: stages[l].mul, edges: first ? [] : [`act_${from}`], to: `add_${to}`,
+          rows: [
+            [F, w, "weight", val(["state", "weights", w])],
+            ...(first ? [[F, input, "input", val(passedOnPath(from))]] : []),
+            [F, "=", "value", val(["terms", `${w}_${input}`])],
+            [B, "←", "in", val(["deltas", to])],
+            [B, `∂E/∂${w}`, "grad", val(["gradients", w])],
+          ] });
+      });
     }
   }
-  const adds = [
-    { ids: ["h1", "h2"], col: 2, bias: "b1", stage: softmax ? 6 : 7 },
-    { ids: ["o1", "o2"], col: 5, bias: "b2", stage: softmax ? 3 : 4 },
-  ];
-  const ys = { h1: 242, h2: 838, o1: 242, o2: 838 };
-  for (const add of adds) {
-    const [a, b] = add.ids;
+  for (let l = 1; l <= last; l += 1) {
     const sources = (n) => nodes.filter((node) => node.to === `add_${n}`).map((node) => node.id);
-    for (const n of add.ids) {
-      nodes.push({ id: `add_${n}`, col: add.col, y: ys[n], head: `+ net_${n}`, kind: "add", stage: add.stage,
-        edges: [...sources(n), add.bias],
+    for (const n of all[l]) {
+      nodes.push({ id: `add_${n}`, col: colOf(l).add, y: y(n), head: `+ net_${n}`, kind: "add", stage: stages[l].add,
+        edges: [...sources(n), biasOf(n)],
         rows: [
           [F, "=", "value", val(["forward", `net_${n}`])],
           [B, "←", "in", val(["deltas", n])],
         ] });
     }
-    nodes.push({ id: add.bias, col: add.col, y: MIDDLE, w: 310, head: add.bias, kind: "leaf", stage: add.stage,
+    const bias = biasOf(all[l][0]);
+    nodes.push({ id: bias, col: colOf(l).add, y: MIDDLE, w: 310, head: bias, kind: "leaf", stage: stages[l].add,
       rows: [
-        [F, "", "value", val(["state", "biases", add.bias])],
-        [B, `∂E/∂${add.bias}`, "grad", val(["gradients", add.bias])],
-      ], note: `${a}+${b}` });
+        [F, "", "value", val(["state", "biases", bias])],
+        [B, `∂E/∂${bias}`, "grad", val(["gradients", bias])],
+      ], note: all[l].join("+") });
   }
-  for (const h of ["h1", "h2"]) {
-    nodes.push({ id: `act_${h}`, col: 3, y: ys[h], head: `${act} out_${h}`, kind: "act", stage: softmax ? 5 : 6,
-      edges: [`add_${h}`],
-      rows: [
-        [F, "=", "value", val(["forward", `out_${h}`])],
-        [B, "←", "in", val(["factors", `dE_dout_${h}`])],
-        [B, "←o1", "via_o1", val(["factors", `dE_dout_${h}_via_o1`])],
-        [B, "←o2", "via_o2", val(["factors", `dE_dout_${h}_via_o2`])],
-        [B, `${act}′`, "local", val(["factors", `dout_${h}_dnet_${h}`])],
-      ] });
+  for (let l = 1; l < last; l += 1) {
+    for (const h of all[l]) {
+      nodes.push({ id: `act_${h}`, col: colOf(l).act, y: y(h), head: `${act} out_${h}`, kind: "act", stage: stages[l].act,
+        edges: [`add_${h}`],
+        rows: [
+          [F, "=", "value", val(["forward", `out_${h}`])],
+          [B, "←", "in", val(["factors", `dE_dout_${h}`])],
+          ...pathsOf(h).map(({ through, factor }) => [B, `←${through}`, `via_${through}`, val(["factors", factor])]),
+          [B, `${act}′`, "local", val(["factors", `dout_${h}_dnet_${h}`])],
+        ] });
+    }
   }
+  const outputs = all[last];
   if (softmax) {
-    nodes.push({ id: "softmax", col: 6, y: MIDDLE, head: "softmax + loss", kind: "loss", stage: 1, edges: ["add_o1", "add_o2"],
+    nodes.push({ id: "softmax", col: colOf(last).act, y: MIDDLE, head: "softmax + loss", kind: "loss", stage: 1,
+      edges: outputs.map((o) => `add_${o}`),
       rows: [
-        [F, "out_o1", "out_o1", val(["forward", "out_o1"])],
-        [F, "out_o2", "out_o2", val(["forward", "out_o2"])],
-        [F, "t_o1", "t_o1", val(["state", "targets", "o1"])],
-        [F, "t_o2", "t_o2", val(["state", "targets", "o2"])],
-        [F, "E_o1", "E_o1", val(["forward", "E_o1"])],
-        [F, "E_o2", "E_o2", val(["forward", "E_o2"])],
+        ...outputs.map((o) => [F, `out_${o}`, `out_${o}`, val(["forward", `out_${o}`])]),
+        ...outputs.map((o) => [F, `t_${o}`, `t_${o}`, val(["state", "targets", o])]),
+        ...outputs.map((o) => [F, `E_${o}`, `E_${o}`, val(["forward", `E_${o}`])]),
         [F, "=", "value", val(["forward", "E_total"])],
         [B, "←", "in", () => 1],
       ] });
   } else {
-    for (const o of ["o1", "o2"]) {
-      nodes.push({ id: `act_${o}`, col: 6, y: ys[o], head: `${act} out_${o}`, kind: "act", stage: 3, edges: [`add_${o}`],
+    for (const o of outputs) {
+      nodes.push({ id: `act_${o}`, col: colOf(last).act, y: y(o), head: `${act} out_${o}`, kind: "act", stage: stages[last].act,
+        edges: [`add_${o}`],
         rows: [
           [F, "=", "value", val(["forward", `out_${o}`])],
           [B, "←", "in", val(["factors", `dE_dout_${o}`])],
           [B, `${act}′`, "local", val(["factors", `dout_${o}_dnet_${o}`])],
         ] });
     }
-    const seY = { o1: 160, o2: 920 };
-    for (const o of ["o1", "o2"]) {
-      nodes.push({ id: `loss_${o}`, col: 7, y: seY[o], head: `½(t−out)² E_${o}`, kind: "loss", stage: 2, edges: [`act_${o}`],
+    outputs.forEach((o, j) => {
+      nodes.push({ id: `loss_${o}`, col: colOf(last).act + 1, y: spread(j, outputs.length, LOSS_SPACING), head: `½(t−out)² E_${o}`,
+        kind: "loss", stage: 2, edges: [`act_${o}`],
         rows: [
           [F, "t", "target", val(["state", "targets", o])],
           [F, "=", "value", val(["forward", `E_${o}`])],
           [B, "←", "in", () => 1],
         ] });
-    }
-    nodes.push({ id: "total", col: 7, y: MIDDLE, head: "+ E_total", kind: "add", stage: 1, edges: ["loss_o1", "loss_o2"],
+    });
+    nodes.push({ id: "total", col: colOf(last).act + 1, y: MIDDLE, head: "+ E_total", kind: "add", stage: 1,
+      edges: outputs.map((o) => `loss_${o}`),
       rows: [
         [F, "=", "value", val(["forward", "E_total"])],
         [B, "←", "in", () => 1],

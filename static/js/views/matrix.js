@@ -4,6 +4,7 @@
 
 import { exact, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
+import { biasOf, isInput, layers, passedOnPath, pathsOf, weightsInto } from "../state/definition.js";
 
 const mi = (x) => `<mi>${x}</mi>`;
 const mo = (x) => `<mo>${x}</mo>`;
@@ -33,68 +34,81 @@ function activationPrime(activation) {
   return `<msup><mi>${symbol}</mi><mo>′</mo></msup>`;
 }
 
+/** A name with its number as a subscript: "w5" → w₅, "i1" → i₁. */
+const numbered = (text) => {
+  const [, base, index] = /^(\D+)(\d+)$/.exec(text);
+  return name(base, index);
+};
+/** What `neuron` passes on, as a name and as the path of its number: out_h1, i1. */
+const passedOnOf = (neuron) => ({
+  name: isInput(neuron) ? numbered(neuron) : name("out", neuron),
+  path: passedOnPath(neuron).join("."),
+});
+
+/** The four equations for `options`, their vectors and matrices laid out from the network's
+ * definition: one row per neuron, one column per neuron of the layer before. */
 function equations(options) {
   const softmax = options.loss === "cross_entropy";
   const prime = activationPrime(options.activation);
   const deltaL = L("δ", "L");
+  const all = layers();
+  const last = all.length - 1;
+  const outputs = all[last];
+  const hidden = all.slice(1, last).flat();
+  const each = (neurons, path) => column(...neurons.map(path));
   const out = [];
   // BP1
   if (softmax) {
     out.push({ id: "bp1", title: t("lessons.matrix.bp1.softmax"),
-      math: math(deltaL, EQ, L("a", "L"), mo("−"), mi("y"), EQ, column("forward.out_o1", "forward.out_o2"), mo("−"),
-        column("state.targets.o1", "state.targets.o2"), EQ, column("deltas.o1", "deltas.o2")),
-      scalars: ["o1", "o2"].map((o) => math(name("δ", o), EQ, name("out", o), mo("−"), name("t", o), EQ,
+      math: math(deltaL, EQ, L("a", "L"), mo("−"), mi("y"), EQ, each(outputs, (o) => `forward.out_${o}`), mo("−"),
+        each(outputs, (o) => `state.targets.${o}`), EQ, each(outputs, (o) => `deltas.${o}`)),
+      scalars: outputs.map((o) => math(name("δ", o), EQ, name("out", o), mo("−"), name("t", o), EQ,
         mn(`forward.out_${o}`), mo("−"), mn(`state.targets.${o}`), EQ, mn(`deltas.${o}`))) });
   } else {
     out.push({ id: "bp1", title: t("lessons.matrix.bp1"),
       math: math(deltaL, EQ, sub(mo("∇"), mi("a")), mi("C"), ODOT, prime, row(mo("("), L("z", "L"), mo(")")), EQ,
-        column("factors.dE_dout_o1", "factors.dE_dout_o2"), ODOT, column("factors.dout_o1_dnet_o1", "factors.dout_o2_dnet_o2"),
-        EQ, column("deltas.o1", "deltas.o2")),
-      scalars: ["o1", "o2"].map((o) => math(name("δ", o), EQ, d(name("E", "total"), name("out", o)), mo("·"),
+        each(outputs, (o) => `factors.dE_dout_${o}`), ODOT, each(outputs, (o) => `factors.dout_${o}_dnet_${o}`),
+        EQ, each(outputs, (o) => `deltas.${o}`)),
+      scalars: outputs.map((o) => math(name("δ", o), EQ, d(name("E", "total"), name("out", o)), mo("·"),
         d(name("out", o), name("net", o)), EQ, slot(`factors.dE_dout_${o}`), TIMES, slot(`factors.dout_${o}_dnet_${o}`),
         EQ, mn(`deltas.${o}`))) });
   }
-  // BP2
+  // BP2: (wˡ⁺¹)ᵀ has a row per hidden neuron, a column per neuron it reaches
+  const terms = (parts, separator) => parts.flatMap((part, k) => (k ? [separator, ...part] : part));
   out.push({ id: "bp2", title: t("lessons.matrix.bp2"),
     math: math(L("δ", "l"), EQ, row(mo("("), sup(row(mo("("), L("w", "l+1"), mo(")")), mi("T")), L("δ", "l+1"), mo(")")), ODOT,
       prime, row(mo("("), L("z", "l"), mo(")"))) + math(EQ,
-      row(mo("("), matrix([["factors.dnet_o1_dout_h1", "factors.dnet_o2_dout_h1"], ["factors.dnet_o1_dout_h2", "factors.dnet_o2_dout_h2"]]),
-        column("deltas.o1", "deltas.o2"), mo(")")), ODOT, column("factors.dout_h1_dnet_h1", "factors.dout_h2_dnet_h2"),
-      EQ, column("factors.dE_dout_h1", "factors.dE_dout_h2"), ODOT, column("factors.dout_h1_dnet_h1", "factors.dout_h2_dnet_h2"),
-      EQ, column("deltas.h1", "deltas.h2")),
-    scalars: ["h1", "h2"].flatMap((h) => [
-      math(d(name("E", "total"), name("out", h)), EQ, name("δ", "o1"), mo("·"), name("w", h === "h1" ? "5" : "6"), mo("+"),
-        name("δ", "o2"), mo("·"), name("w", h === "h1" ? "7" : "8"), EQ, slot(`factors.dE_dout_${h}_via_o1`), mo("+"),
-        slot(`factors.dE_dout_${h}_via_o2`), EQ, mn(`factors.dE_dout_${h}`)),
+      row(mo("("), matrix(hidden.map((h) => pathsOf(h).map((p) => `factors.${p.local}`))),
+        each(outputs, (o) => `deltas.${o}`), mo(")")), ODOT, each(hidden, (h) => `factors.dout_${h}_dnet_${h}`),
+      EQ, each(hidden, (h) => `factors.dE_dout_${h}`), ODOT, each(hidden, (h) => `factors.dout_${h}_dnet_${h}`),
+      EQ, each(hidden, (h) => `deltas.${h}`)),
+    scalars: hidden.flatMap((h) => [
+      math(d(name("E", "total"), name("out", h)), EQ,
+        ...terms(pathsOf(h).map((p) => [name("δ", p.through), mo("·"), numbered(p.weight)]), mo("+")), EQ,
+        ...terms(pathsOf(h).map((p) => [slot(`factors.${p.factor}`)]), mo("+")), EQ, mn(`factors.dE_dout_${h}`)),
       math(name("δ", h), EQ, slot(`factors.dE_dout_${h}`), TIMES, slot(`factors.dout_${h}_dnet_${h}`), EQ, mn(`deltas.${h}`)),
     ]),
     note: t("lessons.matrix.bp2.note") });
-  // BP3
+  // BP3: each layer's bias, shared by its neurons, from the output layer back
+  const biased = all.map((neurons, l) => ({ l, neurons, bias: l ? biasOf(neurons[0]) : null })).slice(1).reverse();
   out.push({ id: "bp3", title: t("lessons.matrix.bp3"),
-    math: math(d(mi("C"), L("b", "l")), EQ, L("δ", "l"), mo(":"), mspace(),
-      d(mi("C"), L("b", "2")), EQ, column("deltas.o1", "deltas.o2"), mo(","), mspace(),
-      d(mi("C"), L("b", "1")), EQ, column("deltas.h1", "deltas.h2")),
-    scalars: [["b2", "o1", "o2"], ["b1", "h1", "h2"]].map(([b, n1, n2]) => math(d(name("E", "total"), name("b", b.slice(1))), EQ,
-      name("δ", n1), mo("+"), name("δ", n2), EQ, slot(`deltas.${n1}`), mo("+"), slot(`deltas.${n2}`), EQ, mn(`gradients.${b}`))),
+    math: math(d(mi("C"), L("b", "l")), EQ, L("δ", "l"), mo(":"),
+      ...biased.flatMap(({ l, neurons }, k) => [...(k ? [mo(",")] : []), mspace(),
+        d(mi("C"), L("b", String(l))), EQ, each(neurons, (n) => `deltas.${n}`)])),
+    scalars: biased.map(({ neurons, bias }) => math(d(name("E", "total"), numbered(bias)), EQ,
+      ...terms(neurons.map((n) => [name("δ", n)]), mo("+")), EQ,
+      ...terms(neurons.map((n) => [slot(`deltas.${n}`)]), mo("+")), EQ, mn(`gradients.${bias}`))),
     note: t("lessons.matrix.bp3.note") });
-  // BP4
-  const layer = (l, delta, a, w) => math(d(mi("C"), L("w", l)), EQ, L("δ", l), sup(row(mo("("), L("a", `${l - 1}`), mo(")")), mi("T")), EQ,
-    column(...delta), matrix([a]), EQ, matrix([[`gradients.${w[0]}`, `gradients.${w[1]}`], [`gradients.${w[2]}`, `gradients.${w[3]}`]]));
-  const perWeight = (w, n, a) => math(d(name("E", "total"), name("w", w.slice(1))), EQ, name("δ", n), mo("·"), a.name, EQ,
-    slot(`deltas.${n}`), TIMES, slot(a.path), EQ, mn(`gradients.${w}`));
+  // BP4: a gradient per weight, a row per neuron it feeds, a column per neuron it comes from
+  const layer = (l) => math(d(mi("C"), L("w", l)), EQ, L("δ", l), sup(row(mo("("), L("a", `${l - 1}`), mo(")")), mi("T")), EQ,
+    each(all[l], (n) => `deltas.${n}`), matrix([all[l - 1].map((n) => passedOnOf(n).path)]), EQ,
+    matrix(all[l].map((n) => weightsInto(n).map((w) => `gradients.${w.name}`))));
+  const perWeight = ({ name: w, from, to }) => math(d(name("E", "total"), numbered(w)), EQ, name("δ", to), mo("·"),
+    passedOnOf(from).name, EQ, slot(`deltas.${to}`), TIMES, slot(passedOnOf(from).path), EQ, mn(`gradients.${w}`));
+  const backwards = all.map((_, l) => l).slice(1).reverse();
   out.push({ id: "bp4", title: t("lessons.matrix.bp4"),
-    math: `${layer(2, ["deltas.o1", "deltas.o2"], ["forward.out_h1", "forward.out_h2"], ["w5", "w6", "w7", "w8"])}
-      ${layer(1, ["deltas.h1", "deltas.h2"], ["state.inputs.i1", "state.inputs.i2"], ["w1", "w2", "w3", "w4"])}`,
-    scalars: [
-      perWeight("w5", "o1", { name: name("out", "h1"), path: "forward.out_h1" }),
-      perWeight("w6", "o1", { name: name("out", "h2"), path: "forward.out_h2" }),
-      perWeight("w7", "o2", { name: name("out", "h1"), path: "forward.out_h1" }),
-      perWeight("w8", "o2", { name: name("out", "h2"), path: "forward.out_h2" }),
-      perWeight("w1", "h1", { name: name("i", "1"), path: "state.inputs.i1" }),
-      perWeight("w2", "h1", { name: name("i", "2"), path: "state.inputs.i2" }),
-      perWeight("w3", "h2", { name: name("i", "1"), path: "state.inputs.i1" }),
-      perWeight("w4", "h2", { name: name("i", "2"), path: "state.inputs.i2" }),
-    ] });
+    math: backwards.map(layer).join("\n      "),
+    scalars: backwards.flatMap((l) => all[l].flatMap(weightsInto)).map(perWeight) });
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Presentation mode: the projector layout (large type, thick lines, strong contrast, no editing
 // panel) and, where the browser allows it, the whole screen.
 
-export function createPresentation(button, { onChange }) {
+export function createPresentation(button, { onChange, strip = null }) {
   let on = false;
+  if (strip) reserve(strip);
   let fullscreenByUs = false;
 
   /** Present or not; full screen is asked for only on a click or a key (`fullscreen`): a
@@ -35,4 +36,13 @@ export function createPresentation(button, { onChange }) {
     set,
     active: () => on,
   };
+}
+
+/** The stage fills the window below the bar and the class strip (--classbar); the strip grows
+ * when a poll opens in it, and the stage gives up exactly that height, so that the poll lies
+ * beside nothing it could cover: not the diagram, not the sub-step being walked. */
+function reserve(strip) {
+  const measure = () => document.body.style.setProperty("--classbar", `${strip.offsetHeight}px`);
+  new ResizeObserver(measure).observe(strip);
+  measure();
 }

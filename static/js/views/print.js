@@ -4,6 +4,7 @@
 
 import { formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
+import { biasOf, factorsOf, isInput, layers, passedOn, pathsOf, weightsInto } from "../state/definition.js";
 
 const sub = (base, index) => `${base}<sub>${index}</sub>`;
 const N = (text) => {
@@ -74,34 +75,48 @@ export function createWorksheet(root, { onClose }) {
       ...Object.keys(sent.biases).map((b) => `${N(b)} = ${given(sent.biases[b])}`),
       `η = ${given(sent.learning_rate)}`,
     ];
+    // the forward pass, neuron by neuron from the network's definition: what an input layer
+    // passes on is given, what a neuron passes on is a result to fill in
+    const passed = (neuron) => (isInput(neuron) ? given(sent.inputs[neuron]) : result(f[`out_${neuron}`]));
     const forward = [];
-    for (const [h, wa, wb] of [["h1", "w1", "w2"], ["h2", "w3", "w4"]]) {
-      forward.push(row(`${N(`net_${h}`)} = ${N(wa)}·${N("i1")} + ${N(wb)}·${N("i2")} + ${N("b1")} =`,
-        `${given(sent.weights[wa])} × ${given(sent.inputs.i1)} + ${given(sent.weights[wb])} × ${given(sent.inputs.i2)} + ${given(sent.biases.b1)} =`,
-        result(f[`net_${h}`])));
-      forward.push(row(`${N(`out_${h}`)} = ${act}(${N(`net_${h}`)}) =`, result(f[`out_${h}`])));
-    }
-    for (const [o, wa, wb] of [["o1", "w5", "w6"], ["o2", "w7", "w8"]]) {
-      forward.push(row(`${N(`net_${o}`)} = ${N(wa)}·${N("out_h1")} + ${N(wb)}·${N("out_h2")} + ${N("b2")} =`,
-        `${given(sent.weights[wa])} × ${result(f.out_h1)} + ${given(sent.weights[wb])} × ${result(f.out_h2)} + ${given(sent.biases.b2)} =`,
-        result(f[`net_${o}`])));
-      forward.push(row(`${N(`out_${o}`)} = ${softmax ? "softmax" : act}(${N(`net_${o}`)}) =`, result(f[`out_${o}`])));
-    }
-    for (const o of ["o1", "o2"]) {
+    const all = layers();
+    const outputs = all[all.length - 1];
+    all.slice(1).forEach((neurons, l) => {
+      const last = l === all.length - 2;
+      for (const n of neurons) {
+        const into = weightsInto(n);
+        const bias = biasOf(n);
+        forward.push(row(`${N(`net_${n}`)} = ${into.map((e) => `${N(e.name)}·${N(passedOn(e.from))}`).join(" + ")} + ${N(bias)} =`,
+          `${into.map((e) => `${given(sent.weights[e.name])} × ${passed(e.from)}`).join(" + ")} + ${given(sent.biases[bias])} =`,
+          result(f[`net_${n}`])));
+        forward.push(row(`${N(`out_${n}`)} = ${last && softmax ? "softmax" : act}(${N(`net_${n}`)}) =`, result(f[`out_${n}`])));
+      }
+    });
+    for (const o of outputs) {
       forward.push(row(`${N(`E_${o}`)} = ${softmax ? `−${t("print.target")}·ln ${N(`out_${o}`)}` : `½(${t("print.target")} − ${N(`out_${o}`)})²`} =`, result(f[`E_${o}`])));
     }
-    forward.push(row(`${N("E_total")} = ${N("E_o1")} + ${N("E_o2")} =`, result(f.E_total)));
+    forward.push(row(`${N("E_total")} = ${outputs.map((o) => N(`E_${o}`)).join(" + ")} =`, result(f.E_total)));
 
-    const w5 = softmax
-      ? [row(`${frac("E_total", "w5")} = δ${"<sub>o1</sub>"} · ${N("out_h1")} =`, result(trace.deltas.o1), "×", result(k.dnet_o1_dw5), "=", result(trace.gradients.w5))]
-      : [row(`${frac("E_total", "w5")} = ${frac("E_total", "out_o1")} · ${frac("out_o1", "net_o1")} · ${frac("net_o1", "w5")}`),
-        row("=", result(k.dE_dout_o1), "×", result(k.dout_o1_dnet_o1), "×", result(k.dnet_o1_dw5), "=", result(trace.gradients.w5))];
-    const w1 = [
-      row(`${frac("E_total", "w1")} = ${frac("E_total", "out_h1")} · ${frac("out_h1", "net_h1")} · ${frac("net_h1", "w1")}`),
-      row(`${frac("E_o1", "out_h1")} = δ<sub>o1</sub> · ${N("w5")} =`, result(trace.deltas.o1), "×", given(k.dnet_o1_dout_h1), "=", result(k.dE_dout_h1_via_o1)),
-      row(`${frac("E_o2", "out_h1")} = δ<sub>o2</sub> · ${N("w7")} =`, result(trace.deltas.o2), "×", given(k.dnet_o2_dout_h1), "=", result(k.dE_dout_h1_via_o2)),
-      row(`${frac("E_total", "out_h1")} =`, result(k.dE_dout_h1_via_o1), "+", result(k.dE_dout_h1_via_o2), "=", result(k.dE_dout_h1)),
-      row(`${frac("E_total", "w1")} =`, result(k.dE_dout_h1), "×", result(k.dout_h1_dnet_h1), "×", given(k.dnet_h1_dw1), "=", result(trace.gradients.w1)),
+    // the chain rule of the worksheet's two weights: the first into the first output (w5), the
+    // first into the first hidden neuron (w1)
+    const interleave = (cells, separator) => cells.flatMap((cell, k) => (k ? [separator, cell] : [cell]));
+    const outputWeight = weightsInto(outputs[0])[0];
+    const [wo, o, ho] = [outputWeight.name, outputWeight.to, outputWeight.from];
+    const [dE, dOut, dNet] = factorsOf(wo);
+    const outputChain = softmax
+      ? [row(`${frac("E_total", wo)} = δ<sub>${o}</sub> · ${N(passedOn(ho))} =`, result(trace.deltas[o]), "×", result(k[dNet]), "=", result(trace.gradients[wo]))]
+      : [row(`${frac("E_total", wo)} = ${frac("E_total", `out_${o}`)} · ${frac(`out_${o}`, `net_${o}`)} · ${frac(`net_${o}`, wo)}`),
+        row("=", result(k[dE]), "×", result(k[dOut]), "×", result(k[dNet]), "=", result(trace.gradients[wo]))];
+    const hiddenWeight = weightsInto(all[1][0])[0];
+    const [wh, h] = [hiddenWeight.name, hiddenWeight.to];
+    const [, dOutH, dNetH] = factorsOf(wh);
+    const paths = pathsOf(h);
+    const hiddenChain = [
+      row(`${frac("E_total", wh)} = ${frac("E_total", `out_${h}`)} · ${frac(`out_${h}`, `net_${h}`)} · ${frac(`net_${h}`, wh)}`),
+      ...paths.map((p) => row(`${frac(`E_${p.through}`, `out_${h}`)} = δ<sub>${p.through}</sub> · ${N(p.weight)} =`,
+        result(trace.deltas[p.through]), "×", given(k[p.local]), "=", result(k[p.factor]))),
+      row(`${frac("E_total", `out_${h}`)} =`, ...interleave(paths.map((p) => result(k[p.factor])), "+"), "=", result(k[`dE_dout_${h}`])),
+      row(`${frac("E_total", wh)} =`, result(k[`dE_dout_${h}`]), "×", result(k[dOutH]), "×", given(k[dNetH]), "=", result(trace.gradients[wh])),
     ];
     const trained = [...Object.keys(sent.weights), ...(sent.options.train_biases ? Object.keys(sent.biases) : [])];
     const updates = trained.map((p) => {
@@ -116,8 +131,8 @@ export function createWorksheet(root, { onClose }) {
       </header>
       <section><h3>${t("print.setup")}</h3><p class="ws-setup">${setup.map((s) => `<span>${s}</span>`).join("")}</p></section>
       <section><h3>${t("print.forward")}</h3>${forward.join("")}</section>
-      <section><h3>${t("print.chainW5")}</h3>${w5.join("")}</section>
-      <section><h3>${t("print.chainW1")}</h3>${w1.join("")}</section>
+      <section><h3>${t("print.chainW5")}</h3>${outputChain.join("")}</section>
+      <section><h3>${t("print.chainW1")}</h3>${hiddenChain.join("")}</section>
       <section><h3>${t("print.updates")}</h3>
         <table class="ws-table"><thead><tr><th scope="col">${t("print.parameter")}</th><th scope="col">${t("print.before")}</th>
           <th scope="col">∂E<sub>total</sub>/∂w</th><th scope="col">w<sup>+</sup> = w − η·∂E<sub>total</sub>/∂w</th></tr></thead>

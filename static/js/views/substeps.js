@@ -9,12 +9,30 @@ import {
   activation, d, DOT, EQ, half, wrappingLine as line, MINUS, mo, name, numberSlots, PLUS, squared, TIMES, updated,
 } from "../math/mathml.js";
 import { askedAt, createPredict } from "./predict.js";
-import { definition, weight, weightNames } from "../state/definition.js";
+import { bias, biasNames, biasOf, definition, isOutput, passedOn, pathsOf, weight, weightNames, weightsInto } from "../state/definition.js";
 
-// The edges come from the network's definition: the two weights into a neuron, and what a
-// weight joins.
-const into = (n) => definition().weights.filter((w) => w.to === n).map((w) => w.name);
-const biasOf = (layer) => definition().biases.find((b) => b.to.includes(layer[0]));
+// The edges come from the network's definition: the weights into a neuron, what each weight
+// joins, the bias each neuron adds, the paths from a hidden neuron to the loss.
+const into = (n) => weightsInto(n).map((w) => w.name);
+const layerBias = (layer) => bias(biasOf(layer[0]));
+
+/** A sum written with `sign` between its terms, each term a list of parts. */
+const sum = (terms, sign = PLUS) => terms.flatMap((term, k) => (k ? [sign, ...term] : term));
+
+/** net = Σ weight·what it multiplies + bias, as names and as numbers (`value(neuron)` gives
+ * what a neuron passes on). */
+function netLines(n, { sent, trace }, g, value) {
+  const edges = weightsInto(n);
+  const b = biasOf(n);
+  return [
+    line(name(`net_${n}`), EQ, ...sum(edges.map((e) => [name(e.name), DOT, name(passedOn(e.from))])), PLUS, name(b)),
+    line(EQ, ...sum(edges.map((e) => [g(sent.weights[e.name]), TIMES, value(e.from)])), PLUS, g(sent.biases[b]), EQ,
+      g(trace.forward[`net_${n}`], `net_${n}`, false)),
+  ];
+}
+
+/** What a step reads to compute neuron `n`'s net: its sources, its weights, its bias. */
+const netReads = (n) => [...weightsInto(n).map((e) => e.from), ...into(n), biasOf(n)];
 
 /** The sub-steps of an iteration made under `options` (the sent state's). Each has an id, a
  * title, what it reads and writes (neurons and weights), the diagram values it reveals, the
@@ -25,47 +43,45 @@ export function buildSubsteps(options) {
   const { hidden, outputs } = definition();
   const steps = [];
   for (const h of hidden) {
-    const [wa, wb] = into(h);
     steps.push({
       id: `forward-${h}`, stage: "forward", title: ["substep.forward", { n: h }],
-      reads: ["i1", "i2", wa, wb, "b1"], writes: [h], reveals: [`net-${h}`, `out-${h}`],
-      lines: ({ sent, trace }, g) => [
-        line(name(`net_${h}`), EQ, name(wa), DOT, name("i1"), PLUS, name(wb), DOT, name("i2"), PLUS, name("b1")),
-        line(EQ, g(sent.weights[wa]), TIMES, g(sent.inputs.i1), PLUS, g(sent.weights[wb]), TIMES, g(sent.inputs.i2),
-          PLUS, g(sent.biases.b1), EQ, g(trace.forward[`net_${h}`], `net_${h}`, false)),
+      reads: netReads(h), writes: [h], reveals: [`net-${h}`, `out-${h}`],
+      lines: (ctx, g) => [
+        ...netLines(h, ctx, g, (i) => g(ctx.sent.inputs[i])),
         line(name(`out_${h}`), EQ, activation(options.activation, name(`net_${h}`)), EQ,
-          g(trace.forward[`out_${h}`], `out_${h}`, false)),
+          g(ctx.trace.forward[`out_${h}`], `out_${h}`, false)),
       ],
     });
   }
+  const exponentials = sum(outputs.map((o) => [`<msup><mi>e</mi>${name(`net_${o}`)}</msup>`]), "<mo>+</mo>").join("");
+  const [lastOutput] = outputs.slice(-1);
   for (const o of outputs) {
-    const [wa, wb] = into(o);
     const outLine = ({ trace }, g) => softmax
-      ? line(name(`out_${o}`), EQ, `<mfrac><msup><mi>e</mi>${name(`net_${o}`)}</msup><mrow><msup><mi>e</mi>${name("net_o1")}</msup><mo>+</mo><msup><mi>e</mi>${name("net_o2")}</msup></mrow></mfrac>`,
+      ? line(name(`out_${o}`), EQ, `<mfrac><msup><mi>e</mi>${name(`net_${o}`)}</msup><mrow>${exponentials}</mrow></mfrac>`,
         EQ, g(trace.forward[`out_${o}`], `out_${o}`, false))
       : line(name(`out_${o}`), EQ, activation(options.activation, name(`net_${o}`)), EQ,
         g(trace.forward[`out_${o}`], `out_${o}`, false));
     steps.push({
       id: `forward-${o}`, stage: "forward", title: ["substep.forward", { n: o }],
-      reads: ["h1", "h2", wa, wb, "b2"], writes: [o],
-      // a softmax output needs both nets: the outputs appear once net_o2 is known
-      reveals: softmax ? (o === "o1" ? ["net-o1"] : ["net-o2", "out-o1", "out-o2"]) : [`net-${o}`, `out-${o}`],
+      reads: netReads(o), writes: [o],
+      // a softmax output needs every net: the outputs appear once the last one is known
+      reveals: softmax ? (o === lastOutput ? [`net-${o}`, ...outputs.map((n) => `out-${n}`)] : [`net-${o}`])
+        : [`net-${o}`, `out-${o}`],
       lines: (ctx, g) => {
-        const { sent, trace } = ctx;
-        const rows = [
-          line(name(`net_${o}`), EQ, name(wa), DOT, name("out_h1"), PLUS, name(wb), DOT, name("out_h2"), PLUS, name("b2")),
-          line(EQ, g(sent.weights[wa]), TIMES, g(trace.forward.out_h1), PLUS, g(sent.weights[wb]), TIMES,
-            g(trace.forward.out_h2), PLUS, g(sent.biases.b2), EQ, g(trace.forward[`net_${o}`], `net_${o}`, false)),
-        ];
+        const { trace } = ctx;
+        const rows = netLines(o, ctx, g, (h) => g(trace.forward[`out_${h}`]));
         if (!softmax) rows.push(outLine(ctx, g));
-        else if (o === "o2") rows.push(outLine({ trace }, g), line(name("out_o1"), EQ, g(trace.forward.out_o1, "out_o1", false)));
+        else if (o === lastOutput) {
+          rows.push(outLine({ trace }, g), ...outputs.filter((n) => n !== o)
+            .map((n) => line(name(`out_${n}`), EQ, g(trace.forward[`out_${n}`], `out_${n}`, false))));
+        }
         return rows;
       },
     });
   }
   steps.push({
     id: "errors", stage: "forward", title: ["substep.errors", {}],
-    reads: ["o1", "o2"], writes: ["o1", "o2"], reveals: ["error-o1", "error-o2"],
+    reads: outputs, writes: outputs, reveals: outputs.map((o) => `error-${o}`),
     lines: ({ sent, trace }, g) => {
       const rows = [];
       for (const o of outputs) {
@@ -80,8 +96,8 @@ export function buildSubsteps(options) {
             EQ, half, squared(`${g(target)}${MINUS}${g(out)}`), EQ, g(trace.forward[`E_${o}`], `E_${o}`, false)));
         }
       }
-      rows.push(line(name("E_total"), EQ, name("E_o1"), PLUS, name("E_o2"), EQ, g(trace.forward.E_o1), PLUS,
-        g(trace.forward.E_o2), EQ, g(trace.forward.E_total, "E_total", false)));
+      rows.push(line(name("E_total"), EQ, ...sum(outputs.map((o) => [name(`E_${o}`)])), EQ,
+        ...sum(outputs.map((o) => [g(trace.forward[`E_${o}`])])), EQ, g(trace.forward.E_total, "E_total", false)));
       return rows;
     },
   });
@@ -99,22 +115,20 @@ export function buildSubsteps(options) {
     });
   }
   for (const w of outputs.flatMap(into)) steps.push(gradientStep(w, softmax));
-  if (options.train_biases) steps.push(biasStep(biasOf(outputs)));
+  if (options.train_biases) steps.push(biasStep(layerBias(outputs)));
   for (const h of hidden) {
-    const via = definition().weights.filter((w) => w.from === h).map((w) => w.name);
+    const paths = pathsOf(h);
     steps.push({
       id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
-      reads: ["o1", "o2", ...via], writes: [h], reveals: [],
-      computes: [...outputs.map((o) => `dE_dout_${h}_via_${o}`), `dE_dout_${h}`],
+      reads: [...paths.map((p) => p.through), ...paths.map((p) => p.weight)], writes: [h], reveals: [],
+      computes: [...paths.map((p) => p.factor), `dE_dout_${h}`],
       lines: ({ trace }, g) => {
         const f = trace.factors;
         return [
-          line(d("E_total", `out_${h}`), EQ, d("E_o1", `out_${h}`), PLUS, d("E_o2", `out_${h}`)),
-          line(d("E_o1", `out_${h}`), EQ, name("δ_o1"), DOT, name(via[0]), EQ, g(trace.deltas.o1), TIMES,
-            g(f[`dnet_o1_dout_${h}`]), EQ, g(f[`dE_dout_${h}_via_o1`], `dE_dout_${h}_via_o1`, false)),
-          line(d("E_o2", `out_${h}`), EQ, name("δ_o2"), DOT, name(via[1]), EQ, g(trace.deltas.o2), TIMES,
-            g(f[`dnet_o2_dout_${h}`]), EQ, g(f[`dE_dout_${h}_via_o2`], `dE_dout_${h}_via_o2`, false)),
-          line(d("E_total", `out_${h}`), EQ, g(f[`dE_dout_${h}_via_o1`]), PLUS, g(f[`dE_dout_${h}_via_o2`]), EQ,
+          line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => [d(`E_${p.through}`, `out_${h}`)]))),
+          ...paths.map((p) => line(d(`E_${p.through}`, `out_${h}`), EQ, name(`δ_${p.through}`), DOT, name(p.weight), EQ,
+            g(trace.deltas[p.through]), TIMES, g(f[p.local]), EQ, g(f[p.factor], p.factor, false))),
+          line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => [g(f[p.factor])])), EQ,
             g(f[`dE_dout_${h}`], `dE_dout_${h}`, false)),
         ];
       },
@@ -132,13 +146,14 @@ export function buildSubsteps(options) {
     });
   }
   for (const w of hidden.flatMap(into)) steps.push(gradientStep(w, softmax));
-  if (options.train_biases) steps.push(biasStep(biasOf(hidden)));
+  if (options.train_biases) steps.push(biasStep(layerBias(hidden)));
   const weights = weightNames();
   const trained = options.train_biases ? definition().parameters : weights;
   steps.push({
     id: "updates", stage: "update", title: ["substep.updates", {}],
     reads: weights, writes: weights,
-    reveals: [...trained.map((p) => `change-${p}`), ...(options.train_biases ? [] : ["grad-b1", "grad-b2", "change-b1", "change-b2"])],
+    reveals: [...trained.map((p) => `change-${p}`),
+      ...(options.train_biases ? [] : [...biasNames().map((b) => `grad-${b}`), ...biasNames().map((b) => `change-${b}`)])],
     showsAfter: true,
     computes: trained.flatMap((p) => [`change_${p}`, `new_${p}`]),
     lines: ({ sent, trace, after }, g) => [
@@ -157,8 +172,8 @@ const mi_w = () => "<mi>w</mi>";
 
 function gradientStep(w, softmax) {
   const { from, to } = weight(w);
-  const output = to.startsWith("o");
-  const source = from.startsWith("i") ? from : `out_${from}`;
+  const output = isOutput(to);
+  const source = passedOn(from);
   return {
     id: `gradient-${w}`, stage: "backward", title: ["substep.gradient", { w }],
     reads: [from, to], writes: [w], reveals: [`grad-${w}`], computes: [`gradient_${w}`],
@@ -180,13 +195,14 @@ function gradientStep(w, softmax) {
   };
 }
 
-function biasStep({ name: b, to: [n1, n2] }) {
+/** A bias is shared by its layer's neurons: its gradient sums their deltas. */
+function biasStep({ name: b, to: fed }) {
   return {
     id: `gradient-${b}`, stage: "backward", title: ["substep.gradient", { w: b }],
-    reads: [n1, n2], writes: [b], reveals: [`grad-${b}`], computes: [`gradient_${b}`],
+    reads: fed, writes: [b], reveals: [`grad-${b}`], computes: [`gradient_${b}`],
     lines: ({ trace }, g) => [
-      line(d("E_total", b), EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, g(trace.deltas[n1]), PLUS,
-        g(trace.deltas[n2]), EQ, g(trace.gradients[b], `gradient_${b}`, false)),
+      line(d("E_total", b), EQ, ...sum(fed.map((n) => [name(`δ_${n}`)])), EQ, ...sum(fed.map((n) => [g(trace.deltas[n])])),
+        EQ, g(trace.gradients[b], `gradient_${b}`, false)),
     ],
   };
 }
@@ -209,7 +225,7 @@ export function createSubstepPanel(panel, diagramRoot, { onAnswer }) {
 
   function mark(names, kind) {
     for (const item of names) {
-      const selector = item.startsWith("w") ? `.edge[data-param="${item}"], .edge-label[data-param="${item}"]`
+      const selector = weight(item) ? `.edge[data-param="${item}"], .edge-label[data-param="${item}"]`
         : `[data-node="${item}"]`;
       for (const element of diagramRoot.querySelectorAll(selector)) element.classList.add(kind);
     }
