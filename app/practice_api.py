@@ -17,11 +17,11 @@ from app.headers import content_security_policy, script_hash
 from app.schemas import (
     MAX_ITERATION,
     Count,
+    ExampleStateRequest,
     InvalidRequest,
     NamedMistake,
     Refused,
     State,
-    StateRequest,
     Value,
 )
 
@@ -212,7 +212,7 @@ async def check(request: CheckRequest) -> CheckResponse:
     response_model=ChoicesResponse,
     responses={409: {"model": Refused, "description": "The iteration cannot advance"}},
 )
-async def choices(request: StateRequest) -> ChoicesResponse:
+async def choices(request: ExampleStateRequest) -> ChoicesResponse:
     """What a live class's poll offers at each sub-step of the walk of one step of ``state``:
     the right value and the values the catalogue's named mistakes give instead."""
     state = request.state.model_dump()

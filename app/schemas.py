@@ -151,11 +151,11 @@ _SOFTMAX_TARGETS = {
     },
     "then": {
         "properties": {
-            "targets": {
+            "targets": {"anyOf": [{"type": "null"}, {
                 "additionalProperties": {"minimum": 0},
                 "not": {"properties": {"o1": {"const": 0}, "o2": {"const": 0}},
                         "required": ["o1", "o2"]},
-            },
+            }]},
         }
     },
 }  # fmt: skip
@@ -270,6 +270,21 @@ EXAMPLE_STATE = State().model_dump()
 
 
 # --- Requests -----------------------------------------------------------------------------
+
+
+class ExampleState(State):
+    """A state of the worked example's 2-2-2 network on its own inputs, which practice and the
+    polls keep to."""
+
+    layers: Annotated[list[Literal[2]], Field(min_length=3, max_length=3)] | None = None
+    data: None = None
+
+
+class ExampleStateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"examples": [{"state": EXAMPLE_STATE}]}
+    )
+    state: ExampleState = Field(default_factory=ExampleState)
 
 
 class StateRequest(BaseModel):

@@ -90,7 +90,7 @@ def test_openapi_documents_the_definition(client):
     operation = schema["paths"]["/api/network"]["get"]
     reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     documented = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
-    assert set(documented["properties"]) == CONTRACT_KEYS | {"mistakes"}
+    assert set(documented["properties"]) == CONTRACT_KEYS | {"mistakes", "chain_rule"}
     edge = schema["components"]["schemas"]["WeightEdge"]
     assert {"name", "from", "to"} <= set(edge["properties"])
 
