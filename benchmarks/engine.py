@@ -33,6 +33,33 @@ def minimal_loop(epochs: int) -> list[float]:
     return losses
 
 
+XOR_ROWS = ((0.0, 0.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0), (1.0, 1.0, 0.0))
+XOR_DATA = [{"inputs": {"i1": i1, "i2": i2}, "targets": {"o1": t}} for i1, i2, t in XOR_ROWS]
+
+
+def xor_minimal_loop(epochs: int) -> list[float]:
+    """Return XOR's losses on 2-2-1 (one online update per row) from the plainest loop: the
+    2-2-1 example's numbers, w1..w6 = 0.15 .. 0.45, b1 = 0.35, b2 = 0.60."""
+    w1, w2, w3, w4, w5, w6 = 0.15, 0.20, 0.25, 0.30, 0.40, 0.45
+    b1, b2, eta, exp = 0.35, 0.60, 0.5, math.exp
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for i1, i2, t in XOR_ROWS:
+            out_h1 = 1 / (1 + exp(-(w1 * i1 + w2 * i2 + b1)))
+            out_h2 = 1 / (1 + exp(-(w3 * i1 + w4 * i2 + b1)))
+            out_o1 = 1 / (1 + exp(-(w5 * out_h1 + w6 * out_h2 + b2)))
+            total += 0.5 * (t - out_o1) ** 2
+            d1 = -(t - out_o1) * out_o1 * (1 - out_o1)
+            dh1 = d1 * w5 * out_h1 * (1 - out_h1)
+            dh2 = d1 * w6 * out_h2 * (1 - out_h2)
+            w5, w6 = w5 - eta * d1 * out_h1, w6 - eta * d1 * out_h2
+            w1, w2 = w1 - eta * dh1 * i1, w2 - eta * dh1 * i2
+            w3, w4 = w3 - eta * dh2 * i1, w4 - eta * dh2 * i2
+        losses.append(total / 4)
+    return losses
+
+
 def engine_run(epochs: int) -> training.Run:
     return training.train(network.EXAMPLE, epochs)
 
