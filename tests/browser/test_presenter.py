@@ -7,12 +7,6 @@ from typing import Any
 from tests.browser.conftest import Page
 
 
-def wait_points(app: Page, n: int) -> None:
-    app.page.wait_for_function(
-        "n => { const c = document.querySelector('[data-testid=loss-chart]');"
-        " return c.data && c.data[0].x.length === n; }", arg=n)
-
-
 def substep_index(app: Page) -> int | None:
     return app.page.evaluate(
         "() => { const p = document.querySelector('[data-testid=substep-panel]');"
@@ -32,7 +26,7 @@ def undo(app: Page, says: str, back_to: str, points: int) -> None:
     assert says in (notice.text_content() or "")
     app.click("undo")
     app.wait_iteration(back_to)
-    wait_points(app, points)
+    app.wait_points(points)
     notice.wait_for(state="hidden")
 
 
@@ -46,7 +40,7 @@ def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
     assert page.get_by_test_id("undo-notice").is_hidden()
     app.click("reset")
     app.wait_iteration("0")
-    wait_points(app, 1)
+    app.wait_points(1)
     undo(app, "Reset", "3", 4)
     assert {name: app.value(f"weight-{name}") for name in ("w1", "w5")} == before
     assert app.value("loss") == loss
@@ -55,21 +49,19 @@ def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
     app.wait_iteration("0")
     page.locator("body").press("Control+z")
     app.wait_iteration("3")
-    wait_points(app, 4)
+    app.wait_points(4)
 
 
 def test_undo_brings_back_the_iterations_a_step_from_the_past_discarded(app_page: Page) -> None:
     app, page = app_page, app_page.page
-    page.get_by_test_id("input-epochs").fill("200")
-    app.click("run")
-    app.wait_iteration("200")
-    wait_points(app, 201)
+    app.run(200)
+    app.wait_points(201)
     latest = app.value("loss")
     page.get_by_test_id("history-slider").fill("50")
     app.wait_iteration("50")
     app.click("step")
     app.wait_iteration("51")
-    wait_points(app, 52)
+    app.wait_points(52)
     undo(app, "51–200", "50", 201)
     page.get_by_test_id("history-slider").fill("200")
     app.wait_iteration("200")
@@ -180,15 +172,12 @@ def test_a_copied_link_reproduces_the_screen_in_a_fresh_browser(browser: Any, se
     from tests.browser.conftest import browsing
 
     with browsing(browser, server) as app:
-        page = app.page
         app.open()
-        page.get_by_test_id("input-epochs").fill("300")
-        app.click("run")
-        app.wait_iteration("300")
+        app.run(300)
         for k in (301, 302):
             app.click("step")
             app.wait_iteration(f"{k:,}")
-        wait_points(app, 303)
+        app.wait_points(303)
         url = app.attr("copy-link", "data-url")
         shown = {
             "weights": {f"w{i}": app.value(f"weight-w{i}") for i in range(1, 9)},
@@ -201,7 +190,7 @@ def test_a_copied_link_reproduces_the_screen_in_a_fresh_browser(browser: Any, se
     with browsing(browser, server) as fresh:
         fresh.page.goto(url)
         fresh.wait_iteration("302")
-        wait_points(fresh, 303)
+        fresh.wait_points(303)
         assert {f"w{i}": fresh.value(f"weight-w{i}") for i in range(1, 9)} == shown["weights"]
         assert {f"w{i}": fresh.attr(f"weight-w{i}", "data-before")
                 for i in range(1, 9)} == shown["before"]
@@ -279,9 +268,7 @@ def test_the_landscape_shows_curvature_and_keeps_the_whole_path(app_page: Page) 
         return max(slopes) - min(slopes) > 0.2 * max(map(abs, slopes))
 
     assert bends(z[mid]) and bends([row[mid] for row in z])
-    page.get_by_test_id("input-epochs").fill("10000")
-    app.click("run")
-    app.wait_iteration("10,000")
+    app.run(10_000)
     page.wait_for_function(f"() => {plot}.dataset.points === '402'")
     drawn = page.evaluate("() => { const d = document.querySelector('[data-testid=landscape-plot]')"
                           ".data; return {sx: d[0].x, sy: d[0].y, px: d[1].x, py: d[1].y}; }")
