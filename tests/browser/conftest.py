@@ -164,6 +164,19 @@ class Page:
             "() => document.getAnimations().every(a => a.playState !== 'running')"
         )
 
+    def run(self, epochs: int, reaching: int | None = None) -> None:
+        """Type `epochs` into Run's field, press Run and wait until the page shows iteration
+        `reaching` (`epochs`, for a run from iteration 0)."""
+        self.page.get_by_test_id("input-epochs").fill(str(epochs))
+        self.click("run")
+        self.wait_iteration(f"{epochs if reaching is None else reaching:,}")
+
+    def wait_points(self, count: int) -> None:
+        """Wait until the loss curve holds `count` points."""
+        self.page.wait_for_function(
+            "n => document.querySelector('[data-testid=loss-chart]').data?.[0].y.length === n",
+            arg=count)
+
     def wait_curve(self) -> None:
         """Bring the loss curve on screen and wait until plotly has drawn every point asked
         for (the curve is drawn only near the window; aria-busy while one is owed)."""

@@ -7,12 +7,8 @@ from tests.browser.conftest import Page
 
 def test_a_run_of_100000_draws_every_point_and_hover_reads_it(app_page: Page) -> None:
     app = app_page
-    app.page.get_by_test_id("input-epochs").fill("100000")
-    app.click("run")
-    app.wait_iteration("100,000")
-    app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=loss-chart]').data?.[0].y.length === 100001"
-    )
+    app.run(100_000)
+    app.wait_points(100_001)
     points = app.chart_points()
     assert points["x"] == list(range(100_001))
 

@@ -123,12 +123,8 @@ def test_step_shows_the_post_figures(app_page: Page) -> None:
 
 def test_run_10000_draws_10001_points(app_page: Page) -> None:
     app = app_page
-    app.page.get_by_test_id("input-epochs").fill("10000")
-    app.click("run")
-    app.wait_iteration("10,000")
-    app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=loss-chart]').data?.[0].y.length === 10001"
-    )
+    app.run(10_000)
+    app.wait_points(10_001)
     points = app.chart_points()
     assert len(points["y"]) == 10_001
     assert points["x"] == list(range(10_001))

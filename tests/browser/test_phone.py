@@ -235,9 +235,7 @@ def test_a_phone_outside_a_class(browser: Any, server: Server) -> None:
         phone.wait_idle()
         assert_numbers_fit(phone, "walking")
         # long numbers, after many updates and while Play runs
-        page.get_by_test_id("input-epochs").fill("100000")
-        phone.click("run")
-        phone.wait_iteration("100,001")
+        phone.run(100_000, reaching=100_001)
         phone.wait_still()
         assert_numbers_fit(phone, "after a run")
         assert_nothing_overlaps(page)

@@ -7,27 +7,16 @@ from typing import Any
 from tests.browser.conftest import Page
 
 
-def wait_points(app: Page, n: int) -> None:
-    app.page.wait_for_function(
-        "n => { const c = document.querySelector('[data-testid=loss-chart]');"
-        " return c.data && c.data[0].x.length === n; }",
-        arg=n,
-    )
-
-
 def substep_index(app: Page) -> int | None:
     return app.page.evaluate(
         "() => { const p = document.querySelector('[data-testid=substep-panel]');"
-        " return p.hidden ? null : Number(p.dataset.index); }"
-    )
+        " return p.hidden ? null : Number(p.dataset.index); }")
 
 
 def wait_substep(app: Page, index: int | None) -> None:
     app.page.wait_for_function(
         "i => { const p = document.querySelector('[data-testid=substep-panel]');"
-        " return i === null ? p.hidden : !p.hidden && p.dataset.index === String(i); }",
-        arg=index,
-    )
+        " return i === null ? p.hidden : !p.hidden && p.dataset.index === String(i); }", arg=index)
 
 
 def undo(app: Page, says: str, back_to: str, points: int) -> None:
@@ -37,7 +26,7 @@ def undo(app: Page, says: str, back_to: str, points: int) -> None:
     assert says in (notice.text_content() or "")
     app.click("undo")
     app.wait_iteration(back_to)
-    wait_points(app, points)
+    app.wait_points(points)
     notice.wait_for(state="hidden")
 
 
@@ -51,7 +40,7 @@ def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
     assert page.get_by_test_id("undo-notice").is_hidden()
     app.click("reset")
     app.wait_iteration("0")
-    wait_points(app, 1)
+    app.wait_points(1)
     undo(app, "Reset", "3", 4)
     assert {name: app.value(f"weight-{name}") for name in ("w1", "w5")} == before
     assert app.value("loss") == loss
@@ -60,21 +49,19 @@ def test_undo_brings_back_what_reset_discarded(app_page: Page) -> None:
     app.wait_iteration("0")
     page.locator("body").press("Control+z")
     app.wait_iteration("3")
-    wait_points(app, 4)
+    app.wait_points(4)
 
 
 def test_undo_brings_back_the_iterations_a_step_from_the_past_discarded(app_page: Page) -> None:
     app, page = app_page, app_page.page
-    page.get_by_test_id("input-epochs").fill("200")
-    app.click("run")
-    app.wait_iteration("200")
-    wait_points(app, 201)
+    app.run(200)
+    app.wait_points(201)
     latest = app.value("loss")
     page.get_by_test_id("history-slider").fill("50")
     app.wait_iteration("50")
     app.click("step")
     app.wait_iteration("51")
-    wait_points(app, 52)
+    app.wait_points(52)
     undo(app, "51–200", "50", 201)
     page.get_by_test_id("history-slider").fill("200")
     app.wait_iteration("200")
@@ -125,10 +112,8 @@ def test_escape_closes_the_worksheet_and_focus_returns(app_page: Page) -> None:
     # Tab never leaves the open worksheet
     for _ in range(8):
         page.keyboard.press("Tab")
-        assert page.evaluate(
-            "() => Boolean(document.activeElement.closest('#worksheet'))"
-            " || document.activeElement === document.body"
-        )
+        assert page.evaluate("() => Boolean(document.activeElement.closest('#worksheet'))"
+                             " || document.activeElement === document.body")
     page.evaluate("() => document.activeElement.blur()")
     page.keyboard.press("Escape")
     page.get_by_test_id("worksheet").wait_for(state="hidden")
@@ -151,10 +136,8 @@ def test_b_blanks_the_screen_and_any_key_brings_it_back(app_page: Page) -> None:
     body = page.locator("body")
     body.press("b")
     page.wait_for_function("() => document.body.classList.contains('blanked')")
-    assert (
-        page.evaluate("() => getComputedStyle(document.body, '::after').backgroundColor")
+    assert page.evaluate("() => getComputedStyle(document.body, '::after').backgroundColor") \
         == "rgb(0, 0, 0)"
-    )
     body.press("ArrowRight")  # brings the page back and does nothing else
     page.wait_for_function("() => !document.body.classList.contains('blanked')")
     assert substep_index(app) is None
@@ -177,8 +160,7 @@ def test_l_shows_the_curve_in_place_of_the_explanation_at_1024(browser: Any, ser
             "() => { const box = document.querySelector('[data-testid=loss-chart]');"
             " const svg = box.querySelector('.main-svg'); const r = box.getBoundingClientRect();"
             " return r.bottom <= innerHeight && r.height > 150 && svg"
-            " && Math.abs(svg.getBoundingClientRect().height - box.clientHeight) < 1.5; }"
-        )
+            " && Math.abs(svg.getBoundingClientRect().height - box.clientHeight) < 1.5; }")
         assert on_screen(app.page, "[data-testid=loss-chart]")
         assert on_screen(app.page, "#diagram")
         app.page.keyboard.press("Escape")
@@ -190,15 +172,12 @@ def test_a_copied_link_reproduces_the_screen_in_a_fresh_browser(browser: Any, se
     from tests.browser.conftest import browsing
 
     with browsing(browser, server) as app:
-        page = app.page
         app.open()
-        page.get_by_test_id("input-epochs").fill("300")
-        app.click("run")
-        app.wait_iteration("300")
+        app.run(300)
         for k in (301, 302):
             app.click("step")
             app.wait_iteration(f"{k:,}")
-        wait_points(app, 303)
+        app.wait_points(303)
         url = app.attr("copy-link", "data-url")
         shown = {
             "weights": {f"w{i}": app.value(f"weight-w{i}") for i in range(1, 9)},
@@ -211,37 +190,32 @@ def test_a_copied_link_reproduces_the_screen_in_a_fresh_browser(browser: Any, se
     with browsing(browser, server) as fresh:
         fresh.page.goto(url)
         fresh.wait_iteration("302")
-        wait_points(fresh, 303)
+        fresh.wait_points(303)
         assert {f"w{i}": fresh.value(f"weight-w{i}") for i in range(1, 9)} == shown["weights"]
-        assert {f"w{i}": fresh.attr(f"weight-w{i}", "data-before") for i in range(1, 9)} == shown[
-            "before"
-        ]
+        assert {f"w{i}": fresh.attr(f"weight-w{i}", "data-before")
+                for i in range(1, 9)} == shown["before"]
         assert fresh.value("loss") == shown["loss"]
         assert fresh.chart_points() == shown["curve"]
         fresh.watch.assert_clean()
 
 
 def test_the_first_minute_one_cue_one_primary_button_and_names_that_say_what(
-    app_page: Page,
-) -> None:
+        app_page: Page) -> None:
     app, page = app_page, app_page.page
     cue = page.get_by_test_id("first-cue")
     assert cue.is_visible()
     assert "Step" in (cue.text_content() or "")
-    primary = page.evaluate(
-        "() => [...document.querySelectorAll('.bar .primary,"
-        " .teachbar .primary, .stage .primary')]"
-        ".filter(b => b.getClientRects().length).map(b => b.dataset.testid)"
-    )
+    primary = page.evaluate("() => [...document.querySelectorAll('.bar .primary,"
+                            " .teachbar .primary, .stage .primary')]"
+                            ".filter(b => b.getClientRects().length).map(b => b.dataset.testid)")
     assert primary == ["step"]
     assert page.get_by_role("textbox", name="w5 = 0.4, edit").count() == 1
     assert page.get_by_role("button", name="w5 = 0.4, show its chain rule").count() == 1
     app.click("step")
     app.wait_iteration("1")
     cue.wait_for(state="hidden")
-    assert (
-        page.get_by_role("button", name="w5 = 0.4 → 0.35891648, show its chain rule").count() == 1
-    )
+    assert page.get_by_role(
+        "button", name="w5 = 0.4 → 0.35891648, show its chain rule").count() == 1
     assert app.attr("weight-w5", "data-before") == "0.4"
     # the boxes show the forward pass the update came from; E_total above, the new weights'
     assert app.text("diagram-caption") == "boxes: iteration 0"
@@ -250,8 +224,7 @@ def test_the_first_minute_one_cue_one_primary_button_and_names_that_say_what(
 
 
 def test_presentation_mode_has_no_serious_accessibility_violation(
-    browser: Any, server: Any
-) -> None:
+        browser: Any, server: Any) -> None:
     from tests.browser.conftest import browsing
     from tests.browser.test_a11y import violations
     from tests.browser.test_stage import present
@@ -295,14 +268,10 @@ def test_the_landscape_shows_curvature_and_keeps_the_whole_path(app_page: Page) 
         return max(slopes) - min(slopes) > 0.2 * max(map(abs, slopes))
 
     assert bends(z[mid]) and bends([row[mid] for row in z])
-    page.get_by_test_id("input-epochs").fill("10000")
-    app.click("run")
-    app.wait_iteration("10,000")
+    app.run(10_000)
     page.wait_for_function(f"() => {plot}.dataset.points === '402'")
-    drawn = page.evaluate(
-        "() => { const d = document.querySelector('[data-testid=landscape-plot]')"
-        ".data; return {sx: d[0].x, sy: d[0].y, px: d[1].x, py: d[1].y}; }"
-    )
+    drawn = page.evaluate("() => { const d = document.querySelector('[data-testid=landscape-plot]')"
+                          ".data; return {sx: d[0].x, sy: d[0].y, px: d[1].x, py: d[1].y}; }")
     assert min(drawn["sx"]) <= min(drawn["px"]) and max(drawn["px"]) <= max(drawn["sx"])
     assert min(drawn["sy"]) <= min(drawn["py"]) and max(drawn["py"]) <= max(drawn["sy"])
     app.watch.assert_clean()

@@ -67,9 +67,7 @@ def test_json_and_csv_hold_the_trace_and_the_history(app_page: Page) -> None:
     app = app_page
     app.click("step")
     app.wait_iteration("1")
-    app.page.get_by_test_id("input-epochs").fill("20")
-    app.click("run")
-    app.wait_iteration("21")
+    app.run(20, reaching=21)
     name, text = download(app, "export-json")
     assert name == "backprop-lab-iteration-21.json"
     data = json.loads(text)

@@ -264,8 +264,8 @@ def test_projector_layout_with_a_live_class(
         app.screenshot(f"stage-{width}x{height}-class-step.png")
         for index in range(9):
             next_substep(app, index)
+            assert on_screen(page, "[data-testid=substep-panel]"), index
         assert_no_sideways_overflow(page)
-        assert on_screen(page, "[data-testid=substep-panel]")
         assert on_screen(page, "#diagram")
         app.screenshot(f"stage-{width}x{height}-class-substep9.png")
 
@@ -292,4 +292,11 @@ def test_projector_layout_with_a_live_class(
         page.wait_for_function(f"() => !({is_open})()")
         assert page.evaluate("() => document.activeElement?.dataset.testid") == "class-show-join"
         assert page.evaluate("() => document.body.classList.contains('presenting')")
+        # the rest of the walk, each sub-step whole under the strip (the two paths into a hidden
+        # neuron side by side at 1280×720)
+        for index in range(9, SUBSTEPS):
+            next_substep(app, index)
+            assert on_screen(page, "[data-testid=substep-panel]"), index
+            if index == 11:
+                app.screenshot(f"stage-{width}x{height}-class-substep12.png")
         app.watch.assert_clean()

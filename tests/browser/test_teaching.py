@@ -210,9 +210,7 @@ def test_the_timeline_goes_back_and_forth_and_discards_the_future(app_page: Page
         app.click("step")
         app.wait_iteration(str(k))
     w5 = {3: app.value("weight-w5")}
-    app.page.get_by_test_id("input-epochs").fill("100")
-    app.click("run")
-    app.wait_iteration("103")
+    app.run(100, reaching=103)
     assert slider.get_attribute("max") == "103" and slider.input_value() == "103"
     # the loss at iteration 103, as the API computes it from the state at iteration 3
     # ← goes back one iteration: every number, the card and the curve's marker follow
@@ -325,9 +323,7 @@ def test_walking_from_an_earlier_iteration_keeps_the_later_ones_until_it_is_done
 ) -> None:
     app = app_page
     slider = app.page.get_by_test_id("history-slider")
-    app.page.get_by_test_id("input-epochs").fill("10")
-    app.click("run")
-    app.wait_iteration("10")
+    app.run(10)
     slider.fill("6")
     app.wait_iteration("6")
     next_substep(app, "forward-h1")

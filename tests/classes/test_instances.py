@@ -66,6 +66,19 @@ def create(app: RunningApp) -> tuple[str, str]:
     return body["code"], body["teacher_token"]
 
 
+def class_at_iteration_7(
+    app: RunningApp, student_app: RunningApp | None = None
+) -> tuple[str, str, Client, Client]:
+    """A class on `app` whose teacher has sent the page at iteration 7 and whose student (on
+    `student_app`, by default `app` too) has it; (code, teacher token, teacher, student)."""
+    code, token = create(app)
+    teacher = Client(app, code, "teacher", token=token)
+    student = Client(student_app or app, code)
+    teacher.send(type="state", state=class_page(7))
+    student.until("state", seq=1)
+    return code, token, teacher, student
+
+
 @pytest.fixture
 def two_instances(redis_url: str) -> Iterator[tuple[RunningApp, RunningApp]]:
     with (
@@ -110,11 +123,7 @@ def test_a_class_in_redis_survives_a_restart(redis_url: str):
     with serving(env={"REDIS_URL": redis_url}) as other:
         app = start_app(port, env={"REDIS_URL": redis_url})
         try:
-            code, token = create(app)
-            teacher = Client(app, code, "teacher", token=token)
-            student = Client(other, code)
-            teacher.send(type="state", state=class_page(7))
-            student.until("state", seq=1)
+            code, token, teacher, student = class_at_iteration_7(app, other)
             app.stop()
             assert teacher.closed()[0] in (1001, 1012)  # going away / restarting
             app = start_app(port, env={"REDIS_URL": redis_url})

@@ -20,7 +20,7 @@ from app.classes import protocol
 from app.classes.limits import ClassLimits
 from app.classes.redis_store import RedisStore
 from tests.classes.conftest import Classroom, app_with, closed_with
-from tests.classes.test_instances import Client, create, open_socket
+from tests.classes.test_instances import Client, class_at_iteration_7, create, open_socket
 from tests.helpers import START_SECONDS, class_page, free_port, serving
 
 
@@ -120,11 +120,7 @@ def wait_for_welcome(app, code: str, role: str = "student", **hello) -> Client:
 
 def test_a_class_survives_a_redis_restart_with_appendonly():
     with restartable_redis(persist=True) as (url, server), serving(env={"REDIS_URL": url}) as app:
-        code, token = create(app)
-        teacher = Client(app, code, "teacher", token=token)
-        student = Client(app, code)
-        teacher.send(type="state", state=class_page(7))
-        student.until("state", seq=1)
+        code, token, teacher, student = class_at_iteration_7(app)
         server.stop()
         server.start()
         assert student.closed()[0] in (protocol.RESTART, protocol.TRY_LATER)
