@@ -20,12 +20,8 @@ ROUNDS = 15
 RUN_ROUNDS = 7
 FIRST_LOADS = 7
 LAPTOP = {"viewport": {"width": 1280, "height": 720}}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
+         "has_touch": True}
 PHONE_SLOWDOWN = 4  # Chromium's CPU throttling: a phone's CPU against this machine's
 
 # Click a button and resolve with the milliseconds until the page says it is done and the
@@ -100,9 +96,8 @@ def _compressed_size(url: str) -> int:
         return len(response.read())
 
 
-def first_load(
-    browser: Any, origin: str, context_options: dict[str, Any], slowdown: int = 1
-) -> dict[str, float]:
+def first_load(browser: Any, origin: str, context_options: dict[str, Any],
+               slowdown: int = 1) -> dict[str, float]:
     """Load the page in a fresh browser context (nothing cached): return the milliseconds from
     navigation to the network painted, and to a Step clicked at that moment painted."""
     context = browser.new_context(**context_options)
@@ -117,9 +112,8 @@ def first_load(
     return {"network_ms": times["network"], "step_ms": times["step"]}
 
 
-def first_loads(
-    browser: Any, origin: str, context_options: dict[str, Any], slowdown: int = 1
-) -> dict[str, float]:
+def first_loads(browser: Any, origin: str, context_options: dict[str, Any],
+                slowdown: int = 1) -> dict[str, float]:
     """The medians of FIRST_LOADS first loads."""
     loads = [first_load(browser, origin, context_options, slowdown) for _ in range(FIRST_LOADS)]
     return {key: statistics.median(load[key] for load in loads) for key in loads[0]}
@@ -139,9 +133,8 @@ def measure(browser: Any, origin: str) -> dict[str, float]:
     _ready(page)
     reload_bytes = _bytes(page)
 
-    steps = [
-        page.evaluate(CLICK_AND_TIME, ["step", "backprop:numbers", k + 1]) for k in range(ROUNDS)
-    ]
+    steps = [page.evaluate(CLICK_AND_TIME, ["step", "backprop:numbers", k + 1])
+             for k in range(ROUNDS)]
     plotly_url = page.get_attribute("meta[name=plotly-script]", "content")
     page.get_by_test_id("input-epochs").fill("10000")
     runs = []

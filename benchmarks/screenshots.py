@@ -64,15 +64,13 @@ def presentation(browser: Any, server: Server, width: int, height: int) -> None:
         app.page.get_by_test_id("weight-w1").click()
         card = app.page.get_by_test_id("card-w1")
         card.wait_for()
-        app.page.wait_for_function(
-            "() => document.querySelector('[data-testid=card-w1]').dataset.page === '0'"
-        )
+        app.page.wait_for_function("() => document.querySelector('[data-testid=card-w1]')"
+                                   ".dataset.page === '0'")
         app.page.evaluate("() => document.activeElement.blur()")
         take(app, f"present-{width}x{height}-w1-card.png")
         app.page.keyboard.press("PageDown")
-        app.page.wait_for_function(
-            "() => document.querySelector('[data-testid=card-w1]').dataset.page === '1'"
-        )
+        app.page.wait_for_function("() => document.querySelector('[data-testid=card-w1]')"
+                                   ".dataset.page === '1'")
         take(app, f"present-{width}x{height}-w1-card-2.png")
         app.watch.assert_clean()
 
@@ -122,8 +120,7 @@ def poll_open(browser: Any, server: Server) -> None:
         wait_substep(student, teacher)
         for app in (teacher, student):
             app.page.wait_for_function(
-                "() => document.querySelector('[data-testid=grad-w6]').textContent === '?'"
-            )
+                "() => document.querySelector('[data-testid=grad-w6]').textContent === '?'")
         take_each([(teacher, "class-poll-projector.png"), (student, "class-poll-student.png")])
 
 
@@ -152,16 +149,14 @@ def class_practice(browser: Any, server: Server) -> None:
         teacher.page.locator("[data-testid=practice-mistake][data-code=sign_error]").wait_for()
         teacher.page.wait_for_function(
             "() => [...document.querySelectorAll('.practice-name')]"
-            ".some(n => n.textContent === 'Ada')"
-        )
+            ".some(n => n.textContent === 'Ada')")
         for app in (teacher, ben):
             app.page.evaluate("() => document.activeElement.blur()")
         take(teacher, "class-practice-teacher.png")
         take(ben, "class-practice-student.png")
         teacher.page.get_by_test_id("practice-anonymous").check()
         teacher.page.wait_for_function(
-            "() => !document.querySelector('[data-testid=practice-student]')"
-        )
+            "() => !document.querySelector('[data-testid=practice-student]')")
         take(teacher, "class-practice-anonymous.png")
         for app in (teacher, ada, ben):
             app.watch.assert_clean()

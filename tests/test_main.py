@@ -39,10 +39,9 @@ def test_the_server_prints_its_url_and_several_workers_answer_as_one(tmp_path):
         one = session(url)
     assert f"Backprop Lab: {url}/" in (tmp_path / "one.log").read_text()
     # several workers share live classes through Redis, and refuse to start without it
-    with (
-        redis_server() as redis_url,
-        serving_logged(4, tmp_path / "four.log", {"REDIS_URL": redis_url}) as url,
-    ):
+    with redis_server() as redis_url, serving_logged(
+        4, tmp_path / "four.log", {"REDIS_URL": redis_url}
+    ) as url:
         four = session(url)
     assert len(one) == 14
     assert one == four

@@ -66,10 +66,7 @@ def test_the_modules_of_the_page_follow_every_import_and_only_those(tmp_path, mo
     (tmp_path / "js" / "side.js").write_text("")
     (tmp_path / "js" / "unused.js").write_text("")
     assert pages.modules_loaded_by("js/main.js") == [
-        "js/main.js",
-        "js/views/a.js",
-        "js/side.js",
-        "js/views/c.js",
+        "js/main.js", "js/views/a.js", "js/side.js", "js/views/c.js"
     ]
 
 

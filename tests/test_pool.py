@@ -25,6 +25,7 @@ def never_gone():
     return asyncio.Event().wait()
 
 
+
 @pytest.fixture
 def pool():
     runs = Pool(processes=1, queued=1)

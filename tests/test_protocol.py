@@ -168,7 +168,7 @@ def test_a_body_that_never_arrives_gets_408(server):
     with connect(server.port) as sock:
         sock.sendall(
             b"POST /api/step HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b'Content-Length: 100\r\n\r\n{"state": '
+            b"Content-Length: 100\r\n\r\n{\"state\": "
         )
         response = answer(sock)
     assert status_of(response) == 408
@@ -438,7 +438,7 @@ def test_forwarded_headers_count_only_from_a_configured_proxy(tmp_path, trusted)
         assert join_url.startswith("https://") and "203.0.113.7:" in logged
     else:
         assert join_url.startswith("http://127.0.0.1:") and "203.0.113.7" not in logged
-        assert "127.0.0.1:" in logged and '"POST /api/classes HTTP/1.1" 201' in logged
+        assert '127.0.0.1:' in logged and '"POST /api/classes HTTP/1.1" 201' in logged
 
 
 @pytest.mark.parametrize("access_log", [None, "1"])

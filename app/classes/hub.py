@@ -459,14 +459,8 @@ class Hub:
                 return
             if given is None:
                 limit = self.limits.max_practice_students
-                self._push(
-                    connection,
-                    message(
-                        "error",
-                        message=f"practice: {limit} students "
-                        "have an exercise already, the most a class may",
-                    ),
-                )
+                self._push(connection, message("error", message=f"practice: {limit} students "
+                                               "have an exercise already, the most a class may"))
             else:
                 self._push(connection, message("practice", practice=given))
 

@@ -152,17 +152,8 @@ class Ping(Message):
 TeacherMessage = State | PollOpen | PollReveal | PollClose | End | PracticeAssign
 StudentMessage = Answer | Nickname | PracticeAnswer
 AnyMessage = Annotated[
-    Hello
-    | State
-    | PollOpen
-    | PollReveal
-    | PollClose
-    | End
-    | PracticeAssign
-    | Answer
-    | Nickname
-    | PracticeAnswer
-    | Ping,
+    Hello | State | PollOpen | PollReveal | PollClose | End | PracticeAssign | Answer | Nickname
+    | PracticeAnswer | Ping,
     Field(discriminator="type"),
 ]
 _messages: TypeAdapter[Any] = TypeAdapter(AnyMessage)

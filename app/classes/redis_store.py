@@ -70,9 +70,7 @@ NOW = "local clock = redis.call('TIME') local now = clock[1] * 1000 + math.floor
 
 # KEYS: seats, peaks. ARGV: student, connection, address, instance, limit, per address,
 # presence ms, idle ms. Returns {refused (0 seated, 1 full, 2 address), replaced connection}.
-TAKE_SEAT = (
-    NOW
-    + """
+TAKE_SEAT = NOW + """
 local live = {}
 local others, here = 0, 0
 local replaced = ''
@@ -85,9 +83,7 @@ for k = 1, #seats, 2 do
     replaced = held.c
   else
     if live[held.i] == nil then
-      live[held.i] = redis.call('EXISTS', '"""
-    + INSTANCE
-    + """' .. held.i) == 1
+      live[held.i] = redis.call('EXISTS', '""" + INSTANCE + """' .. held.i) == 1
     end
     if live[held.i] then
       others = others + 1
@@ -105,7 +101,6 @@ if here + 1 > peak then redis.call('HSET', KEYS[2], ARGV[3], here + 1) end
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
 return {0, replaced}
 """
-)
 
 # KEYS: seats. ARGV: student, connection.
 RELEASE_SEAT = """
@@ -115,9 +110,7 @@ return 0
 """
 
 # KEYS: seats. ARGV: presence ms, then student and connection pairs.
-REFRESH_SEATS = (
-    NOW
-    + """
+REFRESH_SEATS = NOW + """
 for k = 2, #ARGV, 2 do
   local held = redis.call('HGET', KEYS[1], ARGV[k])
   if held then
@@ -130,12 +123,9 @@ for k = 2, #ARGV, 2 do
 end
 return 0
 """
-)
 
 # KEYS: seats.
-COUNT_SEATS = (
-    NOW
-    + """
+COUNT_SEATS = NOW + """
 local live = {}
 local count = 0
 local seats = redis.call('HVALS', KEYS[1])
@@ -143,16 +133,13 @@ for k = 1, #seats do
   local held = cjson.decode(seats[k])
   if held.t >= now then
     if live[held.i] == nil then
-      live[held.i] = redis.call('EXISTS', '"""
-    + INSTANCE
-    + """' .. held.i) == 1
+      live[held.i] = redis.call('EXISTS', '""" + INSTANCE + """' .. held.i) == 1
     end
     if live[held.i] then count = count + 1 end
   end
 end
 return count
 """
-)
 
 # KEYS: answers, voters, peaks. ARGV: poll, student, address, choice, idle ms.
 # Returns 0 recorded, 1 answered before, 2 the address has answered as often as it held seats.
@@ -170,9 +157,7 @@ return 0
 """
 
 # KEYS: the bucket. ARGV: burst, per second. Returns 1 if a token was spent.
-TAKE_TOKEN = (
-    NOW
-    + """
+TAKE_TOKEN = NOW + """
 local burst, rate = tonumber(ARGV[1]), tonumber(ARGV[2])
 local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(bucket[1]) or burst
@@ -184,7 +169,6 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return spent
 """
-)
 
 # KEYS: the class. ARGV: state. Returns the new seq, or -1 if the class is not there.
 SAVE_STATE = """

@@ -44,8 +44,6 @@ async def store_answering(hub: Hub) -> AsyncIterator[None]:
             status_code=503, detail="the class store cannot answer now; try again shortly",
             headers={"Retry-After": str(RETRY_SECONDS)},
         ) from None  # fmt: skip
-
-
 router = APIRouter(tags=["classes"], lifespan=lifespan)
 
 
@@ -93,11 +91,8 @@ def _check_host(connection: HTTPConnection) -> None:
         **HOST_REFUSED,
         413: {"model": Refused, "description": "The body is larger than 64 KiB"},
         429: {"model": Refused, "description": "Too many classes started from one address"},
-        503: {
-            "model": Refused,
-            "description": "This worker holds as many classes as it may, "
-            "or the class store (Redis) cannot answer now; try again after Retry-After",
-        },
+        503: {"model": Refused, "description": "This worker holds as many classes as it may, "
+              "or the class store (Redis) cannot answer now; try again after Retry-After"},
     },
 )
 async def create_class(request: Request, response: Response) -> ClassCreated:

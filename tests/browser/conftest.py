@@ -98,8 +98,7 @@ class Watch:
     def foreign_requests(self) -> list[str]:
         allowed = urlsplit(self.origin)
         return [
-            url
-            for url in self.requests
+            url for url in self.requests
             if (urlsplit(url).scheme, urlsplit(url).netloc) != (allowed.scheme, allowed.netloc)
         ]
 
@@ -154,15 +153,13 @@ class Page:
     def wait_idle(self) -> None:
         """Wait until the page has done every action asked of it and drawn the result."""
         self.page.wait_for_function(
-            "() => !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)"
-        )
+            "() => !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)")
 
     def wait_still(self) -> None:
         """Wait until the page is idle and no highlight or transition is still running."""
         self.wait_idle()
         self.page.wait_for_function(
-            "() => document.getAnimations().every(a => a.playState !== 'running')"
-        )
+            "() => document.getAnimations().every(a => a.playState !== 'running')")
 
     def run(self, epochs: int, reaching: int | None = None) -> None:
         """Type `epochs` into Run's field, press Run and wait until the page shows iteration
@@ -184,8 +181,7 @@ class Page:
         self.page.get_by_test_id("loss-chart").scroll_into_view_if_needed()
         self.page.wait_for_function(
             "() => { const c = document.querySelector('[data-testid=loss-chart]');"
-            " return c.data && !c.hasAttribute('aria-busy'); }"
-        )
+            " return c.data && !c.hasAttribute('aria-busy'); }")
 
     def chart_points(self) -> dict[str, list[float]]:
         self.wait_curve()
@@ -204,12 +200,8 @@ class Page:
 def watch(page: Any, origin: str) -> Watch:
     seen = Watch(origin)
     page.on("request", lambda request: seen.requests.append(request.url))
-    page.on(
-        "console",
-        lambda message: (
-            seen.console_errors.append(message.text) if message.type == "error" else None
-        ),
-    )
+    page.on("console", lambda message: seen.console_errors.append(message.text)
+            if message.type == "error" else None)
     page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
     return seen
 

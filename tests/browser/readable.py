@@ -82,12 +82,8 @@ def texts(page: Any, root: str | None = None) -> list[dict[str, Any]]:
     return page.evaluate(TEXTS_JS, root)
 
 
-def too_small(
-    page: Any, floor: float, script_ratio: float = 0.7, root: str | None = None
-) -> list[dict[str, Any]]:
+def too_small(page: Any, floor: float, script_ratio: float = 0.7,
+              root: str | None = None) -> list[dict[str, Any]]:
     """The texts on screen under `floor` px (sub- and superscripts under `script_ratio` of it)."""
-    return [
-        t
-        for t in texts(page, root)
-        if t["px"] < (floor * script_ratio if t["script"] else floor) - 0.01
-    ]
+    return [t for t in texts(page, root)
+            if t["px"] < (floor * script_ratio if t["script"] else floor) - 0.01]

@@ -14,11 +14,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 def violations(page: Any) -> list[dict[str, Any]]:
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-        ".violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
-    )
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                           ".violations.map(v => ({id: v.id, impact: v.impact,"
+                           " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))")
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
@@ -26,9 +24,8 @@ def violations(page: Any) -> list[dict[str, Any]]:
 def test_no_serious_or_critical_violation(browser: Any, server: Any, locale: str) -> None:
     assert Path(AXE).is_file(), "axe-core is missing: `make axe` installs it from npm"
     # the page allows no inline script: only this test's context may inject axe-core
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 720}, locale=locale, bypass_csp=True
-    )
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale=locale,
+                                  bypass_csp=True)
     page = context.new_page()
     app = Page(page, watch(page, server.origin), server)
     try:

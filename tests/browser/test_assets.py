@@ -73,6 +73,7 @@ def test_a_reload_fetches_only_the_page(browser: Any, server: Server) -> None:
         seen.assert_clean()
 
 
+
 def test_every_module_of_the_page_is_asked_for_at_once(browser: Any, server: Server) -> None:
     """The page lists every module main.js loads as a modulepreload link (no waiting for one
     level of imports before asking for the next), and nothing else."""
@@ -80,17 +81,13 @@ def test_every_module_of_the_page_is_asked_for_at_once(browser: Any, server: Ser
     listed = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', body.decode()))
     assert any("/static/js/views/diagram.js?v=" in url for url in listed)
     # the practice page's own entry and worksheet (a class's practice shares only its views)
-    assert not any(
-        f"/static/js/practice/{entry}.js" in url
-        for url in listed
-        for entry in ("main", "worksheet")
-    )
+    assert not any(f"/static/js/practice/{entry}.js" in url
+                   for url in listed for entry in ("main", "worksheet"))
     with browsing(browser, server) as app:
         app.open()
         fetched = app.page.evaluate(
             "() => performance.getEntriesByType('resource').map(e => e.name)"
-            ".filter(n => n.includes('/static/js/'))"
-        )
+            ".filter(n => n.includes('/static/js/'))")
         assert len(fetched) == len(set(fetched)), "each module fetched once"
         fetched = {url.removeprefix(server.origin) for url in fetched}
         main = {url for url in fetched if "/static/js/controllers/main.js?v=" in url}

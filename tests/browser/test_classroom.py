@@ -92,9 +92,7 @@ def test_a_teacher_and_two_students(browser: Any, server: Server) -> None:
         right = server.post("/api/step")["trace"]["gradients"]["w5"]  # from the example
         assert right in values
         first.page.locator(f"[data-testid=poll-choice][data-value='{right!r}']").click()
-        second.page.locator(
-            f"[data-testid=poll-choice]:not([data-value='{right!r}'])"
-        ).first.click()
+        second.page.locator(f"[data-testid=poll-choice]:not([data-value='{right!r}'])").first.click()
         teacher.page.wait_for_function(
             "() => document.querySelector('[data-testid=poll-results]').dataset.responses === '2'"
         )

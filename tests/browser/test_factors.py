@@ -38,9 +38,8 @@ def apply_options(app: Page, options: dict[str, str]) -> None:
         testid = {"hidden_deltas_use": "option-hidden-deltas"}.get(name, f"option-{name}")
         app.page.get_by_test_id(testid).select_option(value)
     app.click("apply-options")
-    app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=options-message]').dataset.kind === 'info'"
-    )
+    app.page.wait_for_function("() => document.querySelector('[data-testid=options-message]')"
+                               ".dataset.kind === 'info'")
     app.page.evaluate("() => window.scrollTo(0, 0)")
 
 
@@ -54,13 +53,8 @@ def test_every_factor_is_derived_with_its_numbers(app_page: Page, mode: str) -> 
     apply_options(app, MODES[mode])
     app.click("step")
     app.wait_iteration("1")
-    options = {
-        "activation": "sigmoid",
-        "loss": "squared",
-        "train_biases": False,
-        "hidden_deltas_use": "original",
-        **MODES[mode],
-    }
+    options = {"activation": "sigmoid", "loss": "squared", "train_biases": False,
+               "hidden_deltas_use": "original", **MODES[mode]}
     example = {**app.server.post("/api/reset")["state"], "options": options}
     trace = app.server.post("/api/step", {"state": example})["trace"]
     softmax = options["loss"] == "cross_entropy"
@@ -73,11 +67,8 @@ def test_every_factor_is_derived_with_its_numbers(app_page: Page, mode: str) -> 
     def slope(card: str, n: str) -> None:
         found = line(card, f"dout_{n}_dnet_{n}")
         out, net = trace["forward"][f"out_{n}"], trace["forward"][f"net_{n}"]
-        expected = {
-            "sigmoid": out * (1 - out),
-            "tanh": 1 - out * out,
-            "relu": 1.0 if net > 0 else 0.0,
-        }[options["activation"]]
+        expected = {"sigmoid": out * (1 - out), "tanh": 1 - out * out,
+                    "relu": 1.0 if net > 0 else 0.0}[options["activation"]]
         assert close(found["result"], expected)
         shown = found["values"].get(f"out_{n}", found["values"].get(f"net_{n}"))
         assert shown in (out, net)
@@ -97,21 +88,16 @@ def test_every_factor_is_derived_with_its_numbers(app_page: Page, mode: str) -> 
     # w1: both paths, the hidden slope, the input
     for o, via in (("o1", "w5"), ("o2", "w7")):
         found = line("w1", f"dE_dout_h1_via_{o}")
-        assert close(
-            found["values"][f"delta_{o}"] * found["values"][f"dnet_{o}_dout_h1"], found["result"]
-        )
+        assert close(found["values"][f"delta_{o}"] * found["values"][f"dnet_{o}_dout_h1"],
+                     found["result"])
         weight = line("w1", f"dnet_{o}_dout_h1")["result"]
-        used = (
-            app.value(f"weight-{via}")
-            if options["hidden_deltas_use"] == "updated"
-            else example["weights"][via]
-        )
+        used = (app.value(f"weight-{via}") if options["hidden_deltas_use"] == "updated"
+                else example["weights"][via])
         assert weight == used
         assert close(line("w1", f"delta_{o}")["result"], trace["deltas"][o])
     found = line("w1", "dE_dout_h1")
-    assert close(
-        found["values"]["dE_dout_h1_via_o1"] + found["values"]["dE_dout_h1_via_o2"], found["result"]
-    )
+    assert close(found["values"]["dE_dout_h1_via_o1"] + found["values"]["dE_dout_h1_via_o2"],
+                 found["result"])
     slope("w1", "h1")
     assert line("w1", "dnet_h1_dw1")["result"] == example["inputs"]["i1"]
     assert close(app.value("factor-gradient_w1", "card-w1"), trace["gradients"]["w1"])
@@ -131,10 +117,8 @@ def test_the_worked_examples_factors_read_as_published(app_page: Page) -> None:
 
 
 def linked(page: Any) -> list[str]:
-    return page.evaluate(
-        "() => [...document.querySelectorAll('#diagram [data-linked=true]"
-        "[data-testid]')].map(e => e.dataset.testid).sort()"
-    )
+    return page.evaluate("() => [...document.querySelectorAll('#diagram [data-linked=true]"
+                         "[data-testid]')].map(e => e.dataset.testid).sort()")
 
 
 def test_a_factor_marks_where_it_comes_from_on_the_diagram(app_page: Page) -> None:
@@ -143,25 +127,21 @@ def test_a_factor_marks_where_it_comes_from_on_the_diagram(app_page: Page) -> No
     app.wait_iteration("1")
     card = page.get_by_test_id("card-w5")
     card.get_by_test_id("factor-dnet_o1_dw5").hover()
-    page.wait_for_function(
-        "() => document.querySelector('#diagram [data-testid=out-h1]').dataset.linked === 'true'"
-    )
+    page.wait_for_function("() => document.querySelector('#diagram [data-testid=out-h1]')"
+                           ".dataset.linked === 'true'")
     assert linked(page) == ["out-h1"]
     # the highlight is visible: the number gets a coloured halo
-    halo = page.evaluate(
-        "() => getComputedStyle(document.querySelector('#diagram [data-testid=out-h1]')).stroke"
-    )
+    halo = page.evaluate("() => getComputedStyle(document.querySelector("
+                         "'#diagram [data-testid=out-h1]')).stroke")
     assert halo not in ("none", "rgba(0, 0, 0, 0)")
     card.get_by_test_id("factor-dE_dout_o1").hover()
-    page.wait_for_function(
-        "() => !document.querySelector('#diagram [data-testid=out-h1]').dataset.linked"
-    )
+    page.wait_for_function("() => !document.querySelector('#diagram [data-testid=out-h1]')"
+                           ".dataset.linked")
     assert linked(page) == ["out-o1", "target-o1"]
     # by keyboard: focusing a factor of w1's card marks the weight it goes through
     page.get_by_test_id("card-w1").get_by_test_id("factor-dnet_o1_dout_h1").focus()
-    page.wait_for_function(
-        "() => document.querySelector('#diagram [data-testid=weight-w5]').dataset.linked === 'true'"
-    )
+    page.wait_for_function("() => document.querySelector('#diagram [data-testid=weight-w5]')"
+                           ".dataset.linked === 'true'")
     assert linked(page) == ["weight-w5"]
     page.evaluate("() => document.activeElement.blur()")
     page.wait_for_function("() => !document.querySelector('#diagram [data-linked]')")

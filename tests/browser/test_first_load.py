@@ -39,8 +39,7 @@ def plotly_ran(app: Page) -> bool:
 
 
 def test_plotly_runs_only_for_a_curve_after_the_steps_numbers_are_painted(
-    browser: Any, server: Server
-) -> None:
+        browser: Any, server: Server) -> None:
     # 1920×1080: the curve's box is on screen beside the diagram from the start
     with browsing(browser, server, 1920, 1080) as app:
         app.page.add_init_script(WATCH)
@@ -59,10 +58,7 @@ def test_plotly_runs_only_for_a_curve_after_the_steps_numbers_are_painted(
         assert points == {"x": [0, 1], "y": [first, app.value("loss")]}
         # put in the page once the frame showing the Step's numbers was painted
         assert app.page.evaluate("() => window.__seen.atPlotly") == {
-            "iteration": "1",
-            "painted": True,
-            "Plotly": "undefined",
-        }
+            "iteration": "1", "painted": True, "Plotly": "undefined"}
         # plotly's curve, from this server, in place of the note
         assert plotly_ran(app)
         assert app.page.locator("[data-testid=loss-chart] .main-svg").first.is_visible()
@@ -99,8 +95,7 @@ def test_the_landscape_runs_plotly_itself(browser: Any, server: Server) -> None:
 
 
 def test_a_phone_following_a_class_runs_plotly_only_when_the_curve_comes_near(
-    browser: Any, server: Server
-) -> None:
+        browser: Any, server: Server) -> None:
     with browsing(browser, server) as teacher, browsing(browser, server, 390, 844) as phone:
         teacher.open()
         _, url = start_class(teacher)
@@ -118,15 +113,13 @@ def test_a_phone_following_a_class_runs_plotly_only_when_the_curve_comes_near(
         assert chart.get_attribute("aria-busy") is None
         step_and_follow(teacher, (phone,), 3)
         phone.page.wait_for_function(
-            "() => document.querySelector('[data-testid=loss-chart]').dataset.points === '4'"
-        )
+            "() => document.querySelector('[data-testid=loss-chart]').dataset.points === '4'")
         teacher.watch.assert_clean()
         phone.watch.assert_clean()
 
 
 def test_without_plotly_the_numbers_go_on_and_the_curve_says_why(
-    browser: Any, server: Server
-) -> None:
+        browser: Any, server: Server) -> None:
     with browsing(browser, server, 1920, 1080) as app:
         app.page.route("**/vendor/plotly-*", lambda route: route.abort())
         app.open()
@@ -134,8 +127,7 @@ def test_without_plotly_the_numbers_go_on_and_the_curve_says_why(
         app.wait_iteration("1")
         app.page.wait_for_function(
             "() => document.querySelector('[data-testid=chart-note]')?.dataset.note"
-            " === 'chart.failed'"
-        )
+            " === 'chart.failed'")
         assert app.text("chart-note").startswith("The loss curve cannot be drawn:")
         app.click("step")
         app.wait_iteration("2")
@@ -143,6 +135,5 @@ def test_without_plotly_the_numbers_go_on_and_the_curve_says_why(
         # the failed script only: nothing else went wrong
         assert app.watch.foreign_requests() == []
         assert app.watch.page_errors == []
-        assert all(
-            "plotly" in e or "Failed to load resource" in e for e in app.watch.console_errors
-        )
+        assert all("plotly" in e or "Failed to load resource" in e
+                   for e in app.watch.console_errors)

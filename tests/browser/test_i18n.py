@@ -9,24 +9,12 @@ import pytest
 from tests.browser.conftest import Page, watch
 
 LANGUAGES = {
-    "en": {
-        "step": "Step",
-        "cards": "Chain rule",
-        "update": "The update, with learning rate η:",
-        "next": "Next sub-step",
-    },
-    "zh-Hans": {
-        "step": "单步",
-        "cards": "链式法则",
-        "update": "更新，学习率为 η：",
-        "next": "下一分步",
-    },
-    "zh-Hant": {
-        "step": "單步",
-        "cards": "鏈式法則",
-        "update": "更新，學習率為 η：",
-        "next": "下一分步",
-    },
+    "en": {"step": "Step", "cards": "Chain rule", "update": "The update, with learning rate η:",
+           "next": "Next sub-step"},
+    "zh-Hans": {"step": "单步", "cards": "链式法则", "update": "更新，学习率为 η：",
+                "next": "下一分步"},
+    "zh-Hant": {"step": "單步", "cards": "鏈式法則", "update": "更新，學習率為 η：",
+                "next": "下一分步"},
 }
 
 
@@ -38,20 +26,12 @@ def open_page(browser: Any, server: Any, locale: str, size=(1280, 720)) -> tuple
     return context, app
 
 
-@pytest.mark.parametrize(
-    ("locale", "code"),
-    [
-        ("en-GB", "en"),
-        ("zh-CN", "zh-Hans"),
-        ("zh-SG", "zh-Hans"),
-        ("zh-TW", "zh-Hant"),
-        ("zh-HK", "zh-Hant"),
-        ("fr-FR", "en"),
-    ],
-)
-def test_the_browsers_language_picks_the_first(
-    browser: Any, server: Any, locale: str, code: str
-) -> None:
+@pytest.mark.parametrize(("locale", "code"), [
+    ("en-GB", "en"), ("zh-CN", "zh-Hans"), ("zh-SG", "zh-Hans"), ("zh-TW", "zh-Hant"),
+    ("zh-HK", "zh-Hant"), ("fr-FR", "en"),
+])
+def test_the_browsers_language_picks_the_first(browser: Any, server: Any, locale: str,
+                                                code: str) -> None:
     context, app = open_page(browser, server, locale)
     try:
         assert app.page.get_by_test_id("language-select").input_value() == code
@@ -68,11 +48,8 @@ def test_switching_translates_everything_and_is_remembered(browser: Any, server:
     try:
         app.click("step")
         app.wait_iteration("1")
-        for code, words in [
-            ("zh-Hans", LANGUAGES["zh-Hans"]),
-            ("zh-Hant", LANGUAGES["zh-Hant"]),
-            ("en", LANGUAGES["en"]),
-        ]:
+        for code, words in [("zh-Hans", LANGUAGES["zh-Hans"]), ("zh-Hant", LANGUAGES["zh-Hant"]),
+                            ("en", LANGUAGES["en"])]:
             page.get_by_test_id("language-select").select_option(code)
             page.wait_for_function("c => document.documentElement.lang === c", arg=code)
             assert app.text("step") == words["step"]
@@ -92,12 +69,8 @@ def test_switching_translates_everything_and_is_remembered(browser: Any, server:
         assert page.get_by_test_id("language-select").input_value() == "zh-Hant"
         assert app.text("step") == "單步"
         app.wait_curve()
-        assert (
-            page.evaluate(
-                "() => document.querySelector('[data-testid=loss-chart]').layout.xaxis.title.text"
-            )
-            == "迭代"
-        )
+        assert page.evaluate("() => document.querySelector('[data-testid=loss-chart]')"
+                             ".layout.xaxis.title.text") == "迭代"
         app.watch.assert_clean()
     finally:
         context.close()
@@ -116,8 +89,7 @@ def test_presentation_screenshots(browser: Any, server: Any, code: str) -> None:
             page.locator("body").press("ArrowRight")
         page.wait_for_function(
             "() => document.querySelector('[data-testid=substep-panel]').dataset.substep"
-            " === 'errors'"
-        )
+            " === 'errors'")
         app.wait_still()
         app.screenshot(f"presentation-{code}-substep.png")
         # the question on w5
@@ -133,13 +105,11 @@ def test_presentation_screenshots(browser: Any, server: Any, code: str) -> None:
         assert panel["y"] + panel["height"] <= 720
         smallest = page.evaluate(
             "() => Math.min(...[...document.querySelectorAll('#diagram .value')]"
-            ".filter(t => t.getClientRects().length).map(t => t.getBoundingClientRect().height))"
-        )
+            ".filter(t => t.getClientRects().length).map(t => t.getBoundingClientRect().height))")
         assert smallest >= 14
         formula = page.evaluate(
             "() => parseFloat(getComputedStyle(document.querySelector('.substep-body math'))"
-            ".fontSize)"
-        )
+            ".fontSize)")
         assert formula >= 18  # the back row's floor; test_stage.py measures every number
         page.locator("body").press("Shift+ArrowRight")
         app.wait_iteration("1")

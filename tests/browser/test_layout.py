@@ -28,10 +28,8 @@ TEXT_JS = """() => [...document.querySelectorAll('#diagram text')]
 
 def overlap(a: dict[str, float], b: dict[str, float], slack: float = 1.0) -> bool:
     return (
-        a["left"] + slack < b["right"]
-        and b["left"] + slack < a["right"]
-        and a["top"] + slack < b["bottom"]
-        and b["top"] + slack < a["bottom"]
+        a["left"] + slack < b["right"] and b["left"] + slack < a["right"]
+        and a["top"] + slack < b["bottom"] and b["top"] + slack < a["bottom"]
     )
 
 
@@ -39,17 +37,14 @@ def assert_nothing_overlaps(page: Any) -> None:
     boxes = page.evaluate(BOXES_JS)
     assert len(boxes) == 16  # 6 neurons, 2 inputs... 8 nodes and 8 edge labels
     clashes = [
-        (a["name"], b["name"]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if overlap(a, b)
+        (a["name"], b["name"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b)
     ]
     assert clashes == []
     texts = page.evaluate(TEXT_JS)
     outside = [
-        t["text"]
-        for t in texts
-        if t["left"] < t["box"]["left"] - 1
-        or t["right"] > t["box"]["right"] + 1
-        or t["top"] < t["box"]["top"] - 1
-        or t["bottom"] > t["box"]["bottom"] + 1
+        t["text"] for t in texts
+        if t["left"] < t["box"]["left"] - 1 or t["right"] > t["box"]["right"] + 1
+        or t["top"] < t["box"]["top"] - 1 or t["bottom"] > t["box"]["bottom"] + 1
     ]
     assert outside == []
     # within each box, no two texts on top of each other
@@ -57,11 +52,8 @@ def assert_nothing_overlaps(page: Any) -> None:
     for t in texts:
         by_box.setdefault((t["box"]["left"], t["box"]["top"]), []).append(t)
     crowded = [
-        (a["text"], b["text"])
-        for group in by_box.values()
-        for i, a in enumerate(group)
-        for b in group[i + 1 :]
-        if overlap(a, b, slack=0.5)
+        (a["text"], b["text"]) for group in by_box.values()
+        for i, a in enumerate(group) for b in group[i + 1:] if overlap(a, b, slack=0.5)
     ]
     assert crowded == []
 

@@ -135,9 +135,8 @@ def test_gradient_check_table_and_its_failures(app_page: Page) -> None:
     open_tab(app, "options")
     app.page.get_by_test_id("option-hidden-deltas").select_option("updated")
     app.click("apply-options")
-    app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=options-message]').dataset.kind === 'info'"
-    )
+    app.page.wait_for_function("() => document.querySelector('[data-testid=options-message]')"
+                               ".dataset.kind === 'info'")
     open_tab(app, "check")
     app.page.get_by_test_id("check-epsilon").fill("1e-4")
     app.click("check-run")
@@ -155,7 +154,9 @@ def test_options_follow_everywhere_and_are_validated(app_page: Page) -> None:
     open_tab(app, "options")
     app.page.get_by_test_id("option-loss").select_option("cross_entropy")
     app.click("apply-options")
-    app.page.wait_for_function(f"() => {OPTIONS_MESSAGE}.textContent.includes('non-negative')")
+    app.page.wait_for_function(
+        f"() => {OPTIONS_MESSAGE}.textContent.includes('non-negative')"
+    )
     expect_refusals(app, 1)
     # back to the worked example's targets: softmax with cross-entropy, tanh, trained biases
     app.click("restore-example")
@@ -165,16 +166,11 @@ def test_options_follow_everywhere_and_are_validated(app_page: Page) -> None:
     app.page.get_by_test_id("option-activation").select_option("tanh")
     app.page.get_by_test_id("option-train-biases").check()
     app.click("apply-options")
-    app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=options-message]').dataset.kind === 'info'"
-    )
+    app.page.wait_for_function("() => document.querySelector('[data-testid=options-message]')"
+                               ".dataset.kind === 'info'")
     step(app)
-    options = {
-        "activation": "tanh",
-        "loss": "cross_entropy",
-        "train_biases": True,
-        "hidden_deltas_use": "original",
-    }
+    options = {"activation": "tanh", "loss": "cross_entropy", "train_biases": True,
+               "hidden_deltas_use": "original"}
     api = app.server.post("/api/step", {"state": {**example(), "options": options}})
     assert app.value("weight-w5") == api["state"]["weights"]["w5"]
     assert app.value("bias-b2") == api["state"]["biases"]["b2"]
@@ -198,17 +194,9 @@ def test_published_figures_reconciled(app_page: Page) -> None:
         "() => document.querySelector('[data-testid=figure-E_1-app]').dataset.value"
     )
     agree = {
-        "out_o1": "true",
-        "dE_dw5": "true",
-        "w1": "true",
-        "dE_dout_h1": "true",
-        "dE_dout_h1_via_o2": "false",
-        "E_1": "false",
-        "E_10000": "false",
-        "out_o1_10000": "false",
-        "seed_out_o1": "false",
-        "seed_E_10000": "false",
-        "seed_E_total": "true",
+        "out_o1": "true", "dE_dw5": "true", "w1": "true", "dE_dout_h1": "true",
+        "dE_dout_h1_via_o2": "false", "E_1": "false", "E_10000": "false", "out_o1_10000": "false",
+        "seed_out_o1": "false", "seed_E_10000": "false", "seed_E_total": "true",
     }
     for figure, expected in agree.items():
         assert app.attr(f"figure-{figure}-agree", "data-agrees") == expected, figure
@@ -234,9 +222,8 @@ def test_landscape_with_the_training_path(app_page: Page) -> None:
     app.page.get_by_test_id("landscape-resolution").select_option("25")
     app.page.wait_for_function(f"() => {plot}.dataset.resolution === '25'")
     surface = app.page.evaluate(f"() => ({{z: {plot}.data[0].z, x: {plot}.data[0].x}})")
-    api = app.server.post(
-        "/api/landscape", {"state": example(), "x": "w5", "y": "w6", "span": 2, "resolution": 25}
-    )
+    api = app.server.post("/api/landscape", {"state": example(), "x": "w5", "y": "w6",
+                                              "span": 2, "resolution": 25})
     assert surface["z"] == api["E_total"]
     assert surface["x"] == api["x"]["values"]
     step(app)

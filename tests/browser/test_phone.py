@@ -14,13 +14,8 @@ from tests.browser.conftest import Page, Server, browsing
 from tests.browser.test_layout import assert_nothing_overlaps
 from tests.browser.test_stage import assert_no_sideways_overflow
 
-PHONE = {
-    "width": 390,
-    "height": 844,
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 3,
-}
+PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 3}
 SMALLEST_PX = 14
 SUBSTEPS = 20  # sigmoid, squared error, biases fixed: the worked example's iteration
 
@@ -74,26 +69,19 @@ def assert_numbers_fit(student: Page, where: str) -> None:
     numbers, width = found["numbers"], found["width"]
     assert width == PHONE["width"]
     assert any(n["where"] == "diagram" for n in numbers), where
-    outside = [
-        (n["where"], n["text"], round(n["left"]), round(n["right"]))
-        for n in numbers
-        if n["left"] < -0.5 or n["right"] > width + 0.5
-    ]
+    outside = [(n["where"], n["text"], round(n["left"]), round(n["right"])) for n in numbers
+               if n["left"] < -0.5 or n["right"] > width + 0.5]
     assert outside == [], where
     # every number the class reads; a name's index (the 5 of w₅) is a script, one size down
-    small = [
-        (n["where"], n["text"], round(n["px"], 1))
-        for n in numbers
-        if n["where"] != "index" and n["px"] < SMALLEST_PX
-    ]
+    small = [(n["where"], n["text"], round(n["px"], 1)) for n in numbers
+             if n["where"] != "index" and n["px"] < SMALLEST_PX]
     assert small == [], where
 
 
 def wait_walk(student: Page, teacher: Page, index: int) -> None:
     teacher.click("substep-next")
     teacher.page.wait_for_function(
-        "i => document.querySelector('#substeps').dataset.index === String(i)", arg=index
-    )
+        "i => document.querySelector('#substeps').dataset.index === String(i)", arg=index)
     wait_substep(student, teacher)
     student.wait_idle()
 
@@ -108,8 +96,7 @@ def following(browser: Any, server: Server) -> Iterator[tuple[Page, Page]]:
 
 
 def test_a_phone_follows_every_substep_with_every_number_on_screen(
-    following: tuple[Page, Page],
-) -> None:
+        following: tuple[Page, Page]) -> None:
     teacher, student = following
     page = student.page
     # the teacher shows the class in presentation mode; the phone keeps its own layout
@@ -129,10 +116,8 @@ def test_a_phone_follows_every_substep_with_every_number_on_screen(
         assert above["top"] < PHONE["height"], where
         if index == 7:
             student.screenshot("phone-following-substep8.png")
-    page.evaluate(
-        "() => window.scrollTo(0, document.querySelector('#diagram')"
-        ".getBoundingClientRect().top + scrollY)"
-    )
+    page.evaluate("() => window.scrollTo(0, document.querySelector('#diagram')"
+                  ".getBoundingClientRect().top + scrollY)")
     student.screenshot("phone-following-diagram.png")
 
 
@@ -159,8 +144,7 @@ def test_a_phone_answers_a_poll(following: tuple[Page, Page], server: Server) ->
     right = server.post("/api/step")["trace"]["gradients"]["w5"]
     page.locator(f"[data-testid=poll-choice][data-value='{right!r}']").tap()
     teacher.page.wait_for_function(
-        "() => document.querySelector('[data-testid=poll-results]').dataset.responses === '1'"
-    )
+        "() => document.querySelector('[data-testid=poll-results]').dataset.responses === '1'")
     teacher.click("poll-reveal")
     page.get_by_test_id("poll-verdict").wait_for()
     student.wait_still()
@@ -183,8 +167,7 @@ def test_exploring_alone_brings_the_controls_back(following: tuple[Page, Page]) 
     field.fill("-0.3")
     page.get_by_test_id("apply-inputs").tap()
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=weight-w1]').dataset.value === '-0.3'"
-    )
+        "() => document.querySelector('[data-testid=weight-w1]').dataset.value === '-0.3'")
     assert_numbers_fit(student, "exploring")
     assert_no_sideways_overflow(page)
     page.get_by_test_id("class-follow").check()
@@ -205,9 +188,7 @@ def test_signed_fields_offer_a_minus_key(browser: Any, server: Server, path: str
         phone.page.locator(SIGNED_FIELDS).first.wait_for()
         fields = phone.page.evaluate(
             "s => [...document.querySelectorAll(s)].map(i => ({id: i.id, type: i.type,"
-            " mode: i.inputMode || i.getAttribute('inputmode') || ''}))",
-            SIGNED_FIELDS,
-        )
+            " mode: i.inputMode || i.getAttribute('inputmode') || ''}))", SIGNED_FIELDS)
         assert fields
         assert [f["id"] for f in fields
                 if f["type"] != "text" or f["mode"] in NO_MINUS_KEY] == []  # fmt: skip
@@ -256,8 +237,7 @@ def test_the_diagram_turns_with_the_window(browser: Any, server: Server) -> None
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_function(
             "() => document.querySelector('#diagram').dataset.layout === 'tall'"
-            " && document.querySelector('[data-testid=weight-w5]')?.dataset.value"
-        )
+            " && document.querySelector('[data-testid=weight-w5]')?.dataset.value")
         app.wait_idle()
         assert app.value("weight-w5") == wide
         assert app.text("weight-w5") != ""

@@ -21,10 +21,9 @@ def test_the_page_keeps_to_its_policy(browser: Any, server: Server) -> None:
     try:
         response = page.goto(server.origin + "/")
         policy = response.headers["content-security-policy"]
-        assert (
-            "script-src 'self' 'sha256-" in policy
-            and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
-        )
+        assert "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in policy.split(
+            "script-src"
+        )[1].split(";")[0]
         assert "frame-ancestors 'none'" in policy
         page.wait_for_function("() => document.querySelector('[data-testid=loss]').dataset.value")
         page.get_by_test_id("step").click()
@@ -37,8 +36,7 @@ def test_the_page_keeps_to_its_policy(browser: Any, server: Server) -> None:
         )
         page.locator("#log-scale").check()
         page.wait_for_function(
-            "() => !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)"
-        )
+            "() => !('busy' in document.body.dataset) && !('drawing' in document.body.dataset)")
         assert page.evaluate("() => window.__violations") == []
     finally:
         context.close()

@@ -49,14 +49,10 @@ CARD_JS = """(card) => { const c = document.querySelector(`[data-testid=card-${c
 
 def factors(page: Any, card: str) -> set[str]:
     """The factors of the card `name`, but for a part it does not show (a fixed bias's update)."""
-    return set(
-        page.evaluate(
-            "card => [...document.querySelectorAll(`[data-testid=card-${card}]"
-            " [data-testid^=factor-]`)].filter(f => !f.closest('[hidden]'))"
-            ".map(f => f.dataset.testid)",
-            card,
-        )
-    )
+    return set(page.evaluate(
+        "card => [...document.querySelectorAll(`[data-testid=card-${card}]"
+        " [data-testid^=factor-]`)].filter(f => !f.closest('[hidden]'))"
+        ".map(f => f.dataset.testid)", card))
 
 
 def open_card(app: Page, name: str) -> None:
@@ -92,8 +88,7 @@ def page_through(app: Page, name: str, floor: float) -> set[str]:
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720)], ids=lambda v: str(v))
 def test_every_card_is_seen_whole_with_the_presenters_keys(
-    browser: Any, server: Any, width: int, height: int
-) -> None:
+        browser: Any, server: Any, width: int, height: int) -> None:
     with browsing(browser, server, width, height) as app:
         page = app.page
         app.open()
@@ -110,8 +105,7 @@ def test_every_card_is_seen_whole_with_the_presenters_keys(
             page.wait_for_function(
                 "n => !document.querySelector(`.card.current[data-testid=card-${n}]`)"
                 " || document.querySelector(`[data-testid=card-${n}]`).dataset.page === '0'",
-                arg=name,
-            )
+                arg=name)
             app.wait_still()
             assert substep_index(app) is None
         if width == 1024:
@@ -185,12 +179,10 @@ def test_a_card_opens_during_a_walk_and_the_walk_waits(browser: Any, server: Any
         app.watch.assert_clean()
 
 
-@pytest.mark.parametrize(
-    ("width", "height"), [(1024, 768), (1280, 720), (1920, 1080)], ids=lambda v: str(v)
-)
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1920, 1080)],
+                         ids=lambda v: str(v))
 def test_every_text_on_screen_is_readable_from_the_back_row(
-    browser: Any, server: Any, width: int, height: int
-) -> None:
+        browser: Any, server: Any, width: int, height: int) -> None:
     floor = FLOOR[width]
     with browsing(browser, server, width, height) as app:
         page = app.page
@@ -252,9 +244,8 @@ def test_e_total_after_step_is_said_in_words(browser: Any, server: Any) -> None:
         # at load the boxes and E_total are one forward pass
         assert app.text("loss-note") == "= Eₒ₁ + Eₒ₂"
         assert app.text("diagram-caption") == "iteration 0"
-        assert math.isclose(
-            app.value("error-o1") + app.value("error-o2"), app.value("loss"), rel_tol=1e-15
-        )
+        assert math.isclose(app.value("error-o1") + app.value("error-o2"), app.value("loss"),
+                            rel_tol=1e-15)
         step_once(app)
         # after Step: E_total is the new weights'; the boxes are the forward pass of iteration
         # 0, the one the update came from, and say so
@@ -264,13 +255,10 @@ def test_e_total_after_step_is_said_in_words(browser: Any, server: Any) -> None:
         assert app.text("diagram-caption") == "boxes: iteration 0"
         assert not math.isclose(app.value("error-o1") + app.value("error-o2"), app.value("loss"))
         # in Chinese too
-        app.page.evaluate(
-            "() => { const s = document.getElementById('language-select');"
-            " s.value = 'zh-Hans'; s.dispatchEvent(new Event('change')); }"
-        )
+        app.page.evaluate("() => { const s = document.getElementById('language-select');"
+                          " s.value = 'zh-Hans'; s.dispatchEvent(new Event('change')); }")
         app.page.wait_for_function(
-            "() => document.querySelector('[data-testid=loss-note]').textContent === '新权重'"
-        )
+            "() => document.querySelector('[data-testid=loss-note]').textContent === '新权重'")
         assert app.text("diagram-caption") == "方框：迭代 0"
         app.watch.assert_clean()
 
@@ -278,11 +266,8 @@ def test_e_total_after_step_is_said_in_words(browser: Any, server: Any) -> None:
 def test_after_step_the_arrow_walks_the_update_just_made(app_page: Page) -> None:
     app, page = app_page, app_page.page
     step_once(app)
-    on_screen = {
-        "grad-w5": app.value("grad-w5"),
-        "weight-w5": app.value("weight-w5"),
-        "error-o1": app.value("error-o1"),
-    }
+    on_screen = {"grad-w5": app.value("grad-w5"), "weight-w5": app.value("weight-w5"),
+                 "error-o1": app.value("error-o1")}
     page.locator("body").press("ArrowRight")
     wait_substep(app, 0)
     assert app.text("substep-count").startswith("Iteration 0 → 1")
@@ -320,17 +305,13 @@ def test_after_step_the_arrow_walks_the_update_just_made(app_page: Page) -> None
     app.watch.assert_clean()
 
 
-@pytest.mark.parametrize(
-    ("language", "words"),
-    [
-        ("en", "Walk the worked example"),
-        ("zh-Hans", "逐个分步讲解原例"),
-        ("zh-Hant", "逐個分步講解原例"),
-    ],
-)
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "Walk the worked example"),
+    ("zh-Hans", "逐个分步讲解原例"),
+    ("zh-Hant", "逐個分步講解原例"),
+])
 def test_the_first_screen_says_how_to_walk_the_worked_example(
-    browser: Any, server: Any, language: str, words: str
-) -> None:
+        browser: Any, server: Any, language: str, words: str) -> None:
     with browsing(browser, server, 1024, 768) as app:
         app.open()
         app.page.get_by_test_id("language-select").select_option(language)
@@ -338,8 +319,7 @@ def test_the_first_screen_says_how_to_walk_the_worked_example(
         cue = app.page.get_by_test_id("first-cue")
         app.page.wait_for_function(
             "w => document.querySelector('[data-testid=first-cue]').textContent.includes(w)",
-            arg=words,
-        )
+            arg=words)
         text = cue.text_content() or ""
         assert "→" in text and "PgDn" in text
         box = cue.bounding_box()

@@ -45,8 +45,7 @@ def test_play_survives_a_server_restart(browser: Any, own_server) -> None:
         paused_at = iteration(app)
         # the page retries with growing delays; by its third attempt nothing has moved on
         page.wait_for_function(
-            "() => /attempt [3-9]/.test(document.querySelector('#message').textContent)"
-        )
+            "() => /attempt [3-9]/.test(document.querySelector('#message').textContent)")
         assert iteration(app) == paused_at  # no progress, and no error, while it is away
 
         processes.append(start_app(port))

@@ -16,17 +16,15 @@ def test_copy_link_restores_exactly_that_network(browser: Any, app_page: Page) -
     app.page.get_by_test_id("input-w2").fill("0.2000000000000001")
     app.page.get_by_test_id("input-learning-rate").fill("0.7")
     app.click("apply-inputs")
-    app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=input-w2]').value === '0.2000000000000001'"
-    )
+    app.page.wait_for_function("() => document.querySelector('[data-testid=input-w2]').value"
+                               " === '0.2000000000000001'")
     for k in range(1, 4):
         app.click("step")
         app.wait_iteration(str(k))
     weights = {w: app.value(f"weight-{w}") for w in [f"w{i}" for i in range(1, 9)]}
     app.click("copy-link")
-    app.page.wait_for_function(
-        "() => document.querySelector('#message').textContent.includes('clipboard')"
-    )
+    app.page.wait_for_function("() => document.querySelector('#message').textContent"
+                               ".includes('clipboard')")
     link = app.page.evaluate("() => navigator.clipboard.readText()")
     assert "#v=2&" in link and "now.w5=" in link and "eta=0.7" in link
 
@@ -100,22 +98,9 @@ def test_worksheet_prints_on_a4_and_letter_with_or_without_blanks(app_page: Page
     sheet = app.page.get_by_test_id("worksheet")
     sheet.wait_for()
     text = sheet.inner_text()
-    for figure in [
-        "0.3775",
-        "0.593269992",
-        "0.75136507",
-        "0.298371109",
-        "0.74136507",
-        "0.186815602",
-        "0.082167041",
-        "0.055399425",
-        "0.036350306",
-        "0.241300709",
-        "0.000438568",
-        "0.35891648",
-        "0.149780716",
-        "0.291027774",
-    ]:
+    for figure in ["0.3775", "0.593269992", "0.75136507", "0.298371109", "0.74136507",
+                   "0.186815602", "0.082167041", "0.055399425", "0.036350306", "0.241300709",
+                   "0.000438568", "0.35891648", "0.149780716", "0.291027774"]:
         assert figure in text, figure
     ARTIFACTS.mkdir(exist_ok=True)
     app.page.emulate_media(media="print")

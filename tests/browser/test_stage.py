@@ -64,10 +64,8 @@ FORMULA_LINES_JS = """() => {
 
 
 def window(page: Any) -> dict[str, float]:
-    return page.evaluate(
-        "() => ({width: document.documentElement.clientWidth,"
-        " height: document.documentElement.clientHeight})"
-    )
+    return page.evaluate("() => ({width: document.documentElement.clientWidth,"
+                         " height: document.documentElement.clientHeight})")
 
 
 def rect(page: Any, selector: str) -> dict[str, float]:
@@ -81,12 +79,8 @@ def on_screen(page: Any, selector: str) -> bool:
     if box is None or box["width"] < 1 or box["height"] < 1:
         return False
     view = window(page)
-    return (
-        box["left"] >= -0.5
-        and box["top"] >= -0.5
-        and box["right"] <= view["width"] + 0.5
-        and box["bottom"] <= view["height"] + 0.5
-    )
+    return (box["left"] >= -0.5 and box["top"] >= -0.5
+            and box["right"] <= view["width"] + 0.5 and box["bottom"] <= view["height"] + 0.5)
 
 
 def assert_no_sideways_overflow(page: Any) -> None:
@@ -109,8 +103,7 @@ def present(app: Page) -> None:
         "() => { const box = document.querySelector('[data-testid=loss-chart]');"
         " const svg = box.querySelector('.main-svg');"
         " return !svg || Math.abs(svg.getBoundingClientRect().height - box.clientHeight) < 1.5"
-        " && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) < 1.5; }"
-    )
+        " && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) < 1.5; }")
 
 
 def step_once(app: Page) -> None:
@@ -123,16 +116,14 @@ def next_substep(app: Page, index: int) -> None:
     app.click("substep-next")
     app.page.wait_for_function(
         "i => { const p = document.querySelector('[data-testid=substep-panel]');"
-        " return !p.hidden && p.dataset.index === String(i); }",
-        arg=index,
+        " return !p.hidden && p.dataset.index === String(i); }", arg=index,
     )
 
 
 @pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presenting"])
 @pytest.mark.parametrize(("width", "height"), PROJECTORS, ids=lambda v: str(v))
-def test_projector_layout(
-    browser: Any, server: Any, width: int, height: int, presenting: bool
-) -> None:
+def test_projector_layout(browser: Any, server: Any, width: int, height: int,
+                          presenting: bool) -> None:
     mode = "present" if presenting else "normal"
     with browsing(browser, server, width, height) as app:
         page = app.page
@@ -151,10 +142,8 @@ def test_projector_layout(
             # cut off sideways (a long card pages down inside its panel)
             assert on_screen(page, "#cards .card .card-head")
             assert on_screen(page, "#cards .card math")
-            assert page.evaluate(
-                "() => [...document.querySelectorAll('#cards .card math')]"
-                ".every(m => m.scrollWidth <= m.clientWidth + 1)"
-            )
+            assert page.evaluate("() => [...document.querySelectorAll('#cards .card math')]"
+                                 ".every(m => m.scrollWidth <= m.clientWidth + 1)")
             if width >= 1280:
                 page.locator("[data-testid=loss-chart] .main-svg").first.wait_for()
                 assert on_screen(page, "[data-testid=loss-chart] .main-svg")
@@ -191,10 +180,8 @@ def test_projector_layout(
                 app.screenshot(f"stage-{width}x{height}-{mode}-substep9.png")
         # highlight, never zoom: one size and place from rest through all twenty sub-steps
         first = (at_rest["left"], at_rest["top"], at_rest["width"], at_rest["height"])
-        assert all(abs(a - b) < 0.5 for size in sizes for a, b in zip(size, first, strict=True)), (
-            first,
-            sizes,
-        )
+        assert all(abs(a - b) < 0.5 for size in sizes for a, b in zip(size, first, strict=True)), \
+            (first, sizes)
         app.watch.assert_clean()
 
 
@@ -225,9 +212,8 @@ def test_phone(browser: Any, server: Any) -> None:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720)], ids=lambda v: str(v))
-def test_projector_layout_with_a_live_class(
-    browser: Any, server: Any, width: int, height: int
-) -> None:
+def test_projector_layout_with_a_live_class(browser: Any, server: Any, width: int,
+                                            height: int) -> None:
     """A class running in presentation mode is one strip: the code readable from the back row,
     the stage and its explanation still in the window, the link and QR code one click away."""
     with browsing(browser, server, width, height) as app:
@@ -235,29 +221,15 @@ def test_projector_layout_with_a_live_class(
         app.open()
         app.click("class-start")
         page.wait_for_function(
-            "() => document.querySelector('[data-testid=class-panel]')?.dataset.status === 'open'"
-        )
+            "() => document.querySelector('[data-testid=class-panel]')?.dataset.status === 'open'")
         step_once(app)
         present(app)
         assert_no_sideways_overflow(page)
-        for testid in (
-            "step",
-            "run",
-            "substep-back",
-            "substep-next",
-            "class-code",
-            "class-count",
-            "class-show-join",
-            "class-end",
-        ):
+        for testid in ("step", "run", "substep-back", "substep-next", "class-code", "class-count",
+                       "class-show-join", "class-end"):
             assert on_screen(page, f"[data-testid={testid}]"), testid
-        assert (
-            page.evaluate(
-                "() => parseFloat(getComputedStyle("
-                "document.querySelector('[data-testid=class-code]')).fontSize)"
-            )
-            >= 18
-        )
+        assert page.evaluate("() => parseFloat(getComputedStyle("
+                             "document.querySelector('[data-testid=class-code]')).fontSize)") >= 18
         assert on_screen(page, "#diagram")
         assert on_screen(page, "#cards .card .card-head")
         assert on_screen(page, "#cards .card math")
@@ -280,10 +252,8 @@ def test_projector_layout_with_a_live_class(
         assert url in dialog.inner_text()
         assert dialog.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
         assert on_screen(page, "[data-testid=class-join-dialog] img")
-        assert page.evaluate(
-            "() => document.querySelector('[data-testid=class-join-dialog]')"
-            ".contains(document.activeElement)"
-        )
+        assert page.evaluate("() => document.querySelector('[data-testid=class-join-dialog]')"
+                             ".contains(document.activeElement)")
         # the lesson's keys wait while the dialog is open
         page.keyboard.press("ArrowRight")
         assert page.get_by_test_id("substep-panel").get_attribute("data-index") == "8"

@@ -16,8 +16,7 @@ def wait_kept_at(app: Page, iteration: int) -> None:
     app.page.wait_for_function(
         "([key, n]) => JSON.parse(localStorage.getItem(key) ?? 'null')"
         "?.network.state.iteration === n",
-        arg=[KEY, iteration],
-    )
+        arg=[KEY, iteration])
 
 
 def kept(app: Page, key: str = KEY) -> Any:
@@ -38,9 +37,7 @@ def plant(app: Page, text: str) -> None:
 def wait_message(app: Page, words: str) -> str:
     app.page.wait_for_function(
         "w => !document.querySelector('#message').hidden"
-        " && document.querySelector('#message').textContent.includes(w)",
-        arg=words,
-    )
+        " && document.querySelector('#message').textContent.includes(w)", arg=words)
     return app.page.locator("#message").text_content() or ""
 
 
@@ -82,7 +79,9 @@ def test_a_corrupted_snapshot_is_set_aside_and_the_example_loads(
         app.watch.assert_clean()
 
 
-def test_a_snapshot_with_an_impossible_value_names_the_field(browser: Any, server: Server) -> None:
+def test_a_snapshot_with_an_impossible_value_names_the_field(
+    browser: Any, server: Server
+) -> None:
     with browsing(browser, server) as app:
         app.open()
         step_works(app)

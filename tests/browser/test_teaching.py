@@ -17,9 +17,7 @@ def substep(app: Page) -> str:
 def visible(app: Page, testid: str) -> bool:
     return app.page.evaluate(
         "id => getComputedStyle(document.querySelector(`#diagram [data-testid=${id}]`)).visibility"
-        " === 'visible'",
-        testid,
-    )
+        " === 'visible'", testid)
 
 
 def count_api(app: Page, path: str) -> int:
@@ -59,27 +57,10 @@ def test_substeps_unfold_one_step_in_the_worked_examples_order(app_page: Page) -
     assert app.page.locator('#diagram [data-node="i1"].reads').count() == 1
     assert app.page.locator('#diagram [data-node="o1"].reads').count() == 0
 
-    order = [
-        "forward-h2",
-        "forward-o1",
-        "forward-o2",
-        "errors",
-        "delta-o1",
-        "delta-o2",
-        "gradient-w5",
-        "gradient-w6",
-        "gradient-w7",
-        "gradient-w8",
-        "paths-h1",
-        "paths-h2",
-        "delta-h1",
-        "delta-h2",
-        "gradient-w1",
-        "gradient-w2",
-        "gradient-w3",
-        "gradient-w4",
-        "updates",
-    ]
+    order = ["forward-h2", "forward-o1", "forward-o2", "errors", "delta-o1", "delta-o2",
+             "gradient-w5", "gradient-w6", "gradient-w7", "gradient-w8", "paths-h1", "paths-h2",
+             "delta-h1", "delta-h2", "gradient-w1", "gradient-w2", "gradient-w3", "gradient-w4",
+             "updates"]
     for expected in order:
         next_substep(app, expected)
         if expected == "gradient-w5":
@@ -87,36 +68,13 @@ def test_substeps_unfold_one_step_in_the_worked_examples_order(app_page: Page) -
             assert abs(float(value) - 0.082167041) < 5e-10
             assert visible(app, "grad-w5") and not visible(app, "grad-w6")
         if expected == "paths-h1":
-            assert (
-                abs(
-                    float(
-                        formula.get_by_test_id("substep-value-dE_dout_h1_via_o1").get_attribute(
-                            "data-value"
-                        )
-                    )
-                    - 0.055399425
-                )
-                < 5e-10
-            )
-            assert (
-                abs(
-                    float(
-                        formula.get_by_test_id("substep-value-dE_dout_h1_via_o2").get_attribute(
-                            "data-value"
-                        )
-                    )
-                    + 0.019049119
-                )
-                < 1e-9
-            )
+            assert abs(float(formula.get_by_test_id("substep-value-dE_dout_h1_via_o1")
+                             .get_attribute("data-value")) - 0.055399425) < 5e-10
+            assert abs(float(formula.get_by_test_id("substep-value-dE_dout_h1_via_o2")
+                             .get_attribute("data-value")) + 0.019049119) < 1e-9
     assert app.text("iteration") == "0"  # the iteration is not done until the walk ends
-    assert (
-        abs(
-            float(formula.get_by_test_id("substep-value-new_w5").get_attribute("data-value"))
-            - W5_AFTER
-        )
-        < 5e-9
-    )
+    assert abs(float(formula.get_by_test_id("substep-value-new_w5").get_attribute("data-value"))
+               - W5_AFTER) < 5e-9
     assert app.page.locator("#diagram .edge-label.writes").count() == 8
     # one request for the whole walk
     assert count_api(app, "/api/step") == steps_before + 1
@@ -217,30 +175,24 @@ def test_the_timeline_goes_back_and_forth_and_discards_the_future(app_page: Page
     app.click("substep-back")
     app.wait_iteration("102")
     api_state_102 = app.page.evaluate(
-        "() => JSON.parse(localStorage['backprop-lab/page']).network.state"
-    )
+        "() => JSON.parse(localStorage['backprop-lab/page']).network.state")
     assert api_state_102["iteration"] == 102
     # drag to iteration 50 (inside the Run): recomputed by the server, not by the page
     slider.fill("50")
     app.wait_iteration("50")
     app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=loss-chart]').dataset.marker === '50'"
-    )
+        "() => document.querySelector('[data-testid=loss-chart]').dataset.marker === '50'")
     marker = app.page.evaluate(
         "() => { const d = document.querySelector('[data-testid=loss-chart]').data[1];"
-        " return [d.x[0], d.y[0]]; }"
-    )
+        " return [d.x[0], d.y[0]]; }")
     assert marker[0] == 50 and marker[1] == app.value("loss")
     start = app.server.post("/api/reset")["state"]
     expected = app.server.post("/api/epoch", {"state": start, "epochs": 49})["state"]
     expected = app.server.post("/api/step", {"state": expected})
     assert abs(app.value("weight-w5") - expected["state"]["weights"]["w5"]) < 1e-14
     assert abs(app.value("loss") - expected["loss"]) < 1e-14
-    card = float(
-        app.page.get_by_test_id("card-w5")
-        .get_by_test_id("factor-gradient_w5")
-        .get_attribute("data-value")
-    )
+    card = float(app.page.get_by_test_id("card-w5").get_by_test_id("factor-gradient_w5")
+                 .get_attribute("data-value"))
     assert abs(card - expected["trace"]["gradients"]["w5"]) < 1e-14
     slider.fill("3")
     app.wait_iteration("3")
@@ -284,21 +236,9 @@ def test_keys_and_presentation_mode(app_page: Page) -> None:
 
 def test_every_control_is_reachable_by_tab_with_a_visible_focus(app_page: Page) -> None:
     app = app_page
-    wanted = {
-        "substep-next",
-        "substep-back",
-        "presentation-toggle",
-        "history-slider",
-        "copy-link",
-        "export-csv",
-        "export-json",
-        "print-view",
-        "language-select",
-        "step",
-        "run",
-        "play",
-        "reset",
-    }
+    wanted = {"substep-next", "substep-back", "presentation-toggle", "history-slider", "copy-link",
+              "export-csv", "export-json", "print-view", "language-select", "step", "run", "play",
+              "reset"}
     app.click("step")
     app.wait_iteration("1")
     app.page.locator("body").focus()
@@ -310,8 +250,7 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus(app_page: Page) 
         info = app.page.evaluate(
             "() => { const e = document.activeElement; const s = getComputedStyle(e);"
             " return {id: e.dataset.testid || '', outline: s.outlineStyle,"
-            " width: s.outlineWidth}; }"
-        )
+            " width: s.outlineWidth}; }")
         if info["id"] in wanted:
             reached.add(info["id"])
             assert info["outline"] != "none" and info["width"] != "0px", info

@@ -177,10 +177,8 @@ def test_a_flood_closes_the_flooding_connection_only(classroom: Classroom):
     assert until(calm, "state")["state"] == class_page(2)
 
 
-@pytest.mark.parametrize(
-    "limits",
-    [ClassLimits(joins_burst=3, joins_per_second=0.001, misses_burst=2, misses_per_second=0.001)],
-)
+@pytest.mark.parametrize("limits", [ClassLimits(joins_burst=3, joins_per_second=0.001,
+                                                misses_burst=2, misses_per_second=0.001)])
 def test_joins_are_limited_per_address(classroom: Classroom):
     code, token = classroom.create()
     for _ in range(3):

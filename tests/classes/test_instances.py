@@ -81,10 +81,9 @@ def class_at_iteration_7(
 
 @pytest.fixture
 def two_instances(redis_url: str) -> Iterator[tuple[RunningApp, RunningApp]]:
-    with (
-        serving(env={"REDIS_URL": redis_url}) as first,
-        serving(env={"REDIS_URL": redis_url}) as second,
-    ):
+    with serving(env={"REDIS_URL": redis_url}) as first, serving(
+        env={"REDIS_URL": redis_url}
+    ) as second:
         yield first, second
 
 

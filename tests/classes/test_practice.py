@@ -247,13 +247,8 @@ def test_what_one_student_can_make_the_class_hold_is_bounded(
         third.send_json({"type": "nickname", "nickname": "Eve"})
         assert "students named" in until(third, "error")["message"]
         mine = given[0]
-        first.send_json(
-            {
-                "type": "practice-answer",
-                "practice": mine["id"],
-                "answers": {"dE_dw1": 0.1, "dE_dw2": 0.2, "dE_dw3": 0.3, "dE_dw4": 0.4},
-            }
-        )
+        first.send_json({"type": "practice-answer", "practice": mine["id"],
+                         "answers": {"dE_dw1": 0.1, "dE_dw2": 0.2, "dE_dw3": 0.3, "dE_dw4": 0.4}})
         assert "at most 3 answers" in until(first, "error")["message"]
         answer(first, mine, dE_dw1=0.1, dE_dw2=0.2, dE_dw3=0.3)
         answer(first, mine, dE_dw1=0.1)  # the same again: no new attempt, still allowed

@@ -73,10 +73,9 @@ class RedisProcess:
 @pytest.fixture
 def lonely_redis() -> Iterator[tuple[Classroom, RedisProcess]]:
     """The app on a Redis of this test's own, which the test may stop."""
-    with (
-        restartable_redis(persist=False) as (url, server),
-        app_with(RedisStore(url, 3600.0), ClassLimits(), None) as room,
-    ):
+    with restartable_redis(persist=False) as (url, server), app_with(
+        RedisStore(url, 3600.0), ClassLimits(), None
+    ) as room:
         yield room, server
 
 
