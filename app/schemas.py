@@ -540,7 +540,19 @@ class Divergence(BaseModel):
 # --- Responses ----------------------------------------------------------------------------
 
 
+# What a step or a run reached, as both answer it
+ReachedForward = Annotated[
+    Forward,
+    Field(
+        description="the forward pass of the returned state (with data, on the row the next "
+        "update uses)"
+    ),
+]
+ReachedLoss = Annotated[
+    float, Field(description="E_total of the returned state (with data, the mean over the rows)")
+]
 ROWS = "with data, the forward pass of the returned state on each row"
+ReachedRows = Annotated[list[Forward] | None, Field(description=ROWS)]
 
 
 class ResetResponse(_LeftOutWhenNone):
@@ -556,14 +568,9 @@ class StepResponse(_LeftOutWhenNone):
     left_out = ("rows",)
     state: State = Field(description="after the update, iteration + 1 (unchanged if diverged)")
     trace: Trace
-    forward: Forward = Field(
-        description="the forward pass of the returned state (with data, on the row the next "
-        "update uses)"
-    )
-    loss: float = Field(
-        description="E_total of the returned state (with data, the mean over the rows)"
-    )
-    rows: list[Forward] | None = Field(default=None, description=ROWS)
+    forward: ReachedForward
+    loss: ReachedLoss
+    rows: ReachedRows = None
     diverged: Divergence | None = None
 
 
@@ -583,14 +590,9 @@ class EpochResponse(_LeftOutWhenNone):
         "forward pass each row's update used (without data, iteration k+1's E_total before its "
         "update)"
     )
-    forward: Forward = Field(
-        description="the forward pass of the returned state (with data, on the row the next "
-        "update uses)"
-    )
-    loss: float = Field(
-        description="E_total of the returned state (with data, the mean over the rows)"
-    )
-    rows: list[Forward] | None = Field(default=None, description=ROWS)
+    forward: ReachedForward
+    loss: ReachedLoss
+    rows: ReachedRows = None
     diverged: Divergence | None = None
     path: list[PathPoint] = Field(default=[], description="the parameters asked for by path")
 
@@ -856,7 +858,27 @@ class ClassPage(BaseModel):
             if trace is not None:
                 for part in ("forward", "factors", "deltas", "gradients", "changes", "terms"):
                     groups.append((f"{where}.{part}", getattr(trace, part), part))
-        parameters = network.Network.of(layers).parameters
+        shape = network.Network.of(layers)
+        states = [("network.initial", self.network.initial), ("network.state", self.network.state)]
+        if self.network.last is not None:
+            states.append(("network.last.sent", self.network.last.sent))
+        if self.walk is not None:
+            states += [("walk.sent", self.walk.sent), ("walk.result.state", self.walk.result.state)]
+        names = {"inputs": shape.inputs, "targets": shape.outputs,
+                 "weights": tuple(name for name, *_ in shape.weights),
+                 "biases": tuple(name for name, _ in shape.biases)}  # fmt: skip
+        for where, state in states:
+            if tuple(state.layers or network.LAYERS) != layers:
+                raise PydanticCustomError("other_network", "every state of a message is of one "
+                                          "network", {"field": f"{where}.layers"})  # fmt: skip
+            for group, allowed_names in names.items():
+                for name in getattr(state, group) or {}:
+                    if name not in allowed_names:
+                        raise PydanticCustomError(
+                            "not_in_network", "the network has no {name}",
+                            {"field": f"{where}.{group}", "name": name},
+                        )  # fmt: skip
+        parameters = shape.parameters
         opened = self.settings.open
         if len(set(opened)) != len(opened) or not set(opened) <= set(parameters):
             raise PydanticCustomError(

@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -507,11 +507,7 @@ class Hub:
         return practice.board(rows, names)
 
     def _board_soon(self, code: str) -> None:
-        if code not in self.boards_due:
-            self.boards_due.add(code)
-            asyncio.get_running_loop().call_later(
-                TALLY_SECONDS, lambda: asyncio.create_task(self._board_teachers(code))
-            )
+        self._once_soon(self.boards_due, code, self._board_teachers)
 
     async def _board_teachers(self, code: str) -> None:
         self.boards_due.discard(code)
@@ -581,12 +577,20 @@ class Hub:
             connection.outbox.push(notice)
         connection.outbox.push(Close(code, reason))
 
-    def _tally_soon(self, code: str) -> None:
-        if code not in self.tallies_due:
-            self.tallies_due.add(code)
+    @staticmethod
+    def _once_soon(
+        due: set[str], code: str, send: Callable[[str], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Run ``send(code)`` in TALLY_SECONDS unless it is already due: a burst of changes
+        reaches the teachers as one message."""
+        if code not in due:
+            due.add(code)
             asyncio.get_running_loop().call_later(
-                TALLY_SECONDS, lambda: asyncio.create_task(self._tally_teachers(code))
+                TALLY_SECONDS, lambda: asyncio.create_task(send(code))
             )
+
+    def _tally_soon(self, code: str) -> None:
+        self._once_soon(self.tallies_due, code, self._tally_teachers)
 
     async def _tally_teachers(self, code: str) -> None:
         self.tallies_due.discard(code)

@@ -148,3 +148,18 @@ def test_the_schema_is_the_pages_message():
     schema = ClassPage.model_json_schema()
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {"version", "purpose", "network", "walk", "settings"}
+
+
+@pytest.mark.parametrize(
+    ("part", "group", "name"),
+    [(("network", "state"), "weights", "w9"), (("walk", "sent"), "inputs", "i3"),
+     (("network", "initial"), "biases", "b3")],
+)  # fmt: skip
+def test_a_name_outside_the_network_of_the_message_is_refused(part: tuple, group: str, name: str):
+    page = json.loads(json.dumps(PAGE))
+    target = page
+    for key in part:
+        target = target[key]
+    target[group][name] = 0.1
+    with pytest.raises(protocol.RefusedError, match=f"no {name}"):
+        protocol.parse(state_message(page))
