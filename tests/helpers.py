@@ -157,10 +157,10 @@ def class_page(iteration: int = 0, index: int = 0, **state: Any) -> dict[str, An
     result = {"state": after, "trace": trace, "forward": forward, "loss": forward["E_total"],
               "diverged": None}  # fmt: skip
     return {
-        "version": 2,
+        "version": 3,
         "purpose": "message",
         "network": {"initial": {**sent, "iteration": 0}, "state": sent, "forward": trace["forward"],
                     "loss": trace["forward"]["E_total"], "last": None},
         "walk": {"sent": sent, "result": result, "index": index, "answers": {}},
-        "settings": {"open": ["w5", "w1"], "tab": "graph", "digits": 0},
+        "settings": {"open": ["w5", "w1"], "tab": "graph", "digits": 0, "row": 0},
     }  # fmt: skip

@@ -26,8 +26,23 @@ reset = client.post("/api/reset").json()
 step = client.post("/api/step", json={"state": reset["state"]}).json()
 epoch = client.post("/api/epoch", json={"state": reset["state"], "epochs": 5, "path": 3}).json()
 choices = client.post("/api/practice/choices", json={"state": reset["state"]}).json()
+from app.presets import presets
+shapes, runs = {}, {}
+for layers in ([2, 3, 2], [2, 2, 2, 2], [3, 2, 2], [2, 2, 3], [1, 1, 1], [4, 4, 4, 4, 4]):
+    shapes["-".join(map(str, layers))] = client.get(
+        "/api/network", params={"layers": ",".join(map(str, layers))}).json()
+for preset in presets():
+    state = preset["state"]
+    layers = state.get("layers", [2, 2, 2])
+    shapes["-".join(map(str, layers))] = client.get(
+        "/api/network", params={"layers": ",".join(map(str, layers))}).json()
+    for training in ("online", "batch"):
+        sent = {**state, "options": {**state["options"], "training": training}}
+        started = client.post("/api/reset", json={"state": sent}).json()
+        stepped = client.post("/api/step", json={"state": started["state"]}).json()
+        runs[f"{preset['id']}/{training}"] = {"reset": started, "step": stepped}
 print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch,
-                  "choices": choices}))
+                  "choices": choices, "presets": presets(), "shapes": shapes, "runs": runs}))
 `;
 
 /** The answers, asked once for each version of the app's code (the test files run in parallel,
@@ -45,7 +60,9 @@ function answers() {
   return text;
 }
 
-/** {definition, reset, step, epoch, choices}: the server's own answers. */
+/** {definition, reset, step, epoch, choices, presets, shapes, runs}: the server's own answers;
+ * `shapes` the definition of each preset's shape and a few others by key ("2-3-1"), `runs` each preset's
+ * /api/reset and first /api/step answers by "id/online" and "id/batch". */
 export const server = JSON.parse(answers());
 useDefinition(server.definition);
 
