@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { createControls } from "./controls.js";
+import { createDataPanel } from "./data.js";
 import { createLesson } from "./lesson.js";
 import { createLessons } from "./lessons.js";
 import { loadShape, showShapeOf } from "./shapes.js";
@@ -78,7 +79,9 @@ const cards = createCards(document.getElementById("cards"), {
   onStage: (name) => change({ type: "cardStaged", name }),
 });
 const plotly = createPlotlyLoader(document.querySelector("meta[name=plotly-script]").content);
-const chart = createChart(document.getElementById("loss-chart"), { plotly });
+const chart = createChart(document.getElementById("loss-chart"), {
+  plotly, heading: document.querySelector("#chart-heading [data-i18n]"),
+});
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { if (mayMove()) { stopPlaying(); enqueue(applyEdits); } },
   onRestore: () => { if (mayMove()) { stopPlaying(); enqueue(restoreExample); } },
@@ -91,6 +94,10 @@ const lessons = createLessons(document.getElementById("lessons"), {
   onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
   onReproduce: (target) => { if (mayMove()) { stopPlaying(); enqueue(() => reproduce(target)); } },
   onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
+});
+const dataPanel = createDataPanel(document.getElementById("data-panel"), {
+  plotly,
+  onChoose: (row) => change({ type: "settingsChanged", settings: { row } }),
 });
 const logToggle = document.getElementById("log-scale");
 logToggle.addEventListener("change", () => change({ type: "settingsChanged", settings: { log: logToggle.checked } }));
@@ -391,8 +398,11 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
+  lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: settings.row });
+  dataPanel.render(page, options).catch((error) => console.warn(error));
   chart.setLog(settings.log);
+  const rows = now.state.data?.length;
+  chart.setEpochs(rows ? (now.state.options.training === "batch" ? 1 : rows) : null);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
   await chart.draw(page.curve);
