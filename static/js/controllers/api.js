@@ -79,8 +79,12 @@ export function network(layers) {
   return get(`/api/network?layers=${layers.map(Number).join(",")}`);
 }
 
-/** The worked example's state (when `state` is omitted) or `state`, at iteration 0, with its forward pass. */
+/** The worked example's state (when `state` is omitted) or `state`, at iteration 0, with its
+ * forward pass. The page carries the worked example's answer (<script id="example-answer">):
+ * its first numbers need no request. */
 export function reset(state) {
+  const carried = state === undefined ? globalThis.document?.getElementById("example-answer") : null;
+  if (carried) return Promise.resolve(JSON.parse(carried.textContent));
   return post("/api/reset", state === undefined ? undefined : { state });
 }
 
@@ -103,4 +107,10 @@ export function gradientCheck(state, epsilon) {
 /** E_total over a grid of parameters `x` and `y` centred on `state`: {x, y, E_total}. */
 export function landscape(state, x, y, span, resolution) {
   return post("/api/landscape", { state, x, y, span, resolution });
+}
+
+/** A two-input network's `output` over a `resolution` × `resolution` grid of its inputs, the
+ * square around its rows: {output, x, y, out}. */
+export function outputs(state, output, resolution) {
+  return post("/api/outputs", { state, output, resolution });
 }
