@@ -104,13 +104,13 @@ export function createEditor(form, { onApply, onRestore, onReshape = () => {} })
       <span class="field-message" id="edit-training-message" data-testid="message-training" role="alert"></span>
     </div>
     <div class="shape-rows">
-      <h3 class="rows-heading" ${i18n("editor.rows.heading")}>${t("editor.rows.heading")}</h3>
-      <p class="rows-none" data-testid="rows-none" ${i18n("editor.rows.none")}>${t("editor.rows.none")}</p>
-      <div class="rows-scroll"><table class="rows-table" data-testid="rows-table"></table></div>
+      <h3 class="editor-rows-heading" ${i18n("editor.rows.heading")}>${t("editor.rows.heading")}</h3>
+      <p class="editor-rows-none" data-testid="editor-rows-none" ${i18n("editor.rows.none")}>${t("editor.rows.none")}</p>
+      <div class="editor-rows-scroll"><table class="editor-rows-table" data-testid="editor-rows-table"></table></div>
       <button type="button" class="button" data-testid="add-row" ${i18n("editor.rows.add")}>${t("editor.rows.add")}</button>
     </div>`;
   const layersBox = shape.querySelector(".shape-layers");
-  const table = shape.querySelector(".rows-table");
+  const table = shape.querySelector(".editor-rows-table");
   const training = shape.querySelector(".training-field");
   const addRow = shape.querySelector("[data-testid=add-row]");
   addRow.addEventListener("click", () => onReshape({ addRow: true }));
@@ -191,7 +191,7 @@ export function createEditor(form, { onApply, onRestore, onReshape = () => {} })
   function buildRows(state) {
     const d = definition();
     const rows = state?.data ?? [];
-    shape.querySelector(".rows-none").hidden = rows.length > 0;
+    shape.querySelector(".editor-rows-none").hidden = rows.length > 0;
     table.hidden = rows.length === 0;
     addRow.disabled = rows.length >= d.bounds.rows_max;
     const head = document.createElement("tr");
