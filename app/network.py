@@ -86,12 +86,18 @@ class Bounds:
     training_work_max: int = 4_000_000
     # a landscape's work: grid points x rows (one row at the finest grid is 40,401)
     landscape_work_max: int = 4 * 201 * 201
+    # the shapes this app draws, and the rows of data a state may hold
+    inputs_max: int = 4
+    outputs_max: int = 4
+    hidden_width_max: int = 4
+    hidden_layers_max: int = 3
+    rows_max: int = 16
 
 
 LAYERS = (2, 2, 2)  # the worked example's; a state without ``layers`` has this shape
-MAX_INPUTS = MAX_OUTPUTS = MAX_HIDDEN_WIDTH = 4
-MAX_HIDDEN_LAYERS = 3
-MAX_ROWS = 16
+MAX_INPUTS, MAX_OUTPUTS = Bounds.inputs_max, Bounds.outputs_max
+MAX_HIDDEN_WIDTH, MAX_HIDDEN_LAYERS = Bounds.hidden_width_max, Bounds.hidden_layers_max
+MAX_ROWS = Bounds.rows_max
 
 # The worked example's numbers; a network of another shape takes them in turn (see ``example``).
 EXAMPLE_NUMBERS = {

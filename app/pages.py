@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from app import practice
+from app import practice, presets
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
@@ -193,6 +193,7 @@ def index(request: Request) -> HTMLResponse:
             "max_epochs": MAX_EPOCHS,
             # data for the page's modules (a JSON script is not executed: the CSP allows it)
             "network_definition": practice.definition(),
+            "network_presets": presets.presets(),
         },
     )
     response.headers["Cache-Control"] = "no-cache"

@@ -44,11 +44,19 @@ async function fetchWithRetries(path, init) {
 }
 
 async function post(path, body) {
-  const response = await fetchWithRetries(path, {
+  return answerOf(await fetchWithRetries(path, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  }));
+}
+
+async function get(path) {
+  return answerOf(await fetchWithRetries(path, { headers: { Accept: "application/json" } }));
+}
+
+/** The JSON of `response`, or an ApiError with the server's reasons. */
+async function answerOf(response) {
   let answer = null;
   try {
     answer = await response.json();
@@ -64,6 +72,11 @@ async function post(path, body) {
   }
   if (answer === null) throw new ApiError("The server sent an answer that is not JSON.", { status: response.status });
   return answer;
+}
+
+/** The definition of the network of shape `layers` ([2, 3, 1]): what GET /api/network answers. */
+export function network(layers) {
+  return get(`/api/network?layers=${layers.map(Number).join(",")}`);
 }
 
 /** The worked example's state (when `state` is omitted) or `state`, at iteration 0, with its forward pass. */

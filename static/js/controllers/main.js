@@ -6,6 +6,7 @@ import * as api from "./api.js";
 import { createControls } from "./controls.js";
 import { createLesson } from "./lesson.js";
 import { createLessons } from "./lessons.js";
+import { loadShape, showShapeOf } from "./shapes.js";
 import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
 import { following, pollHoldsIteration } from "../state/classroom.js";
@@ -18,6 +19,8 @@ import { createChart } from "../views/chart.js";
 import { boxesFrom, createDiagram } from "../views/diagram.js";
 import { createEditor } from "../views/editor.js";
 import { createPlotlyLoader } from "../views/plotly.js";
+import { createPresetPicker } from "../views/presets.js";
+import { preset } from "../state/presets.js";
 import { withheldOf, withholdView } from "../views/withheld.js";
 import { explainWith } from "../classroom/controller.js";
 
@@ -80,6 +83,9 @@ const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { if (mayMove()) { stopPlaying(); enqueue(applyEdits); } },
   onRestore: () => { if (mayMove()) { stopPlaying(); enqueue(restoreExample); } },
 });
+const presetPicker = createPresetPicker(document.getElementById("preset"), {
+  onChoose: (id) => { if (mayMove()) { stopPlaying(); enqueue(() => choosePreset(id)); } },
+});
 const lessons = createLessons(document.getElementById("lessons"), {
   plotly,
   onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
@@ -141,22 +147,24 @@ function undo() {
   });
 }
 
-/** Show a network fresh from /api/reset; the editor shows its initial values. */
-function startFrom(answer) {
+/** Show a network fresh from /api/reset, of whatever shape; the editor shows its initial values. */
+async function startFrom(answer) {
+  await loadShape(answer.state.layers);
+  showShapeOf(answer.state);
   change({ type: "started", answer });
   teaching.cancel();
   controls.say(null);
 }
 
 async function restoreExample() {
-  startFrom(await api.reset());
+  await startFrom(await api.reset());
   editor.say(t("editor.restored"));
 }
 
 /** The server refused the network the page holds (422): keep it aside, start from the example. */
 async function recover(message) {
   storage.setAside(serialize(state(), "storage"));
-  startFrom(await api.reset());
+  await startFrom(await api.reset());
   controls.say(t("message.setAside", { message }), "error");
 }
 
@@ -173,7 +181,7 @@ async function applyEdits() {
     }
     throw error;
   }
-  startFrom(answer);
+  await startFrom(answer);
   editor.say(t("editor.applied"));
 }
 
@@ -186,13 +194,20 @@ async function applyOptions(options) {
     if (error instanceof api.ApiError && error.status === 422) return lessons.optionsRefused(error);
     throw error;
   }
-  startFrom(answer);
+  await startFrom(answer);
   lessons.optionsApplied();
+}
+
+/** Start the preset network `id` (the worked example, XOR, …) from its initial values. */
+async function choosePreset(id) {
+  const chosen = preset(id);
+  if (!chosen) return;
+  await startFrom(await api.reset(chosen.state));
 }
 
 /** Show a published figure: the worked example with `rule` for the hidden deltas, `iterations` on. */
 async function reproduce({ rule, iterations }) {
-  startFrom(await api.reset({ options: { ...definition().example.options, hidden_deltas_use: rule } }));
+  await startFrom(await api.reset({ options: { ...definition().example.options, hidden_deltas_use: rule } }));
   if (iterations > 0) await advance(iterations, { flash: false });
 }
 
@@ -342,7 +357,10 @@ async function draw({ flash }) {
   const page = state();
   if (!page.network) return;
   const { settings } = page;
-  if (settings.language && settings.language !== language()) setLanguage(settings.language);
+  if (settings.language && settings.language !== language()) {
+    setLanguage(settings.language);
+    presetPicker.translate();
+  }
   const now = page.network;
   // After an update every neuron shows the forward pass its δ came from (the network before the
   // update), so that no box mixes two iterations; the weights are the updated ones.
@@ -441,7 +459,10 @@ const lesson = createLesson({
 
 subscribe((page, action, previous) => {
   scheduleDraw(action);
-  if (page.network?.initial !== previous.network?.initial && page.network) editor.show(page.network.initial);
+  if (page.network?.initial !== previous.network?.initial && page.network) {
+    editor.show(page.network.initial);
+    presetPicker.show(page.network.initial);
+  }
   save(!playing); // the walk too: a reload mid-walk comes back to its sub-step
 });
 
@@ -453,7 +474,7 @@ const linkedWalk = new URLSearchParams(location.hash.slice(1)).get("walk");
 enqueue(async () => {
   const fromLink = await lesson.fromLink();
   const opened = fromLink || restore();
-  if (!opened) startFrom(await api.reset());
+  if (!opened) await startFrom(await api.reset());
   if (setAsideBecause) controls.say(t("message.setAside", { message: setAsideBecause }), "error");
   if (!state().settings.language) change({ type: "settingsChanged", settings: { language: browserLanguage() } });
   setLanguage(state().settings.language);

@@ -80,6 +80,8 @@ const en = {
   "chart.failed": "The loss curve cannot be drawn: {message}",
 
   "editor.heading": "Initial values",
+  "presets.label": "Network",
+  "presets.own": "Your own network",
   "editor.field.w1": "w1", "editor.field.w2": "w2", "editor.field.w3": "w3", "editor.field.w4": "w4",
   "editor.field.w5": "w5", "editor.field.w6": "w6", "editor.field.w7": "w7", "editor.field.w8": "w8",
   "editor.field.b1": "b1", "editor.field.b2": "b2",
@@ -279,6 +281,8 @@ const hans = {
   "chart.failed": "无法绘制误差曲线：{message}",
 
   "editor.heading": "初始值",
+  "presets.label": "网络",
+  "presets.own": "自己的网络",
   "editor.field.i1": "输入 i1",
   "editor.field.i2": "输入 i2",
   "editor.field.t1": "目标 o1",
@@ -475,6 +479,8 @@ const hant = {
   "chart.failed": "無法繪製誤差曲線：{message}",
 
   "editor.heading": "初始值",
+  "presets.label": "網路",
+  "presets.own": "自己的網路",
   "editor.field.i1": "輸入 i1",
   "editor.field.i2": "輸入 i2",
   "editor.field.t1": "目標 o1",

@@ -3,17 +3,47 @@
 // The page never declares them itself. Read lazily, so that modules importing this one load
 // without a document (node's test runner).
 
+// The definitions the page knows, by shape ("2-3-1"), and the one of the network it shows now.
+// The worked example's comes with the page; another shape's is fetched once, before the page
+// shows a network of that shape (controllers/shapes.js), so that definition() stays synchronous.
+const known = new Map();
 let current = null;
 
-/** The network's definition ({inputs, hidden, outputs, weights, biases, parameters, options, example, bounds}). */
+const EXAMPLE_LAYERS = [2, 2, 2];
+
+/** The key of a shape: "2-2-2" for [2, 2, 2] or for a state without layers. */
+export const shapeKey = (layers) => (layers ?? EXAMPLE_LAYERS).join("-");
+
+/** The definition of the network the page shows now ({layers, neurons, inputs, hidden, outputs,
+ * weights, biases, parameters, chain, options, example, bounds, mistakes}); another object
+ * once the page shows a network of another shape. */
 export function definition() {
-  if (current === null) current = fromPage();
+  if (current === null) useDefinition(fromPage());
   return current;
 }
 
-/** Use `value` as the definition (the tests, which have no page, hand in the server's). */
+/** Use `value` as the definition, and know it for its shape (the tests, which have no page,
+ * hand in the server's). */
 export function useDefinition(value) {
+  learnShape(value);
   current = value;
+}
+
+/** Know `value` as the definition of its shape, without showing that shape yet. */
+export function learnShape(value) {
+  known.set(shapeKey(value.layers), value);
+}
+
+/** Whether the page holds the definition of shape `layers` (absent: the worked example's). */
+export function knowsShape(layers) {
+  if (current === null) definition();
+  return known.has(shapeKey(layers));
+}
+
+/** Show networks of shape `layers` from now on; its definition must be known (knowsShape). */
+export function useShape(layers) {
+  if (!knowsShape(layers)) throw new Error(`the page holds no definition of the shape ${shapeKey(layers)}`);
+  current = known.get(shapeKey(layers));
 }
 
 function fromPage() {
@@ -21,6 +51,9 @@ function fromPage() {
   if (!element) throw new Error("the page carries no network definition");
   return JSON.parse(element.textContent);
 }
+
+/** Whether the network shown is the worked example's shape (2-2-2). */
+export const isExampleShape = () => shapeKey(definition().layers) === shapeKey(EXAMPLE_LAYERS);
 
 /** The weight `name` joins: {name, from, to}. */
 export function weight(name) {

@@ -43,6 +43,11 @@ export function initialState() {
 /** What an undo brings back: the network shown, with its history, curve and path. */
 const kept = (page) => ({ network: page.network, curve: page.curve, history: page.history, path: page.path });
 
+/** The settings kept when a network starts again: the cards open that it has, its first row. */
+function settingsFor(settings) {
+  return validSettings({ open: settings.open, row: 0 }, { ...settings, open: [] });
+}
+
 /** A network shown from scratch at `state`: one point of curve, history and path. */
 function beginAt(page, initial, state, forward) {
   const loss = forward.E_total;
@@ -60,7 +65,7 @@ const reducers = {
   /** A network fresh from /api/reset: `answer` = {state, trace}. `undoable`: a Reset, which
    * keeps what it discards (iterations 1 … latest) for an undo. */
   started(page, { answer, undoable = false }) {
-    const next = beginAt(page, answer.state, answer.state, answer.trace.forward);
+    const next = { ...beginAt(page, answer.state, answer.state, answer.trace.forward), settings: settingsFor(page.settings) };
     const done = page.network ? latest(page.history) : 0;
     if (!undoable || done === 0) return { ...next, undo: null };
     return { ...next, undo: { reason: "reset", from: 1, to: done, saved: kept(page) } };

@@ -22,6 +22,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   epochs: 10_000,
   tab: "graph",
   presenting: false,
+  row: 0, // the row of the data that the stage shows in batch training
 });
 
 const RULES = {
@@ -36,6 +37,7 @@ const RULES = {
   epochs: (v) => (Number.isInteger(v) && v >= 1 && v <= definition().bounds.epochs_max ? v : undefined),
   tab: (v) => (LESSON_TABS.includes(v) ? v : undefined),
   presenting: (v) => (typeof v === "boolean" ? v : undefined),
+  row: (v) => (Number.isInteger(v) && v >= 0 && v < definition().bounds.rows_max ? v : undefined),
 };
 
 /** Return `current` with every valid entry of `changes` applied; unknown or invalid ones are ignored. */

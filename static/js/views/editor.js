@@ -6,14 +6,16 @@ import { exact } from "./format.js";
 import { problemText, t } from "../i18n/index.js";
 import { definition } from "../state/definition.js";
 
-/** The fields, from the network's definition: [test id suffix, path in the state]. */
-export function fields() {
+/** The fields of `state`, from the network's definition: [test id suffix, path in the
+ * state]; a state with rows of data has no inputs and targets of its own. */
+export function fields(state = null) {
   const d = definition();
+  const own = !state?.data;
   return [
     ...d.weights.map((w) => [w.name, ["weights", w.name]]),
     ...d.biases.map((b) => [b.name, ["biases", b.name]]),
-    ...d.inputs.map((i) => [i, ["inputs", i]]),
-    ...d.outputs.map((o, k) => [`t${k + 1}`, ["targets", o]]),
+    ...(own ? d.inputs.map((i) => [i, ["inputs", i]]) : []),
+    ...(own ? d.outputs.map((o, k) => [`t${k + 1}`, ["targets", o]]) : []),
     ["learning-rate", ["learning_rate"]],
   ];
 }
@@ -46,7 +48,19 @@ export function createEditor(form, { onApply, onRestore }) {
   form.innerHTML = "";
   const grid = document.createElement("div");
   grid.className = "fields";
-  for (const [id, path] of fields()) {
+  let builtFor = null; // the fields' network: its definition, and whether it has rows of data
+
+  /** The fields of `state`'s network, built again when its shape or its kind of data changes. */
+  function build(state) {
+    const kind = { definition: definition(), data: Boolean(state?.data) };
+    if (builtFor?.definition === kind.definition && builtFor.data === kind.data) return;
+    builtFor = kind;
+    inputs.clear();
+    grid.replaceChildren();
+    for (const [id, path] of fields(state)) addField(id, path);
+  }
+
+  function addField(id, path) {
     const wrapper = document.createElement("div");
     wrapper.className = "field";
     const inputId = `edit-${id}`;
@@ -61,6 +75,7 @@ export function createEditor(form, { onApply, onRestore }) {
     grid.appendChild(wrapper);
     inputs.set(id, { input: wrapper.querySelector("input"), message: wrapper.querySelector(".field-message"), path, wrapper });
   }
+  build(null);
   const actions = document.createElement("div");
   actions.className = "editor-actions";
   actions.innerHTML = `
@@ -104,6 +119,7 @@ export function createEditor(form, { onApply, onRestore }) {
 
   /** Fill the fields with `state`'s values. */
   function show(state) {
+    build(state);
     clearMessages();
     for (const [id, { input, path }] of inputs) {
       input.value = exact(getPath(state, path));
