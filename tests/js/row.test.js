@@ -23,13 +23,13 @@ test("a batch's step shows the row chosen, its own numbers beside the batch's up
   assert.equal(trace.row, 2);
   // a row past the data is its last
   assert.equal(traceOfRow(batch, 9).row, 2);
-  assert.equal(rowShown({ state, last: { trace: batch } }, { row: 1 }), 1);
+  assert.equal(rowShown({ state, last: { sent: state, trace: batch } }, { row: 1 }), 1);
 });
 
 test("an online step shows the row it used; no step, the row of the forward pass held", () => {
   const online = { ...perRow(1), gradients: {}, changes: {} };
   assert.equal(traceOfRow(online, 2), online);
-  assert.equal(rowShown({ state, last: { trace: online } }, { row: 2 }), 1);
+  assert.equal(rowShown({ state, last: { sent: state, trace: online } }, { row: 2 }), 1);
   assert.equal(rowShown({ state, last: null }, { row: 2 }), 4 % 3);
   assert.equal(rowShown({ state: { ...state, data: undefined }, last: null }, { row: 2 }), 0);
 });

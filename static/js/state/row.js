@@ -5,17 +5,18 @@
 
 const clamp = (k, count) => Math.min(Math.max(Number.isInteger(k) ? k : 0, 0), Math.max(count - 1, 0));
 
-/** The index of the data row the stage shows for `network` (the page's: {state, forward,
- * last}) under `settings`: after a batch's step the row chosen (settings.row); after an online
- * step the row it used; else the row whose forward pass the page holds, the one the next update
+/** The index of the data row that `view` ({state, forward, last}: what the stage shows) shows
+ * under `settings`: after a batch's step the row chosen (settings.row); after an online step
+ * the row it used; else the row whose forward pass the page holds, the one the next update
  * uses (iteration mod rows, as the server answers). */
-export function rowShown(network, settings) {
-  const count = network?.state?.data?.length ?? 0;
+export function rowShown(view, settings) {
+  const trace = view.last?.trace;
+  const state = view.last?.sent ?? view.state;
+  const count = state?.data?.length ?? 0;
   if (count < 2) return 0;
-  const trace = network.last?.trace;
   if (trace?.rows) return clamp(settings?.row ?? 0, count);
   if (trace && Number.isInteger(trace.row)) return clamp(trace.row, count);
-  return network.state.iteration % count;
+  return view.state.iteration % count;
 }
 
 /** `trace` as row `row` sees it: a batch's per-row parts (forward, terms, factors, deltas)
@@ -60,3 +61,6 @@ export function viewOfRow(view, row) {
     last: last ? { ...last, sent: rowStateOf(last.sent, row), trace } : last,
   };
 }
+
+/** `view` as the stage shows it under `settings`: its row's inputs, targets and numbers. */
+export const shownRow = (view, settings) => viewOfRow(view, rowShown(view, settings));

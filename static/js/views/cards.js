@@ -4,7 +4,7 @@
 import { exact, formatNumber } from "./format.js";
 import { language, t } from "../i18n/index.js";
 import { setValue } from "./svg.js";
-import { bias, hiddenNames, isBias, isInput, isOutput, layers, pathsOf, weight } from "../state/definition.js";
+import { bias, definition, hiddenNames, isBias, isInput, isOutput, layers, pathsOf, weight } from "../state/definition.js";
 import { d, DOT, EQ, line, mi, mo, MINUS, name, paren, PLUS, TIMES, updated } from "../math/mathml.js";
 
 // Where each weight sits comes from the network's definition: w5 joins h1 to o1, so
@@ -351,14 +351,15 @@ export function createCards(container, { onClose, onLink = () => {}, onStage = (
   function ensure(p, mode, index) {
     let card = cards.get(p);
     const key = JSON.stringify(mode);
-    if (!card || card.key !== key || card.language !== language()) {
+    // written anew for other options, another language or another network
+    if (!card || card.key !== key || card.language !== language() || card.definition !== definition()) {
       const element = card ? card.element : document.createElement("article");
       element.className = "card";
       element.dataset.param = p;
       element.setAttribute("data-testid", `card-${p}`);
       element.setAttribute("aria-label", t("cards.label", { p }));
       element.innerHTML = cardHtml(p, mode);
-      card = { element, key, language: language() };
+      card = { element, key, language: language(), definition: definition() };
       cards.set(p, card);
     }
     if (container.children[index] !== card.element) container.insertBefore(card.element, container.children[index] ?? null);

@@ -184,6 +184,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   let d; // the definition the drawing was built from: a new one (another shape) builds anew
   let layouts;
   let selected = [];
+  let shown = null; // what the last render showed: {state, trace, last, updated, digits, show}
 
   function select(name) {
     onSelect(name);
@@ -222,6 +223,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   /** Draw the network's boxes, edges and labels in `chosen`, every number still blank. */
   function build(chosen) {
     layout = chosen;
+    shown = null;
     values.clear();
     edges.clear();
     backwardOnly.length = 0;
@@ -426,16 +428,13 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     const styled = (group, name) => state[group][name] ?? last.sent[group][name];
     const all = Object.keys(state.weights).map((name) => styled("weights", name));
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
+    shown = { state, trace, last, updated, digits, show };
     for (const edge of weightEdges) {
-      const value = state.weights[edge.name];
-      show(edge.name, value, `new_${edge.name}`);
-      show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null, `gradient_${edge.name}`);
-      show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null, `change_${edge.name}`);
       const { width, sign } = edgeStyle(styled("weights", edge.name), scale);
       const item = edges.get(edge.name);
-      const old = updated ? last.sent.weights[edge.name] : null;
-      tellStory(item.story, edge.name, old, digits);
-      nameParameter(item.label, edge.name, value, old, digits);
+      // a focus drawing's label not shown is written when it is (setSelected)
+      item.stale = !item.anchor;
+      if (item.anchor) writeLabel(edge.name);
       for (const line of item.lines) {
         line.style.strokeWidth = `${width * layout.strokeScale}px`;
         line.setAttribute("data-sign", sign);
@@ -466,12 +465,26 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
     if (layout.fit) {
       squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
-      for (const element of root.querySelectorAll(".node .value")) fitInBox(element);
+      fitInBoxes([...root.querySelectorAll(".node .value")]);
     }
     for (const edge of weightEdges) {
       const item = edges.get(edge.name);
       if (item.anchor) placeLabel(item);
     }
+  }
+
+  /** Write the numbers of weight `name`'s label, as the last render showed the network. */
+  function writeLabel(name) {
+    const { state, trace, last, updated, digits, show } = shown;
+    const item = edges.get(name);
+    const value = state.weights[name];
+    show(name, value, `new_${name}`);
+    show(`grad-${name}`, trace ? trace.gradients[name] : null, `gradient_${name}`);
+    show(`change-${name}`, trace ? trace.changes[name] : null, `change_${name}`);
+    const old = updated ? last.sent.weights[name] : null;
+    tellStory(item.story, name, old, digits);
+    nameParameter(item.label, name, value, old, digits);
+    item.stale = false;
   }
 
   /** Draw `element`'s text at most `room` units wide: squeezed sideways when longer (a
@@ -491,13 +504,26 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
   }
 
-  /** Keep a box's number (right-aligned) clear of its row's label, or of the box's name; a
-   * number under its label keeps inside the box. */
-  function fitInBox(element) {
-    const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
-    const below = label.getAttribute("y") !== element.getAttribute("y");
-    const labelEnd = below ? 0 : Number(label.getAttribute("x")) + label.getComputedTextLength();
-    squeeze(element, Number(element.getAttribute("x")) - labelEnd - layout.pad);
+  /** Keep each box's number (right-aligned) clear of its row's label, or of the box's name; a
+   * number under its label keeps inside the box. Every length is read before any is changed,
+   * so that the browser lays the drawing out once, not once a number. */
+  function fitInBoxes(elements) {
+    for (const element of elements) {
+      element.removeAttribute("textLength");
+      element.removeAttribute("lengthAdjust");
+    }
+    const rooms = elements.map((element) => {
+      const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
+      const below = label.getAttribute("y") !== element.getAttribute("y");
+      const labelEnd = below ? 0 : Number(label.getAttribute("x")) + label.getComputedTextLength();
+      const room = Number(element.getAttribute("x")) - labelEnd - layout.pad;
+      return element.textContent && element.getComputedTextLength() > room ? room : null;
+    });
+    elements.forEach((element, k) => {
+      if (rooms[k] === null) return;
+      element.setAttribute("textLength", rooms[k]);
+      element.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    });
   }
 
   /** A screen reader's name for the label of `p`: its value (old → new after an update) and
@@ -537,14 +563,16 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     if (layout.ends) markPaths(names);
     if (!layout.focus) return;
     // a focus drawing shows the labels of the selected weights in its band, the latest first
-    const shown = names.filter((name) => edges.get(name)?.story).slice(-layout.focus.slots.length).reverse();
+    const inBand = names.filter((name) => edges.get(name)?.story).slice(-layout.focus.slots.length).reverse();
     for (const edge of weightEdges) {
       const item = edges.get(edge.name);
-      const k = shown.indexOf(edge.name);
+      const k = inBand.indexOf(edge.name);
       item.anchor = k < 0 ? null : layout.focus.slots[k];
       item.align = k < 0 ? null : layout.focus.slots[k].align;
       item.label.style.display = k < 0 ? "none" : "";
-      if (k >= 0) placeLabel(item);
+      if (k < 0) continue;
+      if (item.stale && shown) writeLabel(edge.name);
+      placeLabel(item);
     }
   }
 
