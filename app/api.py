@@ -128,14 +128,24 @@ def _answer_rows(state: dict[str, Any], each: list[dict[str, Any]]) -> list[dict
 async def reset(request: OptionalStateRequest = None) -> Response:
     """Validate a state (the worked example if none is sent) and return it at iteration 0 with
     its forward pass."""
+    return _answer(ResetResponse, _reset_payload(request))
+
+
+def _reset_payload(request: OptionalStateRequest) -> dict[str, Any]:
     state = {**_state_of(request), "iteration": 0}
     rows = _request_state(request).rows()
     shown = network.State.of({**state, **rows[0]})
     forward = network.forward(shown)
     trace = {"forward": forward, "terms": network.products(shown, forward)}
     _, each, _ = _rows_seen(state, rows)
-    return _answer(ResetResponse, {"state": state, "trace": trace,
-                                   "rows": _answer_rows(state, each)})  # fmt: skip
+    return {"state": state, "trace": trace, "rows": _answer_rows(state, each)}
+
+
+@lru_cache(maxsize=1)
+def example_reset_json() -> str:
+    """POST /api/reset's answer without a state (the worked example at iteration 0): the page
+    carries it, so that its first numbers need no request."""
+    return ResetResponse.model_validate(_reset_payload(None)).model_dump_json()
 
 
 @lru_cache(maxsize=64)

@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from app import practice, presets
+from app import api, practice, presets
 from app.headers import content_security_policy, script_hash
 from app.schemas import MAX_EPOCHS
 
@@ -128,8 +128,9 @@ def _modules() -> list[str]:
     return sorted(path.relative_to(STATIC_DIR).as_posix() for path in STATIC_DIR.rglob("*.js"))
 
 
-# `import ... from "x"`, `export ... from "x"` and `import "x"`: the page's modules import
-# nothing else (no dynamic import)
+# `import ... from "x"`, `export ... from "x"` and `import "x"`: what a module needs before it
+# runs. A dynamic `import("x")` (what the page loads after its first paint) is left out on
+# purpose: it is not preloaded.
 _IMPORT = re.compile(
     r"""\b(?:import|export)\b[^"';]*?\bfrom\s*["']([^"']+)["']"""
     r"""|\bimport\s*["']([^"']+)["']"""
@@ -154,21 +155,31 @@ def modules_loaded_by(entry: str) -> list[str]:
     return seen
 
 
+def static_url(request: Request, relative: str) -> str:
+    """The path of the static file ``relative`` under this app's mount: the router resolves
+    the mount once per page, not once per file (a page names over a hundred)."""
+    return f"{request.url_for('static', path='/').path.rstrip('/')}/{relative}"
+
+
+def versioned_url(request: Request, relative: str) -> str:
+    """The static file's path with its content version, cached by the browser for good."""
+    return f"{static_url(request, relative)}?v={asset_version(relative)}"
+
+
 def module_preloads_of(request: Request, entry: str) -> list[str]:
     """The versioned URL of every module ``entry`` loads but itself: listed in the page as
     modulepreload links, the browser asks for them all at once instead of one import level
     after another."""
-    return [
-        f"{request.url_for('static', path=module).path}?v={asset_version(module)}"
-        for module in modules_loaded_by(entry)[1:]
-    ]
+    base = static_url(request, "")
+    return [f"{base}{module}?v={asset_version(module)}" for module in modules_loaded_by(entry)[1:]]
 
 
 def import_map_of(request: Request) -> str:
     """Map each module's plain URL to its versioned URL, so relative imports are cached too."""
     imports = {}
+    base = static_url(request, "")
     for module in _modules():
-        url = str(request.url_for("static", path=module).path)
+        url = f"{base}{module}"
         imports[url] = f"{url}?v={asset_version(module)}"
     return json.dumps({"imports": imports}, indent=1)
 
@@ -178,8 +189,7 @@ def index(request: Request) -> HTMLResponse:
     """The classroom page."""
 
     def versioned(relative: str) -> str:
-        url = request.url_for("static", path=relative).path
-        return f"{url}?v={asset_version(relative)}"
+        return versioned_url(request, relative)
 
     import_map = import_map_of(request)
     response = templates.TemplateResponse(
@@ -194,6 +204,8 @@ def index(request: Request) -> HTMLResponse:
             # data for the page's modules (a JSON script is not executed: the CSP allows it)
             "network_definition": practice.definition(),
             "network_presets": presets.presets(),
+            # JSON of numbers and names only; "<" escaped all the same, inside a <script>
+            "example_answer": api.example_reset_json().replace("<", "\\u003c"),
         },
     )
     response.headers["Cache-Control"] = "no-cache"

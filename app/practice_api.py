@@ -233,7 +233,7 @@ def practice_page(request: Request) -> HTMLResponse:
     """The practice page; the exercise itself is read from the query by the page's script."""
 
     def versioned(relative: str) -> str:
-        return f"{request.url_for('static', path=relative).path}?v={pages.asset_version(relative)}"
+        return pages.versioned_url(request, relative)
 
     import_map = pages.import_map_of(request)
     seed = request.query_params.get("seed", "")

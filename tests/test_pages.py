@@ -1,6 +1,7 @@
 """The page's assets: versioned files from memory, compressed once; the modules a page loads,
 found by following its imports; plotly.js named, not loaded, by the page."""
 
+import json
 import re
 
 import pytest
@@ -80,3 +81,11 @@ def test_the_page_preloads_its_modules_and_names_plotly(client):
     script = client.get(named.group(1), headers={"accept-encoding": "gzip"})
     assert script.headers["content-encoding"] == "gzip"
     assert b"window.Plotly" in script.content
+
+
+def test_the_page_carries_the_worked_examples_first_answer(client):
+    """Its first numbers need no request: the page holds what POST /api/reset answers."""
+    page = client.get("/").text
+    carried = re.search(r'id="example-answer">(.*?)</script>', page, re.S)
+    assert carried is not None
+    assert json.loads(carried.group(1)) == client.post("/api/reset").json()

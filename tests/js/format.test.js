@@ -56,3 +56,13 @@ test("iteration counts carry thousands separators", () => {
   assert.equal(formatCount(100000), "100,000");
   assert.equal(formatCount(7), "7");
 });
+
+test("a count's thousands separators are toLocaleString's, written out without the locale data", () => {
+  for (const n of [0, 9, 10, 999, 1000, 1001, 99999, 100000, 123456789, 2 ** 53 - 1, -1, -1000, -987654321]) {
+    assert.equal(formatCount(n), n.toLocaleString("en-US"));
+  }
+  for (let k = 0; k < 2000; k += 1) {
+    const n = Math.floor(Math.random() * 10 ** (1 + (k % 15)));
+    assert.equal(formatCount(n), n.toLocaleString("en-US"));
+  }
+});

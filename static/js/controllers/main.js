@@ -5,7 +5,6 @@
 import * as api from "./api.js";
 import { createControls } from "./controls.js";
 import { createLesson } from "./lesson.js";
-import { createLessons } from "./lessons.js";
 import { loadShape, showShapeOf } from "./shapes.js";
 import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
@@ -23,7 +22,6 @@ import { createPlotlyLoader } from "../views/plotly.js";
 import { createPresetPicker } from "../views/presets.js";
 import { preset } from "../state/presets.js";
 import { withheldOf, withholdView } from "../views/withheld.js";
-import { explainWith } from "../classroom/controller.js";
 
 const PLAY_TICK_MS = 100; // above 1 / tick, Play runs several iterations per request
 const SAVE_WHILE_PLAYING_MS = 1000;
@@ -86,12 +84,6 @@ const editor = createEditor(document.getElementById("editor"), {
 });
 const presetPicker = createPresetPicker(document.getElementById("preset"), {
   onChoose: (id) => { if (mayMove()) { stopPlaying(); enqueue(() => choosePreset(id)); } },
-});
-const lessons = createLessons(document.getElementById("lessons"), {
-  plotly,
-  onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
-  onReproduce: (target) => { if (mayMove()) { stopPlaying(); enqueue(() => reproduce(target)); } },
-  onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
 });
 const logToggle = document.getElementById("log-scale");
 logToggle.addEventListener("change", () => change({ type: "settingsChanged", settings: { log: logToggle.checked } }));
@@ -348,7 +340,8 @@ function scheduleDraw({ flash = false } = {}) {
       }
     })().finally(() => {
       drawing = null;
-      delete document.body.dataset.drawing;
+      // while the lessons load, the page is still being drawn (tests wait on the attribute)
+      if (!laterLoading) delete document.body.dataset.drawing;
     });
   }
   return drawing;
@@ -393,12 +386,47 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  lessons.render(view, { ...options, path: page.path, tab: settings.tab });
+  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab });
+  else loadLater();
   chart.setLog(settings.log);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
   await chart.draw(page.curve);
   document.dispatchEvent(new CustomEvent("backprop:rendered", { detail: { iteration: now.state.iteration } }));
+}
+
+// The lessons below the stage and the live class are loaded after the first numbers are
+// painted, as a background task: neither is on screen at load, their modules are a third of the
+// page's code, and a Step clicked meanwhile (its answer, its drawing) goes first.
+let lessons = null;
+let laterAsked = false;
+let laterLoading = false;
+
+function loadLater() {
+  if (laterAsked) return;
+  laterAsked = true;
+  laterLoading = true;
+  const load = () => Promise.all([
+    import("./lessons.js").then(({ createLessons }) => {
+      lessons = createLessons(document.getElementById("lessons"), {
+        plotly,
+        onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
+        onReproduce: (target) => { if (mayMove()) { stopPlaying(); enqueue(() => reproduce(target)); } },
+        onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
+      });
+    }),
+    import("../classroom/controller.js").then(({ explainWith }) => explainWith((substep) => teaching.walkTo(substep))),
+  ]);
+  const background = globalThis.scheduler?.postTask
+    ? globalThis.scheduler.postTask(load, { priority: "background" })
+    : new Promise((resolve) => setTimeout(resolve, 0)).then(load);
+  background.catch((error) => {
+    controls.say(t("message.wrong", { message: error.message }), "error");
+    console.warn(error);
+  }).finally(() => {
+    laterLoading = false;
+    scheduleDraw(); // the lessons' first drawing, which ends <body data-drawing>
+  });
 }
 
 /** Resolve once the frame now being prepared is painted: a requestAnimationFrame callback runs
@@ -444,7 +472,6 @@ function restore() {
 }
 
 const teaching = createTeaching({ api, enqueue, drawn, commit: applyStep, stopPlaying, mayMove });
-explainWith((substep) => teaching.walkTo(substep));
 const lesson = createLesson({
   api, enqueue, say: (text, kind) => controls.say(text, kind), redraw: () => scheduleDraw(),
   actions: {

@@ -5,6 +5,7 @@
 import { change, state } from "../state/store.js";
 import { earliest, latest, recall } from "../state/history.js";
 import { t } from "../i18n/index.js";
+import { formatCount } from "../views/format.js";
 import { askedAt } from "../views/predict.js";
 import { createSubstepPanel } from "../views/substeps.js";
 import { redactState, redactTrace, stepsFor, withheldOf } from "../views/withheld.js";
@@ -223,7 +224,7 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying, mayMo
     slider.max = String(Math.max(last, first));
     slider.value = String(k);
     slider.disabled = last <= first;
-    const [shown, done] = [k.toLocaleString("en-US"), last.toLocaleString("en-US")];
+    const [shown, done] = [formatCount(k), formatCount(last)];
     slider.setAttribute("aria-valuetext", t("history.position", { k: shown, n: done }));
     sliderText.textContent = `${shown} / ${done}`;
     back.disabled = !walk && k <= first;

@@ -2,7 +2,7 @@
 // print, the app's value beside it (from the server's answers), whether the two agree at the
 // printed digits, and where not, why; a button sets the options and iteration that reproduce it.
 
-import { exact } from "./format.js";
+import { exact, formatCount } from "./format.js";
 import { t } from "../i18n/index.js";
 
 // Where the app's values come from: one server answer each (the worked example, with the rule
@@ -79,7 +79,7 @@ export function createFigures(root, { fetchAll, reproduce }) {
 
   function sourceLabel(key) {
     const { rule, iterations } = SOURCES[key];
-    return t(`lessons.figures.at.${rule}`, { n: iterations.toLocaleString("en-US") });
+    return t(`lessons.figures.at.${rule}`, { n: formatCount(iterations) });
   }
 
   function build() {

@@ -3,7 +3,7 @@
 // the parameters the page was sent: sampled by /api/epoch on Run, one point per Step or Play.
 
 import { parseDecimal } from "./editor.js";
-import { exact, formatNumber } from "./format.js";
+import { exact, formatCount, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
 import { definition, parameterNames } from "../state/definition.js";
 
@@ -172,7 +172,7 @@ export function createLandscape(root, { request, plotly: loader }) {
     element.dataset.resolution = String(answer.x.values.length);
     root.querySelector("[data-role=landscape-caption]").textContent = t("lessons.landscape.caption", {
       x: settings.x, y: settings.y, span: formatNumber(surface.span, digits),
-      points: path.length.toLocaleString("en-US"), iteration: state.iteration.toLocaleString("en-US"),
+      points: formatCount(path.length), iteration: formatCount(state.iteration),
     });
     drawnKey = drawnPath;
     root.dataset.centre = exact(here.x);

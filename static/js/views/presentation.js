@@ -42,7 +42,8 @@ export function createPresentation(button, { onChange, strip = null }) {
  * when a poll opens in it, and the stage gives up exactly that height, so that the poll lies
  * beside nothing it could cover: not the diagram, not the sub-step being walked. */
 function reserve(strip) {
+  // observed, never read at once: a read at load would lay the whole page out before its
+  // numbers are in it (the observer reports the strip's first size after the first layout)
   const measure = () => document.body.style.setProperty("--classbar", `${strip.offsetHeight}px`);
   new ResizeObserver(measure).observe(strip);
-  measure();
 }
