@@ -1,4 +1,5 @@
-"""The JSON API: training (reset, step, epoch) and analysis (gradient check, loss landscape).
+"""The JSON API: training (reset, step, epoch) and analysis (gradient check, loss landscape, the
+outputs over the inputs).
 
 Stateless: each request carries its network, and each answer is computed from it alone.
 """
@@ -25,6 +26,8 @@ from app.schemas import (
     LandscapeRequest,
     LandscapeResponse,
     NetworkDefinition,
+    OutputsRequest,
+    OutputsResponse,
     Refused,
     ResetResponse,
     State,
@@ -70,7 +73,7 @@ def _divergence(iteration: int, parameter: str) -> dict[str, Any]:
     }
 
 
-AnyRequest = StateRequest | EpochRequest | GradientCheckRequest | LandscapeRequest
+AnyRequest = StateRequest | EpochRequest | GradientCheckRequest | LandscapeRequest | OutputsRequest
 
 
 def _request_state(request: AnyRequest | None) -> State:
@@ -137,8 +140,10 @@ def _reset_payload(request: OptionalStateRequest) -> dict[str, Any]:
     shown = network.State.of({**state, **rows[0]})
     forward = network.forward(shown)
     trace = {"forward": forward, "terms": network.products(shown, forward)}
-    _, each, _ = _rows_seen(state, rows)
-    return {"state": state, "trace": trace, "rows": _answer_rows(state, each)}
+    _, each, loss = _rows_seen(state, rows)
+    with_data = state.get("data") is not None
+    return {"state": state, "trace": trace, "rows": _answer_rows(state, each),
+            "loss": loss if with_data else None}  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -349,3 +354,26 @@ def landscape(request: Annotated[LandscapeRequest | None, Body()] = None) -> Res
     state = _on_rows(_state_of(request), rows) if len(rows) > 1 else _checked_state(request)
     grid = network.landscape(state, *request.axes(), request.span, request.resolution)
     return _answer(LandscapeResponse, grid)
+
+
+@router.post(
+    "/outputs", name="outputs", response_model=OutputsResponse, tags=["analysis"], responses=BUSY
+)
+async def outputs_route(
+    http: Request, request: Annotated[OutputsRequest | None, Body()] = None
+) -> Response:
+    """A two-input network's output over a grid of its inputs, every other number held."""
+    request = request or OutputsRequest()
+    return await _computed(http, outputs, request, inline=request.resolution <= INLINE_RESOLUTION)
+
+
+def outputs(request: Annotated[OutputsRequest | None, Body()] = None) -> Response:
+    """out of one output neuron over a resolution x resolution grid of the two inputs (the
+    picture of what the network has learnt), rows following i2."""
+    request = request or OutputsRequest()
+    state = _state_of(request)
+    rows = _request_state(request).rows()
+    engine = network.State.of({**state, **rows[0]})
+    output = request.output or engine.network.outputs[0]
+    grid = network.outputs(engine, output, request.ranges(), request.resolution)
+    return _answer(OutputsResponse, grid)

@@ -86,6 +86,9 @@ class Bounds:
     training_work_max: int = 4_000_000
     # a landscape's work: grid points x rows (one row at the finest grid is 40,401)
     landscape_work_max: int = 4 * 201 * 201
+    # the outputs over the input square: points per axis, and grid points x weights
+    outputs_resolution_max: int = 201
+    outputs_work_max: int = 16 * 201 * 201
     # the shapes this app draws, and the rows of data a state may hold
     inputs_max: int = 4
     outputs_max: int = 4
@@ -668,4 +671,40 @@ def landscape(state: State, x: str, y: str, span: float, resolution: int) -> dic
         "x": {"name": x, "values": axes["x"].tolist()},
         "y": {"name": y, "values": axes["y"].tolist()},
         "E_total": loss_surface(state, x, axes["x"], y, axes["y"]).tolist(),
+    }
+
+
+def input_square(rows: list[Mapping[str, Any]]) -> tuple[float, float]:
+    """Return the range, one for both inputs, that holds every row's inputs with a margin of a
+    quarter of their extent on each side (at least 0.25): for XOR's 0 and 1, -0.25 to 1.25."""
+    values = [float(value) for row in rows for value in row["inputs"].values()]
+    low, high = min(values), max(values)
+    margin = max((high - low) / 4, 0.25)
+    return low - margin, high + margin
+
+
+def outputs_over_inputs(
+    state: State, x_values: np.ndarray, y_values: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Return out_o of every output over a grid of a two-input network's inputs, rows following
+    i2 and columns i1: one forward pass with every grid point as a row of inputs at once."""
+    first, second = state.network.inputs
+    grid_x, grid_y = np.meshgrid(x_values, y_values)
+    fwd = forward(replace(state, inputs={first: grid_x, second: grid_y}, rows=None))
+    return {o: np.broadcast_to(fwd[f"out_{o}"], grid_x.shape) for o in state.network.outputs}
+
+
+def outputs(
+    state: State, output: str, ranges: Mapping[str, tuple[float, float]], resolution: int
+) -> dict[str, Any]:
+    """Return out of ``output`` over a resolution x resolution grid of the two inputs, each axis
+    running over its range (``ranges`` by input name)."""
+    first, second = state.network.inputs
+    axes = {name: np.linspace(*ranges[name], resolution) for name in (first, second)}
+    grid = outputs_over_inputs(state, axes[first], axes[second])
+    return {
+        "output": output,
+        "x": {"name": first, "values": axes[first].tolist()},
+        "y": {"name": second, "values": axes[second].tolist()},
+        "out": grid[output].tolist(),
     }

@@ -431,6 +431,81 @@ class LandscapeRequest(BaseModel):
         return self
 
 
+MAX_OUTPUTS_RESOLUTION = BOUNDS.outputs_resolution_max
+OutputName = Annotated[str, Field(pattern=r"^o[1-4]$")]
+InputRange = Annotated[
+    list[Value],
+    Field(min_length=2, max_length=2, description="[from, to], from below to"),
+]
+
+
+class InputRanges(BaseModel):
+    """Where each input's axis runs; an axis left out takes the square around the rows."""
+
+    model_config = STRICT
+    i1: InputRange | None = None
+    i2: InputRange | None = None
+
+
+class OutputsRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [{"state": EXAMPLE_STATE, "output": "o1", "resolution": 51,
+                          "range": {"i1": [-0.25, 1.25], "i2": [-0.25, 1.25]}}]
+        },
+    )  # fmt: skip
+    state: State = Field(default_factory=State, description="a network with two inputs")
+    output: OutputName | None = Field(
+        default=None, description="the output neuron whose out is drawn; absent: o1"
+    )
+    resolution: Count = Field(
+        default=51,
+        ge=2,
+        le=MAX_OUTPUTS_RESOLUTION,
+        description=f"points per axis, 2 <= resolution <= {MAX_OUTPUTS_RESOLUTION}, and "
+        f"resolution² x weights <= {BOUNDS.outputs_work_max}",
+    )
+    range: InputRanges = Field(
+        default_factory=InputRanges,
+        description="each input's axis; absent: from the smallest to the largest input of the "
+        "rows, a quarter of that extent (at least 0.25) beyond on each side, the same for both",
+    )
+
+    @model_validator(mode="after")
+    def a_grid_of_two_inputs_within_bounds(self) -> Self:
+        shape = network.Network.of(self.state.layers or network.LAYERS)
+        if len(shape.inputs) != 2:
+            raise PydanticCustomError(
+                "not_two_inputs", "the outputs are drawn over two inputs; this network has {count}",
+                {"field": "state.layers", "count": len(shape.inputs)},
+            )  # fmt: skip
+        if self.output is not None and self.output not in shape.outputs:
+            raise PydanticCustomError(
+                "not_an_output", "the network has no output {name}; its outputs are {outputs}",
+                {"field": "output", "name": self.output, "outputs": ", ".join(shape.outputs)},
+            )  # fmt: skip
+        for name in ("i1", "i2"):
+            given = getattr(self.range, name)
+            if given is not None and not given[0] < given[1]:
+                raise PydanticCustomError(
+                    "empty_range", "from must be below to", {"field": f"range.{name}"}
+                )
+        most = math.isqrt(BOUNDS.outputs_work_max // len(shape.weights))
+        if self.resolution > most:
+            raise PydanticCustomError(
+                "too_much_work", "at most {most} points an axis for {weights} weights",
+                {"field": "resolution", "most": most, "weights": len(shape.weights)},
+            )  # fmt: skip
+        return self
+
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        """Each input's axis, as given or around the rows."""
+        square = network.input_square(self.state.rows())
+        return {name: tuple(getattr(self.range, name) or square) for name in ("i1", "i2")}
+
+
 # --- What one iteration computed ----------------------------------------------------------
 
 
@@ -557,10 +632,12 @@ ReachedRows = Annotated[list[Forward] | None, Field(description=ROWS)]
 
 class ResetResponse(_LeftOutWhenNone):
     model_config = FINITE
-    left_out = ("rows",)
+    left_out = ("rows", "loss")
     state: State
     trace: ForwardTrace = Field(description="of the row the next update uses")
     rows: list[Forward] | None = Field(default=None, description=ROWS)
+    loss: float | None = Field(default=None, description="with data, the mean over the rows of "
+                               "their E_total")  # fmt: skip
 
 
 class StepResponse(_LeftOutWhenNone):
@@ -633,6 +710,17 @@ class LandscapeResponse(BaseModel):
     x: Axis
     y: Axis
     E_total: list[list[float]] = Field(description="E_total[row][column]: rows follow y, columns x")
+
+
+class OutputsResponse(BaseModel):
+    model_config = FINITE
+    output: str = Field(description="the output neuron drawn")
+    x: Axis = Field(description="i1's values")
+    y: Axis = Field(description="i2's values")
+    out: list[list[float]] = Field(
+        description="out of the output at each point: out[row][column], rows following y (i2), "
+        "columns x (i1); every other number as the state holds it"
+    )
 
 
 # --- The network definition -----------------------------------------------------------------

@@ -225,8 +225,10 @@ def test_step_and_reset_carry_the_multiply_nodes_of_the_graph(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/reset", "/api/step", "/api/epoch", "/api/gradient-check", "/api/landscape"]
-)
+    "path",
+    ["/api/reset", "/api/step", "/api/epoch", "/api/gradient-check", "/api/landscape",
+     "/api/outputs"],
+)  # fmt: skip
 def test_every_endpoint_takes_no_body_as_the_worked_example(client, path):
     assert client.post(path).status_code == 200
     assert client.post(path, json={}).json() == client.post(path).json()
@@ -262,3 +264,14 @@ def test_a_field_of_the_derived_schemas_is_named_in_the_refusal(client):
     answer = client.post("/api/step", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 422
     assert answer.json()["detail"] == "state.weights.w1: Input should be a finite number"
+
+
+def test_reset_with_data_answers_the_mean_of_the_rows_errors(client):
+    rows = [{"inputs": {"i1": a, "i2": b}, "targets": {"o1": 0.1, "o2": 0.9}} for a, b in
+            [(0, 0), (0.5, 1), (2, -1)]]  # fmt: skip
+    body = client.post("/api/reset", json={"state": {"data": rows}}).json()
+    errors = [row["E_total"] for row in body["rows"]]
+    assert body["loss"] == pytest.approx(math.fsum(errors) / 3, rel=1e-15)
+    step = client.post("/api/step", json={"state": {**body["state"], "iteration": 0}}).json()
+    assert "loss" not in client.post("/api/reset").json()  # the worked example's answer as before
+    assert step["trace"]["forward"] == body["trace"]["forward"]

@@ -116,6 +116,7 @@ def test_steps_are_answered_while_long_runs_fill_the_workers():
     [
         ("/api/epoch", "EpochRequest", {"epochs": 5000, "path": 7}),
         ("/api/landscape", "LandscapeRequest", {"resolution": 151, "x": "b2", "y": "w8"}),
+        ("/api/outputs", "OutputsRequest", {"resolution": 151, "output": "o2"}),
     ],
 )
 def test_an_answer_from_a_worker_process_is_the_one_computed_in_place(
@@ -124,7 +125,9 @@ def test_an_answer_from_a_worker_process_is_the_one_computed_in_place(
     from app import api, schemas
 
     request = getattr(schemas, request_model).model_validate(body)
-    in_place = {"/api/epoch": api.epoch, "/api/landscape": api.landscape}[path](request)
+    endpoints = {"/api/epoch": api.epoch, "/api/landscape": api.landscape,
+                 "/api/outputs": api.outputs}  # fmt: skip
+    in_place = endpoints[path](request)
     answer = client.post(path, json=body)
     assert answer.status_code == 200
     assert answer.content == bytes(in_place.body)

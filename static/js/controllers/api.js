@@ -108,3 +108,9 @@ export function gradientCheck(state, epsilon) {
 export function landscape(state, x, y, span, resolution) {
   return post("/api/landscape", { state, x, y, span, resolution });
 }
+
+/** A two-input network's `output` over a `resolution` × `resolution` grid of its inputs, the
+ * square around its rows: {output, x, y, out}. */
+export function outputs(state, output, resolution) {
+  return post("/api/outputs", { state, output, resolution });
+}

@@ -17,6 +17,14 @@ import { createOptions } from "../views/options.js";
 import { createWarmup } from "../views/warmup.js";
 
 
+/** `state` as the server takes it: with rows of data, without the inputs and targets of the row
+ * a view shows. */
+function sendable(state) {
+  if (!state.data) return state;
+  const { inputs, targets, ...rest } = state;
+  return rest;
+}
+
 // --- The controller --------------------------------------------------------------------------
 
 export function createLessons(root, { plotly, onOptions, onReproduce, onTab }) {
@@ -24,6 +32,7 @@ export function createLessons(root, { plotly, onOptions, onReproduce, onTab }) {
   let path = []; // the training path, for the landscape
   let view = null; // {state, forward, last}
   let digits = 0;
+  let row = 0; // the row of the data chosen (settings.row)
   let lastTrace = null; // the trace the graph was last given, to know when a new one arrives
   const forwards = new Map(); // JSON of a state -> its /api/reset trace (forward and terms)
 
@@ -136,17 +145,72 @@ export function createLessons(root, { plotly, onOptions, onReproduce, onTab }) {
     return result;
   }
 
-  /** The numbers of the graph and matrix views: the last update's trace, or the forward pass. */
+  /** The numbers of the graph and matrix views: the last update's trace, or the forward pass.
+   * With rows of data, those of one row, its inputs and targets in the state: online the row
+   * the update used (or the next one uses); in a batch the row chosen, as if it were trained
+   * alone, so that its gradients are its own (the update used the mean of the rows'). */
   async function lessonData() {
     const { last, state } = view;
+    if (state.data) return rowData(last && last.trace && !last.diverged ? last : null, state);
     if (last && last.trace && !last.diverged) return { state: last.sent, ...last.trace, fresh: last.trace !== lastTrace, trace: last.trace };
-    const key = JSON.stringify([state.inputs, state.targets, state.weights, state.biases, state.options]);
+    const trace = await forwardOf(state);
+    return { state, forward: trace.forward, terms: trace.terms, fresh: true, trace: null };
+  }
+
+  /** The /api/reset trace (forward and terms) of `state`, kept while it is shown. */
+  async function forwardOf(state) {
+    const key = JSON.stringify([state.layers, state.inputs, state.targets, state.data, state.weights, state.biases, state.options]);
     if (!forwards.has(key)) {
       forwards.clear();
       forwards.set(key, (await api.reset(state)).trace);
     }
-    const trace = forwards.get(key);
-    return { state, forward: trace.forward, terms: trace.terms, fresh: true, trace: null };
+    return forwards.get(key);
+  }
+
+  /** One row of data as the lessons show it: the state on that row alone, and its numbers. */
+  async function rowData(last, state) {
+    const batch = state.options.training === "batch";
+    const rows = state.data.length;
+    const on = (sent, k) => ({ ...sent, inputs: sent.data[k].inputs, targets: sent.data[k].targets });
+    const alone = (sent, k) => ({ ...sendable(sent), data: [sent.data[k]], options: { ...sent.options, training: "online" }, iteration: 0 });
+    if (last && !batch) {
+      const k = last.trace.row ?? 0;
+      return { state: on(last.sent, k), ...last.trace, row: k, fresh: last.trace !== lastTrace, trace: last.trace };
+    }
+    if (last) {
+      const k = Math.min(row, rows - 1);
+      const key = JSON.stringify([k, last.sent]);
+      if (!forwards.has(key)) {
+        forwards.clear();
+        forwards.set(key, (await api.step(alone(last.sent, k))).trace);
+      }
+      const trace = forwards.get(key);
+      return { state: on(last.sent, k), ...trace, row: k, batch: true, fresh: last.trace !== lastTrace, trace: last.trace };
+    }
+    const k = batch ? Math.min(row, rows - 1) : state.iteration % rows;
+    const trace = await forwardOf(alone(state, k));
+    return { state: on(state, k), forward: trace.forward, terms: trace.terms, row: k, batch, fresh: true, trace: null };
+  }
+
+  /** Under the graph and the matrix: which row of the data they show. */
+  function showRow(data) {
+    for (const name of ["graph", "matrix"]) {
+      let note = panel(name).querySelector(":scope > [data-role=lesson-row]");
+      if (data.row === undefined) {
+        note?.remove();
+        continue;
+      }
+      if (!note) {
+        note = Object.assign(document.createElement("p"), { className: "lesson-note lesson-row" });
+        note.dataset.role = "lesson-row";
+        note.dataset.testid = `${name}-row`;
+        const before = panel(name).querySelector(".graph-controls");
+        if (before) before.before(note);
+        else panel(name).prepend(note);
+      }
+      note.textContent = t(data.batch ? "lessons.row.batch" : "lessons.row.online", { row: data.row + 1 });
+      note.dataset.row = String(data.row);
+    }
   }
 
   async function refresh(flash) {
@@ -177,14 +241,15 @@ export function createLessons(root, { plotly, onOptions, onReproduce, onTab }) {
       } else {
         matrix.render(data, optionsShown);
       }
+      showRow(data);
     } else if (tab === "check") {
-      await check.update(view.state, optionsShown);
+      await check.update(sendable(view.state), optionsShown);
     } else if (tab === "options") {
       options.show(view.state.options);
     } else if (tab === "figures") {
       await figures.update();
     } else if (tab === "landscape") {
-      await landscape.update(view.state, optionsShown, path);
+      await landscape.update(sendable(view.state), optionsShown, path);
     }
     root.dataset.rendered = `${tab}:${view.state.iteration}`;
     document.dispatchEvent(new CustomEvent("backprop:lesson", { detail: { tab, iteration: view.state.iteration } }));
@@ -205,8 +270,9 @@ export function createLessons(root, { plotly, onOptions, onReproduce, onTab }) {
 
   return {
     /** Show the network now: `current` = {state, forward, last} as the diagram gets it. */
-    render(current, { digits: shown, flash, path: trained, tab: chosen }) {
+    render(current, { digits: shown, flash, path: trained, tab: chosen, row: chosenRow = 0 }) {
       view = current;
+      row = chosenRow;
       digits = shown;
       path = trained;
       if (chosen !== tab) select(chosen, false);

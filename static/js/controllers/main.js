@@ -77,7 +77,9 @@ const cards = createCards(document.getElementById("cards"), {
   onStage: (name) => change({ type: "cardStaged", name }),
 });
 const plotly = createPlotlyLoader(document.querySelector("meta[name=plotly-script]").content);
-const chart = createChart(document.getElementById("loss-chart"), { plotly });
+const chart = createChart(document.getElementById("loss-chart"), {
+  plotly, heading: document.querySelector("#chart-heading [data-i18n]"),
+});
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { if (mayMove()) { stopPlaying(); enqueue(applyEdits); } },
   onRestore: () => { if (mayMove()) { stopPlaying(); enqueue(restoreExample); } },
@@ -386,9 +388,12 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab });
+  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: settings.row });
   else loadLater();
+  dataPanel?.render(page, options).catch((error) => console.warn(error));
   chart.setLog(settings.log);
+  const rows = now.state.data?.length;
+  chart.setEpochs(rows ? (now.state.options.training === "batch" ? 1 : rows) : null);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
   await chart.draw(page.curve);
@@ -399,6 +404,7 @@ async function draw({ flash }) {
 // painted, as a background task: neither is on screen at load, their modules are a third of the
 // page's code, and a Step clicked meanwhile (its answer, its drawing) goes first.
 let lessons = null;
+let dataPanel = null; // the rows of data and the output map, loaded with the lessons
 let laterAsked = false;
 let laterLoading = false;
 
@@ -413,6 +419,12 @@ function loadLater() {
         onOptions: (options) => { if (mayMove()) { stopPlaying(); enqueue(() => applyOptions(options)); } },
         onReproduce: (target) => { if (mayMove()) { stopPlaying(); enqueue(() => reproduce(target)); } },
         onTab: (tab) => change({ type: "settingsChanged", settings: { tab } }),
+      });
+    }),
+    import("./data.js").then(({ createDataPanel }) => {
+      dataPanel = createDataPanel(document.getElementById("data-panel"), {
+        plotly,
+        onChoose: (row) => change({ type: "settingsChanged", settings: { row } }),
       });
     }),
     import("../classroom/controller.js").then(({ explainWith }) => explainWith((substep) => teaching.walkTo(substep))),

@@ -7,9 +7,10 @@
 
 import classroom from "./classroom.js";
 import core from "./core.js";
+import data from "./data.js";
 import lessons from "./lessons.js";
 
-const AREAS = [core, lessons, classroom];
+const AREAS = [core, lessons, classroom, data];
 
 export const LANGUAGES = [
   { code: "en", name: "English" },

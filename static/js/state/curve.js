@@ -14,6 +14,12 @@ export function emptyCurve() {
 
 /** Return `curve` with values[k] appended as E_total of iteration first + k, thinned past `capacity`. */
 export function appendLosses(curve, first, values, capacity = CAPACITY) {
+  return appendEvery(curve, first, 1, values, capacity);
+}
+
+/** Return `curve` with values[k] appended as E_total at iteration first + k × every (an
+ * online epoch over rows of data is one iteration per row), thinned past `capacity`. */
+export function appendEvery(curve, first, every, values, capacity = CAPACITY) {
   if (!values.length) return curve;
   const n = curve.x.length;
   const x = new Float64Array(n + values.length);
@@ -21,7 +27,7 @@ export function appendLosses(curve, first, values, capacity = CAPACITY) {
   x.set(curve.x);
   y.set(curve.y);
   for (let k = 0; k < values.length; k += 1) {
-    x[n + k] = first + k;
+    x[n + k] = first + k * every;
     y[n + k] = values[k];
   }
   return x.length > capacity ? thinCurve({ x, y }) : { x, y };

@@ -18,7 +18,7 @@
 // }
 
 import { classReducers, following } from "./classroom.js";
-import { appendLosses, emptyCurve, truncateCurve } from "./curve.js";
+import { appendEvery, appendLosses, emptyCurve, truncateCurve } from "./curve.js";
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
 import { PRACTICE_ACTIONS, initialPractice, practiceReducer } from "./practice.js";
@@ -49,8 +49,8 @@ function settingsFor(settings) {
 }
 
 /** A network shown from scratch at `state`: one point of curve, history and path. */
-function beginAt(page, initial, state, forward) {
-  const loss = forward.E_total;
+function beginAt(page, initial, state, forward, rowsLoss = null) {
+  const loss = rowsLoss ?? forward.E_total; // with rows of data, the mean of their E_total
   return {
     ...page,
     network: { initial, state, forward, loss, last: null },
@@ -65,7 +65,7 @@ const reducers = {
   /** A network fresh from /api/reset: `answer` = {state, trace}. `undoable`: a Reset, which
    * keeps what it discards (iterations 1 … latest) for an undo. */
   started(page, { answer, undoable = false }) {
-    const next = { ...beginAt(page, answer.state, answer.state, answer.trace.forward), settings: settingsFor(page.settings) };
+    const next = { ...beginAt(page, answer.state, answer.state, answer.trace.forward, answer.loss), settings: settingsFor(page.settings) };
     const done = page.network ? latest(page.history) : 0;
     if (!undoable || done === 0) return { ...next, undo: null };
     return { ...next, undo: { reason: "reset", from: 1, to: done, saved: kept(page) } };
@@ -80,9 +80,12 @@ const reducers = {
   trained(page, { run }) {
     const { network } = page;
     const start = network.state.iteration;
+    // losses[k] is pass k + 1's: with rows of data trained online, a pass is an update per row
+    const { data, options } = network.state;
+    const every = data && options.training !== "batch" ? data.length : 1;
     let curve = page.curve;
     if (curve.x.length === 0) curve = appendLosses(curve, start, [run.losses[0]]);
-    curve = appendLosses(curve, start + 1, run.losses.slice(1));
+    curve = appendEvery(curve, start + every, every, run.losses.slice(1));
     curve = appendLosses(curve, run.state.iteration, [run.loss]);
     const next = {
       ...page,

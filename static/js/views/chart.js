@@ -29,8 +29,9 @@ function nextPaint() {
   });
 }
 
-export function createChart(element, { plotly: loader }) {
+export function createChart(element, { plotly: loader, heading = null }) {
   let log = false;
+  let perEpoch = null; // with rows of data: the iterations an epoch takes, and x counts epochs
   let digits = 9;
   let drawn = null; // {curve, log, digits, marker, language}
   let marker = null; // {x, y}: the iteration shown, when the timeline is not at the end
@@ -75,13 +76,13 @@ export function createChart(element, { plotly: loader }) {
       plot_bgcolor: "#ffffff",
       font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size, color: "#111" },
       xaxis: {
-        title: { text: t("chart.iteration"), standoff: 8 },
+        title: { text: t(perEpoch ? "chart.epoch" : "chart.iteration"), standoff: 8 },
         gridcolor: "#e2e5e9",
         zeroline: false,
         rangemode: "tozero",
-        tickformat: ",d",
+        tickformat: perEpoch > 1 ? ",~f" : ",d",
         ...(last < 10 ? { dtick: 1, tick0: 0 } : {}),
-        hoverformat: ",d",
+        hoverformat: perEpoch > 1 ? ",.4~f" : ",d",
       },
       yaxis: {
         title: { text: "E<sub>total</sub>", standoff: 8 },
@@ -143,9 +144,13 @@ export function createChart(element, { plotly: loader }) {
   async function plot(curve) {
     const markerKey = marker ? `${marker.x}:${marker.y}` : "";
     const size = fontSize();
-    if (drawn && drawn.curve === curve && drawn.log === log && drawn.digits === digits
+    if (drawn && drawn.curve === curve && drawn.log === log && drawn.digits === digits && drawn.perEpoch === perEpoch
       && drawn.marker === markerKey && drawn.language === language() && drawn.size === size) return;
-    const { x, y } = curve;
+    // with data the curve is read in epochs: an online epoch is one update per row
+    const per = perEpoch ?? 1;
+    const x = per === 1 ? curve.x : curve.x.map((iteration) => iteration / per);
+    const { y } = curve;
+    const unit = t(perEpoch ? "chart.epoch" : "chart.iteration");
     const trace = {
       type: "scatter",
       mode: x.length === 1 ? "markers" : "lines",
@@ -154,19 +159,19 @@ export function createChart(element, { plotly: loader }) {
       line: { color: COLOR, width: 3 },
       marker: { color: COLOR, size: 9 },
       // plotly formats hover text itself; "as printed" reads nine significant digits there
-      hovertemplate: `${t("chart.iteration")} %{x:,d}<br>E<sub>total</sub> = %{y:.${digits === AS_PRINTED ? 9 : digits}~g}<extra></extra>`,
+      hovertemplate: `${unit} %{x:${per > 1 ? ",.4~f" : ",d"}}<br>E<sub>total</sub> = %{y:.${digits === AS_PRINTED ? 9 : digits}~g}<extra></extra>`,
     };
     const traces = [trace];
     if (marker) {
       traces.push({
-        type: "scatter", mode: "markers", x: [marker.x], y: [marker.y], hoverinfo: "skip", name: "shown",
+        type: "scatter", mode: "markers", x: [marker.x / per], y: [marker.y], hoverinfo: "skip", name: "shown",
         marker: { color: MARKER, size: 16, symbol: "diamond", line: { color: "#111", width: 2 } },
       });
     }
     await plotly.react(element, traces, layout(x.length ? x[x.length - 1] : 0, size), config);
     element.dataset.points = String(x.length);
     element.dataset.marker = marker ? String(marker.x) : "";
-    drawn = { curve, log, digits, marker: markerKey, language: language(), size };
+    drawn = { curve, log, digits, marker: markerKey, language: language(), size, perEpoch };
   }
 
   return {
@@ -176,6 +181,15 @@ export function createChart(element, { plotly: loader }) {
     },
     setDigits(value) {
       digits = value;
+    },
+    /** Count the curve in epochs of `iterations` each (a network with rows of data), or in
+     * iterations (null); the heading says which. */
+    setEpochs(iterations) {
+      perEpoch = iterations;
+      if (!heading) return;
+      const key = iterations ? "chart.perEpoch" : "chart.perIteration";
+      if (heading.dataset.i18n !== key) heading.dataset.i18n = key;
+      heading.textContent = t(key);
     },
     /** Mark iteration `x` (E_total `y`) on the curve; null removes the mark. */
     setMarker(point) {

@@ -6,16 +6,22 @@
 import { exact, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
 import { svg } from "./svg.js";
-import { biasOf, isInput, layers, passedOn, passedOnPath, pathsOf, weightsInto } from "../state/definition.js";
+import { biasOf, definition, isInput, layers, passedOn, passedOnPath, pathsOf, weightsInto } from "../state/definition.js";
 
-const WIDTH = 2120;
-const HEIGHT = 1080;
+// The worked example's layout, drawn by hand: eight columns (its products, sums and activations
+// of two layers, then the losses) on a 2120 × 1080 canvas.
+const EXAMPLE = { width: 2120, height: 1080, middle: 540,
+  x: [0, 160, 470, 765, 1090, 1400, 1685, 1980], w: [0, 300, 252, 276, 310, 252, 270, 260] };
 const HEAD = 36;
 const ROW = 36;
 const PAD = 14;
-const X = [0, 160, 470, 765, 1090, 1400, 1685, 1980];
-const W = [0, 300, 252, 276, 310, 252, 270, 260];
-const MIDDLE = 540;
+// Any other shape: columns of these widths side by side, each layer's neurons far enough apart
+// that the products into one never meet those into the next.
+const COLUMN_WIDTH = { mul: 336, add: 286, act: 326, loss: 286 };
+const COLUMN_GAP = 44;
+const MARGIN = 24;
+// a graph wider than the worked example's is drawn no smaller than this share of its units
+const MIN_SCALE = 0.5;
 
 // Backward stages, right to left: stage 1 lights first.
 const F = "forward";
@@ -32,12 +38,34 @@ function activationSymbol(activation) {
 const NEURON_SPACING = 596;
 const LOSS_SPACING = 760;
 const PRODUCT_SPACING = 240;
-const spread = (index, count, spacing) => MIDDLE + (index - (count - 1) / 2) * spacing;
+const spread = (index, count, spacing, middle) => middle + (index - (count - 1) / 2) * spacing;
+const isExampleShape = (all) => all.length === 3 && all.every((layer) => layer.length === 2);
 
-/** The nodes of the network's graph for `options`: [{id, col, y, head, rows, stage, edges}],
- * read from the network's definition: per layer after the inputs, a product (×) per weight, a
- * sum (+) per neuron with the layer's bias, an activation per neuron; then the loss. */
-function nodesFor(options) {
+/** The columns of a graph of `all` (the layers): the worked example's, or for any other shape,
+ * a product, a sum and an activation column per layer after the inputs, then the losses and
+ * their total, each its own width. */
+function columnsOf(all, softmax) {
+  if (isExampleShape(all)) return { x: EXAMPLE.x, w: EXAMPLE.w, width: EXAMPLE.width };
+  const kinds = [null];
+  for (let l = 1; l < all.length; l += 1) kinds.push("mul", "add", "act");
+  if (!softmax) kinds.push("loss", "loss");
+  const x = [0];
+  const w = [0];
+  let right = MARGIN - COLUMN_GAP;
+  for (const kind of kinds.slice(1)) {
+    const width = COLUMN_WIDTH[kind];
+    x.push(right + COLUMN_GAP + width / 2);
+    w.push(width);
+    right += COLUMN_GAP + width;
+  }
+  return { x, w, width: right + MARGIN };
+}
+
+/** The graph of the network for `options`: {nodes: [{id, col, y, head, rows, stage, edges}],
+ * x, w (each column's centre and width), width, height}, read from the network's definition:
+ * per layer after the inputs, a product (×) per weight, a sum (+) per neuron with the layer's
+ * bias, an activation per neuron; then the loss. */
+export function graphOf(options) {
   const softmax = options.loss === "cross_entropy";
   const act = activationSymbol(options.activation);
   const nodes = [];
@@ -52,9 +80,15 @@ function nodesFor(options) {
     stages[l] = { act: l === last ? 3 : stage - 1, add: stage, mul: stage + 1 };
     stage += 3;
   }
+  const example = isExampleShape(all);
+  const middle = example ? EXAMPLE.middle : 0; // any other shape is moved into view at the end
+  // a layer's neurons far enough apart for the products into each, and for an activation box
+  // with a line per path
+  const spacingOf = (l) => (example ? NEURON_SPACING : Math.max(all[l - 1].length * PRODUCT_SPACING + 56, 380));
+  const layerOf = (neuron) => all.findIndex((names) => names.includes(neuron));
   const y = (neuron) => {
-    const layer = all.find((names) => names.includes(neuron));
-    return spread(layer.indexOf(neuron), layer.length, NEURON_SPACING);
+    const l = layerOf(neuron);
+    return spread(all[l].indexOf(neuron), all[l].length, spacingOf(l), middle);
   };
 
   for (let l = 1; l <= last; l += 1) {
@@ -86,7 +120,9 @@ function nodesFor(options) {
         ] });
     }
     const bias = biasOf(all[l][0]);
-    nodes.push({ id: bias, col: colOf(l).add, y: MIDDLE, w: 310, head: bias, kind: "leaf", stage: stages[l].add,
+    // the worked example's bias sits between its two sums; any other's below the last sum
+    const biasY = example ? middle : y(all[l].at(-1)) + 200;
+    nodes.push({ id: bias, col: colOf(l).add, y: biasY, w: example ? 310 : undefined, head: bias, kind: "leaf", stage: stages[l].add,
       rows: [
         [F, "", "value", val(["state", "biases", bias])],
         [B, `∂E/∂${bias}`, "grad", val(["gradients", bias])],
@@ -106,7 +142,7 @@ function nodesFor(options) {
   }
   const outputs = all[last];
   if (softmax) {
-    nodes.push({ id: "softmax", col: colOf(last).act, y: MIDDLE, head: "softmax + loss", kind: "loss", stage: 1,
+    nodes.push({ id: "softmax", col: colOf(last).act, y: middle, head: "softmax + loss", kind: "loss", stage: 1,
       edges: outputs.map((o) => `add_${o}`),
       rows: [
         ...outputs.map((o) => [F, `out_${o}`, `out_${o}`, val(["forward", `out_${o}`])]),
@@ -126,7 +162,8 @@ function nodesFor(options) {
         ] });
     }
     outputs.forEach((o, j) => {
-      nodes.push({ id: `loss_${o}`, col: colOf(last).act + 1, y: spread(j, outputs.length, LOSS_SPACING), head: `½(t−out)² E_${o}`,
+      nodes.push({ id: `loss_${o}`, col: colOf(last).act + 1,
+        y: example ? spread(j, outputs.length, LOSS_SPACING, middle) : y(o), head: `½(t−out)² E_${o}`,
         kind: "loss", stage: 2, edges: [`act_${o}`],
         rows: [
           [F, "t", "target", val(["state", "targets", o])],
@@ -134,21 +171,28 @@ function nodesFor(options) {
           [B, "←", "in", () => 1],
         ] });
     });
-    nodes.push({ id: "total", col: colOf(last).act + 1, y: MIDDLE, head: "+ E_total", kind: "add", stage: 1,
+    nodes.push({ id: "total", col: colOf(last).act + (example ? 1 : 2), y: middle, head: "+ E_total", kind: "add", stage: 1,
       edges: outputs.map((o) => `loss_${o}`),
       rows: [
         [F, "=", "value", val(["forward", "E_total"])],
         [B, "←", "in", () => 1],
       ] });
   }
-  return nodes;
+  const columns = columnsOf(all, softmax);
+  if (example) return { nodes, ...columns, height: EXAMPLE.height };
+  const boxes = nodes.map((node) => boxOf(node, columns));
+  const top = Math.min(...boxes.map((box) => box.y));
+  const bottom = Math.max(...boxes.map((box) => box.y + box.h));
+  for (const node of nodes) node.y += MARGIN - top;
+  return { nodes, ...columns, height: bottom - top + 2 * MARGIN };
 }
 
-const boxOf = (node) => {
-  const w = node.w ?? W[node.col];
+/** The box of `node` in columns {x, w}: {x, y, w, h}. */
+export function boxOf(node, { x, w }) {
+  const width = node.w ?? w[node.col];
   const h = HEAD + node.rows.length * ROW + PAD;
-  return { x: X[node.col] - w / 2, y: node.y - h / 2, w, h };
-};
+  return { x: x[node.col] - width / 2, y: node.y - h / 2, w: width, h };
+}
 
 /** Where the edge from box a to box b leaves a and enters b. */
 function anchors(a, b) {
@@ -174,13 +218,12 @@ function label(text, parent, attributes) {
 
 export function createGraph(root) {
   let key = null; // which graph is drawn: the loss and activation options
+  let builtFrom = null; // the definition it was drawn from (another shape is drawn again)
   let cells = new Map(); // testid -> {element, node, read}
   let stage = Infinity; // how many backward stages are lit
   let maxStage = 8;
   let last = null; // {data, digits}
   let timer = null;
-
-  root.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
 
   function build(options) {
     root.replaceChildren();
@@ -188,19 +231,26 @@ export function createGraph(root) {
     const defs = svg("defs", {}, root);
     const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, defs);
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrow-head" }, marker);
-    const nodes = nodesFor(options);
+    const graph = graphOf(options);
+    const { nodes } = graph;
+    root.setAttribute("viewBox", `0 0 ${graph.width} ${graph.height}`);
+    // wider than the worked example's: drawn at its scale or larger, and scrolled sideways
+    root.style.minWidth = graph.width > EXAMPLE.width ? `${Math.round(graph.width * MIN_SCALE)}px` : "";
     maxStage = Math.max(...nodes.map((n) => n.stage));
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const edgeLayer = svg("g", { class: "graph-edges" }, root);
     const nodeLayer = svg("g", { class: "graph-nodes" }, root);
     for (const node of nodes) {
       for (const from of node.edges ?? []) {
-        const [p, q] = anchors(boxOf(byId.get(from)), boxOf(node));
-        svg("line", { x1: p.x, y1: p.y, x2: q.x, y2: q.y, class: "graph-edge", "marker-end": "url(#graph-arrow)", "data-stage": node.stage }, edgeLayer);
+        const [p, q] = anchors(boxOf(byId.get(from), graph), boxOf(node, graph));
+        // a bias feeds every sum of its layer: its edges dashed, so that they read apart from
+        // the edges between neurons where they pass them
+        const kind = byId.get(from).kind === "leaf" ? "graph-edge graph-bias-edge" : "graph-edge";
+        svg("line", { x1: p.x, y1: p.y, x2: q.x, y2: q.y, class: kind, "marker-end": "url(#graph-arrow)", "data-stage": node.stage }, edgeLayer);
       }
     }
     for (const node of nodes) {
-      const box = boxOf(node);
+      const box = boxOf(node, graph);
       const group = svg("g", { class: `graph-node ${node.kind}`, "data-node": node.id, "data-stage": node.stage, "data-testid": `graph-node-${node.id}` }, nodeLayer);
       svg("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 14, class: "graph-box" }, group);
       label(node.head, group, { x: box.x + 12, y: box.y + 27, class: "graph-head" });
@@ -238,9 +288,10 @@ export function createGraph(root) {
     /** Show `data` = {state (the one sent), forward, terms, factors?, deltas?, gradients?}. */
     render(data, { digits, fresh }) {
       const wanted = `${data.state.options.loss}/${data.state.options.activation}/${document.documentElement.lang}`;
-      if (wanted !== key) {
+      if (wanted !== key || definition() !== builtFrom) {
         build(data.state.options);
         key = wanted;
+        builtFrom = definition();
       }
       if (fresh) {
         clearInterval(timer);

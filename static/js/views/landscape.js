@@ -26,10 +26,20 @@ function framing(state, path, { x, y, span }) {
   return { state: half === 0 ? state : centred, span: Math.max(span, half * MARGIN) };
 }
 
+/** The axes drawn first: in the worked example w5 against w8, one weight into each output, along
+ * both of which the error bends (along w1 it is nearly flat: its gradient is a hundred times
+ * smaller); with one output, its first two weights. */
+export function defaultAxes() {
+  const { outputs, weights, parameters } = definition();
+  const into = (o) => weights.filter((w) => w.to === o).map((w) => w.name);
+  const x = into(outputs[0])[0];
+  const y = outputs.length > 1 ? into(outputs.at(-1)).at(-1) : (into(outputs[0])[1] ?? parameters.find((p) => p !== x));
+  return { x, y };
+}
+
 export function createLandscape(root, { request, plotly: loader }) {
-  // w5 against w8: one weight into each output, the error bends along both axes (along w1 it is
-  // nearly flat: its gradient is a hundred times smaller)
-  const settings = { x: "w5", y: "w8", span: 2, resolution: 51 };
+  const settings = { ...defaultAxes(), span: 2, resolution: 51 };
+  let builtFrom = null; // the definition whose parameters the axes offer
   let path = []; // the training path, as the page state holds it
   let state = null;
   let digits = 0;
@@ -39,6 +49,11 @@ export function createLandscape(root, { request, plotly: loader }) {
   let surface = null; // {key, answer}
 
   function build() {
+    if (builtFrom !== definition()) {
+      Object.assign(settings, defaultAxes()); // another network: its own first axes
+      surface = null;
+    }
+    builtFrom = definition();
     const options = (values, selected) => values.map((v) => `<option value="${v}"${v === selected ? " selected" : ""}>${v}</option>`).join("");
     root.innerHTML = `
       <p class="lesson-note">${t("lessons.landscape.intro")}</p>
@@ -89,7 +104,7 @@ export function createLandscape(root, { request, plotly: loader }) {
     busy = true;
     try {
       const frame = framing(state, path, settings);
-      const key = JSON.stringify([frame.state.weights, frame.state.biases, state.inputs, state.targets, state.options, settings, frame.span]);
+      const key = JSON.stringify([frame.state.weights, frame.state.biases, state.inputs, state.targets, state.data, state.options, settings, frame.span]);
       if (!surface || surface.key !== key) {
         try {
           surface = { key, span: frame.span, answer: await request(frame.state, settings.x, settings.y, frame.span, settings.resolution) };
@@ -182,6 +197,7 @@ export function createLandscape(root, { request, plotly: loader }) {
   return {
     /** Draw for `current`, the network now, with the training path `trained` (only while the view is shown). */
     update(current, options, trained) {
+      if (builtFrom !== definition()) build();
       state = current;
       digits = options.digits;
       path = trained;

@@ -4,7 +4,7 @@
 
 import { exact, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
-import { biasOf, isInput, layers, passedOnPath, pathsOf, weightsInto } from "../state/definition.js";
+import { biasOf, definition, isInput, layers, passedOnPath, pathsOf, weightsInto } from "../state/definition.js";
 
 const mi = (x) => `<mi>${x}</mi>`;
 const mo = (x) => `<mo>${x}</mo>`;
@@ -47,14 +47,13 @@ const passedOnOf = (neuron) => ({
 
 /** The four equations for `options`, their vectors and matrices laid out from the network's
  * definition: one row per neuron, one column per neuron of the layer before. */
-function equations(options) {
+export function equations(options) {
   const softmax = options.loss === "cross_entropy";
   const prime = activationPrime(options.activation);
   const deltaL = L("δ", "L");
   const all = layers();
   const last = all.length - 1;
   const outputs = all[last];
-  const hidden = all.slice(1, last).flat();
   const each = (neurons, path) => column(...neurons.map(path));
   const out = [];
   // BP1
@@ -75,14 +74,17 @@ function equations(options) {
   }
   // BP2: (wˡ⁺¹)ᵀ has a row per hidden neuron, a column per neuron it reaches
   const terms = (parts, separator) => parts.flatMap((part, k) => (k ? [separator, ...part] : part));
+  // one line per hidden layer, from the top down: δ of the layer above through its weights
+  const hiddenLayers = all.map((_, l) => l).slice(1, last).reverse();
+  const bp2Line = (l) => math(...(hiddenLayers.length > 1 ? [L("δ", String(l))] : []), EQ,
+    row(mo("("), matrix(all[l].map((h) => pathsOf(h).map((p) => `factors.${p.local}`))),
+      each(all[l + 1], (n) => `deltas.${n}`), mo(")")), ODOT, each(all[l], (h) => `factors.dout_${h}_dnet_${h}`),
+    EQ, each(all[l], (h) => `factors.dE_dout_${h}`), ODOT, each(all[l], (h) => `factors.dout_${h}_dnet_${h}`),
+    EQ, each(all[l], (h) => `deltas.${h}`));
   out.push({ id: "bp2", title: t("lessons.matrix.bp2"),
     math: math(L("δ", "l"), EQ, row(mo("("), sup(row(mo("("), L("w", "l+1"), mo(")")), mi("T")), L("δ", "l+1"), mo(")")), ODOT,
-      prime, row(mo("("), L("z", "l"), mo(")"))) + math(EQ,
-      row(mo("("), matrix(hidden.map((h) => pathsOf(h).map((p) => `factors.${p.local}`))),
-        each(outputs, (o) => `deltas.${o}`), mo(")")), ODOT, each(hidden, (h) => `factors.dout_${h}_dnet_${h}`),
-      EQ, each(hidden, (h) => `factors.dE_dout_${h}`), ODOT, each(hidden, (h) => `factors.dout_${h}_dnet_${h}`),
-      EQ, each(hidden, (h) => `deltas.${h}`)),
-    scalars: hidden.flatMap((h) => [
+      prime, row(mo("("), L("z", "l"), mo(")"))) + hiddenLayers.map(bp2Line).join(""),
+    scalars: hiddenLayers.flatMap((l) => all[l]).flatMap((h) => [
       math(d(name("E", "total"), name("out", h)), EQ,
         ...terms(pathsOf(h).map((p) => [name("δ", p.through), mo("·"), numbered(p.weight)]), mo("+")), EQ,
         ...terms(pathsOf(h).map((p) => [slot(`factors.${p.factor}`)]), mo("+")), EQ, mn(`factors.dE_dout_${h}`)),
@@ -120,6 +122,7 @@ const read = (data, path) => path.split(".").reduce((node, key) => (node == null
 
 export function createMatrix(root) {
   let key = null;
+  let builtFrom = null; // the definition the equations were laid out from
 
   function build(options) {
     root.innerHTML = `
@@ -140,9 +143,10 @@ export function createMatrix(root) {
     /** Show `data` = {state (sent), forward, factors, deltas, gradients} or a forward pass only. */
     render(data, { digits }) {
       const wanted = `${data.state.options.loss}/${data.state.options.activation}/${document.documentElement.lang}`;
-      if (wanted !== key) {
+      if (wanted !== key || definition() !== builtFrom) {
         build(data.state.options);
         key = wanted;
+        builtFrom = definition();
       }
       const ready = Boolean(data.gradients);
       root.classList.toggle("pending", !ready);

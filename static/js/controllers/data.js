@@ -1,0 +1,71 @@
+// The data panel, shown while the network has rows of data: the rows table and, for a network
+// with two inputs, its output over the input square. A small controller: it hands the views
+// the state's rows and each row's forward pass (from the server's last answer, or asked of
+// /api/reset for a state shown without them) and sets the row chosen.
+
+import * as api from "./api.js";
+import { t } from "../i18n/index.js";
+import { definition } from "../state/definition.js";
+import { createOutputMap } from "../views/outputmap.js";
+import { createRowsTable } from "../views/rows.js";
+
+export function createDataPanel(root, { plotly, onChoose }) {
+  root.innerHTML = `
+    <h2 class="panel-heading" id="data-heading"></h2>
+    <p class="lesson-note" data-role="data-intro"></p>
+    <div class="data-body">
+      <div class="data-side">
+        <div class="data-rows" data-role="rows"></div>
+        <div class="map-reading" data-role="reading" data-testid="map-reading"></div>
+      </div>
+      <div class="data-map" data-role="map" data-testid="data-map"></div>
+    </div>`;
+  const table = createRowsTable(root.querySelector("[data-role=rows]"), { onChoose });
+  const reading = root.querySelector("[data-role=reading]");
+  const map = createOutputMap(root.querySelector("[data-role=map]"), reading, { request: api.outputs, plotly });
+  const forwardsOf = new Map(); // JSON of a state shown without its rows' forward passes -> them
+  let language = null;
+
+  function text() {
+    root.querySelector("#data-heading").textContent = t("data.heading");
+    root.querySelector("[data-role=data-intro]").textContent = t("data.intro");
+  }
+
+  /** Each row's forward pass of `state`: `given` when it is the state's, else the server's. */
+  async function forwards(state, given) {
+    if (given?.length === state.data.length) return given;
+    const key = JSON.stringify([state.layers, state.data, state.weights, state.biases, state.options]);
+    if (!forwardsOf.has(key)) {
+      forwardsOf.clear();
+      forwardsOf.set(key, (await api.reset(state)).rows);
+    }
+    return forwardsOf.get(key);
+  }
+
+  return {
+    /** Show the network now (`page` the page state); hidden while it has no rows of data. */
+    async render(page, { digits }) {
+      const network = page.network;
+      const state = network?.state;
+      root.hidden = !state?.data;
+      if (root.hidden) return;
+      if (language !== document.documentElement.lang) {
+        language = document.documentElement.lang;
+        text();
+        table.rebuild();
+        map.rebuild();
+      }
+      const rows = await forwards(state, network.rows);
+      const batch = state.options.training === "batch";
+      table.render({
+        data: state.data, forwards: rows, loss: network.loss,
+        chosen: page.settings.row ?? 0, next: batch ? null : state.iteration % state.data.length,
+      }, { digits });
+      const twoInputs = definition().inputs.length === 2;
+      root.querySelector("[data-role=map]").hidden = !twoInputs;
+      reading.hidden = !twoInputs;
+      if (twoInputs) await map.update({ state, data: state.data, forwards: rows }, { digits });
+      root.dataset.rendered = String(state.iteration);
+    },
+  };
+}

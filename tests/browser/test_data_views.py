@@ -1,0 +1,171 @@
+"""The data on the page: the rows table against the API's answers, the output over the input
+square drawn with the rows marked, the curve in epochs, and the lessons of a deeper network."""
+
+from typing import Any
+
+from app import presets
+from tests.browser.conftest import Page, Server, browsing
+from tests.browser.test_lessons import open_tab
+
+
+def choose(app: Page, preset_id: str) -> None:
+    app.page.select_option("[data-testid=preset]", preset_id)
+    app.wait_idle()
+    app.page.wait_for_function(
+        "id => document.querySelector('[data-testid=preset]').value === id", arg=preset_id
+    )
+
+
+def rows_shown(app: Page, count: int) -> None:
+    """Wait until the rows table holds every row's output."""
+    app.page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=rows-table] tbody tr').length === n"
+        " && document.querySelector('[data-testid=rows-mean]').dataset.value",
+        arg=count,
+    )
+
+
+def check_table(app: Page, answer: dict[str, Any], outputs: list[str]) -> None:
+    """Every number of the table is the API's: each row's output and E_total, and their mean."""
+    for k, forward in enumerate(answer["rows"]):
+        for o in outputs:
+            assert app.value(f"row-{k}-out_{o}") == forward[f"out_{o}"], (k, o)
+        assert app.value(f"row-{k}-E_total") == forward["E_total"], k
+    assert app.value("rows-mean") == answer["loss"]
+
+
+def test_xor_rows_table_follows_the_steps_and_chooses_a_row(app_page: Page) -> None:
+    app = app_page
+    assert app.page.get_by_test_id("data-panel").is_hidden()  # the worked example has no rows
+    choose(app, "xor-231")
+    rows_shown(app, 4)
+    state = presets.PRESETS["xor-231"][1]
+    start = app.server.post("/api/reset", {"state": state})
+    check_table(app, start, ["o1"])
+    for k, row in enumerate(state["data"]):
+        assert app.value(f"row-{k}-i1") == row["inputs"]["i1"]
+        assert app.value(f"row-{k}-t_o1") == row["targets"]["o1"]
+    assert app.value("loss") == start["loss"]  # the readout's E_total: the rows' mean
+    # online: the next Step trains row 1, then row 2
+    assert app.page.get_by_test_id("row-0").locator("[data-role=next]").is_visible()
+    app.click("step")
+    app.wait_iteration("1")
+    app.wait_idle()
+    stepped = app.server.post("/api/step", {"state": start["state"]})
+    check_table(app, stepped, ["o1"])
+    assert app.page.get_by_test_id("row-1").locator("[data-role=next]").is_visible()
+    assert app.page.get_by_test_id("row-0").locator("[data-role=next]").is_hidden()
+    # a click chooses a row; Enter on a focused row too
+    app.click("row-2")
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=row-2]').classList.contains('chosen')"
+    )
+    assert app.attr("row-0", "aria-current") == "false"
+    app.page.get_by_test_id("row-3").focus()
+    app.page.keyboard.press("Enter")
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=row-3]').classList.contains('chosen')"
+    )
+
+
+def test_the_output_over_the_input_square_marks_the_rows(app_page: Page) -> None:
+    app = app_page
+    choose(app, "xor-231")
+    app.page.get_by_test_id("data-map").scroll_into_view_if_needed()
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=map-plot]').dataset.rows === '4'"
+    )
+    state = presets.PRESETS["xor-231"][1]
+    grid = app.server.post("/api/outputs", {"state": state, "output": "o1", "resolution": 61})
+    drawn = app.page.evaluate(
+        "() => { const d = document.querySelector('[data-testid=map-plot]').data;"
+        " return {type: d[0].type, x: d[0].x, y: d[0].y, z: d[0].z,"
+        " rows: {x: Array.from(d[1].x), y: Array.from(d[1].y), color: d[1].marker.color}}; }"
+    )
+    assert drawn["type"] == "heatmap"
+    assert drawn["x"] == grid["x"]["values"] and drawn["y"] == grid["y"]["values"]
+    assert drawn["z"] == grid["out"]
+    assert drawn["rows"] == {"x": [0, 0, 1, 1], "y": [0, 1, 0, 1], "color": [0, 1, 1, 0]}
+    # beside it, the rows table with each row's output: the API's
+    check_table(app, app.server.post("/api/reset", {"state": state}), ["o1"])
+    # the number under the cursor is the grid's at that point
+    box = app.page.get_by_test_id("map-plot").locator(".nsewdrag").first.bounding_box()
+    app.page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    app.page.get_by_test_id("map-cursor").wait_for()
+    x, y = app.value("map-cursor-x"), app.value("map-cursor-y")
+    column, row = grid["x"]["values"].index(x), grid["y"]["values"].index(y)
+    assert app.value("map-cursor-out") == grid["out"][row][column]
+    app.screenshot("data-xor-1280x720.png")
+
+
+def test_the_curve_counts_epochs_with_data(app_page: Page) -> None:
+    app = app_page
+    choose(app, "xor-231")
+    app.run(50, reaching=4 * 49 + 1)
+    points = app.chart_points()
+    heading = app.page.locator("#chart-heading").text_content() or ""
+    assert "per epoch" in heading
+    title = app.page.evaluate(
+        "() => document.querySelector('[data-testid=loss-chart]').layout.xaxis.title.text"
+    )
+    assert title == "epoch"
+    # the start, passes 2-49 an epoch apart, then the state a Step later (a quarter epoch on)
+    assert points["x"][:3] == [0, 1, 2] and points["x"][-1] == 49.25
+    run = app.server.post(
+        "/api/epoch", {"state": presets.PRESETS["xor-231"][1], "epochs": 49}
+    )
+    assert points["y"][1:49] == run["losses"][1:]
+
+
+def test_the_lessons_of_a_deeper_network_render_from_its_numbers(app_page: Page) -> None:
+    app = app_page
+    choose(app, "deep-2332")
+    app.click("step")
+    app.wait_iteration("1")
+    state = presets.PRESETS["deep-2332"][1]
+    start = app.server.post("/api/reset", {"state": state})["state"]
+    alone = {**start, "data": [start["data"][0]]}
+    trace = app.server.post("/api/step", {"state": alone})["trace"]
+    open_tab(app, "graph")
+    assert app.attr("graph-row", "data-row") == "0"
+    for name in ("w1", "w9", "w21"):
+        assert app.value(f"graph-mul_{name}-grad") == trace["gradients"][name], name
+    assert app.value("graph-act_h4-in") == trace["factors"]["dE_dout_h4"]
+    assert app.value("graph-add_o2-in") == trace["deltas"]["o2"]
+    open_tab(app, "matrix")
+    app.page.get_by_test_id("matrix-bp2").wait_for()
+    values = app.page.eval_on_selector_all(
+        "[data-testid=lesson-matrix] mn[data-m]",
+        "els => els.map(e => [e.dataset.m, e.dataset.value])",
+    )
+    assert values and all(value for _, value in values)
+    by_path = dict(values)
+    assert float(by_path["deltas.h1"]) == trace["deltas"]["h1"]
+    assert float(by_path["gradients.w21"]) == trace["gradients"]["w21"]
+    open_tab(app, "check")
+    app.page.get_by_test_id("check-w21").wait_for()
+    open_tab(app, "landscape")
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=landscape-plot]').dataset.resolution"
+    )
+    options = app.page.eval_on_selector_all(
+        "[data-testid=landscape-x] option", "els => els.map(e => e.value)"
+    )
+    assert options[-1] == "b3" and "w21" in options
+    app.screenshot("data-deep-lessons-1280x720.png")
+
+
+def test_the_data_panel_on_a_phone(browser: Any, server: Server) -> None:
+    with browsing(browser, server, width=390, height=844) as app:
+        app.open()
+        choose(app, "xor-221")
+        rows_shown(app, 4)
+        panel = app.page.get_by_test_id("data-panel")
+        panel.scroll_into_view_if_needed()
+        app.page.wait_for_function(
+            "() => document.querySelector('[data-testid=map-plot]').dataset.rows === '4'"
+        )
+        width = app.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390  # nothing wider than the phone
+        panel.screenshot(path=str(app.screenshot("data-xor-390x844.png")))
+        app.watch.assert_clean()
