@@ -26,8 +26,15 @@ reset = client.post("/api/reset").json()
 step = client.post("/api/step", json={"state": reset["state"]}).json()
 epoch = client.post("/api/epoch", json={"state": reset["state"], "epochs": 5, "path": 3}).json()
 choices = client.post("/api/practice/choices", json={"state": reset["state"]}).json()
+# networks of other shapes: each one's definition and the step from its example
+shapes = {}
+for shape in ("2-2-1", "2-3-1", "2-3-2", "2-3-3-2", "4-4-4-4-4"):
+    layers = tuple(int(n) for n in shape.split("-"))
+    described = client.get("/api/network", params={"layers": ",".join(map(str, layers))}).json()
+    shapes[shape] = {"definition": described,
+                     "step": client.post("/api/step", json={"state": described["example"]}).json()}
 print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch,
-                  "choices": choices}))
+                  "choices": choices, "shapes": shapes}))
 `;
 
 /** The answers, asked once for each version of the app's code (the test files run in parallel,
@@ -45,7 +52,8 @@ function answers() {
   return text;
 }
 
-/** {definition, reset, step, epoch, choices}: the server's own answers. */
+/** {definition, reset, step, epoch, choices, shapes}: the server's own answers; `shapes` holds
+ * for networks of other shapes ("2-3-3-2") their definition and the step from their example. */
 export const server = JSON.parse(answers());
 useDefinition(server.definition);
 
