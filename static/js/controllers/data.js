@@ -6,6 +6,7 @@
 import * as api from "./api.js";
 import { t } from "../i18n/index.js";
 import { definition } from "../state/definition.js";
+import { rowShown } from "../state/row.js";
 import { createOutputMap } from "../views/outputmap.js";
 import { createRowsTable } from "../views/rows.js";
 
@@ -26,9 +27,9 @@ export function createDataPanel(root, { plotly, onChoose }) {
   const forwardsOf = new Map(); // JSON of a state shown without its rows' forward passes -> them
   let language = null;
 
-  function text() {
+  function text(batch) {
     root.querySelector("#data-heading").textContent = t("data.heading");
-    root.querySelector("[data-role=data-intro]").textContent = t("data.intro");
+    root.querySelector("[data-role=data-intro]").textContent = t(batch ? "data.intro.batch" : "data.intro.online");
   }
 
   /** Each row's forward pass of `state`: `given` when it is the state's, else the server's. */
@@ -49,17 +50,17 @@ export function createDataPanel(root, { plotly, onChoose }) {
       const state = network?.state;
       root.hidden = !state?.data;
       if (root.hidden) return;
+      const batch = state.options.training === "batch";
       if (language !== document.documentElement.lang) {
         language = document.documentElement.lang;
-        text();
         table.rebuild();
         map.rebuild();
       }
+      text(batch);
       const rows = await forwards(state, network.rows);
-      const batch = state.options.training === "batch";
       table.render({
         data: state.data, forwards: rows, loss: network.loss,
-        chosen: page.settings.row ?? 0, next: batch ? null : state.iteration % state.data.length,
+        chosen: rowShown(network, page.settings), next: batch ? null : state.iteration % state.data.length,
       }, { digits });
       const twoInputs = definition().inputs.length === 2;
       root.querySelector("[data-role=map]").hidden = !twoInputs;
