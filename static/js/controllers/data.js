@@ -15,11 +15,9 @@ export function createDataPanel(root, { plotly, onChoose }) {
     <h2 class="panel-heading" id="data-heading"></h2>
     <p class="lesson-note" data-role="data-intro"></p>
     <div class="data-body">
-      <div class="data-side">
-        <div class="data-rows" data-role="rows"></div>
-        <div class="map-reading" data-role="reading" data-testid="map-reading"></div>
-      </div>
+      <div class="data-rows" data-role="rows"></div>
       <div class="data-map" data-role="map" data-testid="data-map"></div>
+      <div class="map-reading" data-role="reading" data-testid="map-reading"></div>
     </div>`;
   const table = createRowsTable(root.querySelector("[data-role=rows]"), { onChoose });
   const reading = root.querySelector("[data-role=reading]");
