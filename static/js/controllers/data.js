@@ -18,6 +18,7 @@ export function createDataPanel(root, { plotly, onChoose }) {
       <div class="data-rows" data-role="rows"></div>
       <div class="data-map" data-role="map" data-testid="data-map"></div>
       <div class="map-reading" data-role="reading" data-testid="map-reading"></div>
+      <p class="lesson-note data-map-note" data-role="map-note" data-testid="map-note" hidden></p>
     </div>`;
   const table = createRowsTable(root.querySelector("[data-role=rows]"), { onChoose });
   const reading = root.querySelector("[data-role=reading]");
@@ -63,6 +64,9 @@ export function createDataPanel(root, { plotly, onChoose }) {
       const twoInputs = definition().inputs.length === 2;
       root.querySelector("[data-role=map]").hidden = !twoInputs;
       reading.hidden = !twoInputs;
+      const note = root.querySelector("[data-role=map-note]");
+      note.hidden = twoInputs;
+      note.textContent = twoInputs ? "" : t("data.map.twoInputs", { count: definition().inputs.length });
       if (twoInputs) await map.update({ state, data: state.data, forwards: rows }, { digits });
       root.dataset.rendered = String(state.iteration);
     },
