@@ -36,19 +36,8 @@ test("the helpers read the worked example's shape from the server's definition",
   }
 });
 
-/** A definition of a 2-3-2 network, numbered as the example's rule numbers weights. */
-function twoThreeTwo() {
-  const inputs = ["i1", "i2"];
-  const hidden = ["h1", "h2", "h3"];
-  const outputs = ["o1", "o2"];
-  const weights = [];
-  for (const [sources, targets] of [[inputs, hidden], [hidden, outputs]]) {
-    for (const to of targets) for (const from of sources) weights.push({ name: `w${weights.length + 1}`, from, to });
-  }
-  const biases = [{ name: "b1", to: hidden }, { name: "b2", to: outputs }];
-  return { ...copy(server.definition), inputs, hidden, outputs, weights, biases,
-    parameters: [...weights.map((w) => w.name), "b1", "b2"], chain_rule: undefined };
-}
+/** The server's definition of a 2-3-2 network. */
+const twoThreeTwo = () => copy(server.shapes["2-3-2"].definition);
 
 /** A trace with a number for every name asked. */
 const anything = () => new Proxy({}, { get: (_, key) => (typeof key === "string" ? 0.25 : undefined) });
@@ -100,5 +89,19 @@ test("where the definition says how each gradient is made (its chain), the helpe
   ]);
   useDefinition({ ...copy(server.definition), neurons: [["i1"], ["h1"], ["h2"], ["o1"]] });
   assert.deepEqual(layers(), [["i1"], ["h1"], ["h2"], ["o1"]]);
+  useDefinition(copy(server.definition));
+});
+
+test("a quantity's name on paper is read from its name: the example's formulas, and any shape's chain", () => {
+  for (const [name, formula] of Object.entries(server.definition.chain_rule.formulas)) {
+    assert.equal(factorLabel(name), formula.split(" = ")[0], name);
+  }
+  useDefinition(copy(server.shapes["2-3-3-2"].definition));
+  assert.equal(factorLabel("dE_dout_h1_via_h4"), "δ_h4·∂net_h4/∂out_h1");
+  assert.equal(factorLabel("dE_dout_h4_via_o2"), "∂E_o2/∂out_h4");
+  assert.equal(factorLabel("dnet_h4_dout_h1"), "∂net_h4/∂out_h1");
+  assert.equal(factorLabel("dE_dw21"), "∂E_total/∂w21");
+  for (const entry of server.shapes["2-3-3-2"].definition.chain) assert.ok(factorLabel(entry.name).length > 0, entry.name);
+  assert.throws(() => factorLabel("dE"), /no quantity/);
   useDefinition(copy(server.definition));
 });

@@ -8,7 +8,7 @@ import { copy, server } from "./server.js";
 import { definitionOf, learnShape } from "../../static/js/state/definition.js";
 import { editedLayers, reshaped, withRowAdded, withRowRemoved } from "../../static/js/state/reshape.js";
 
-for (const definition of Object.values(server.shapes)) learnShape(definition);
+for (const definition of Object.values(server.definitions)) learnShape(definition);
 const shape = (key) => definitionOf(key.split("-").map(Number));
 const bounds = server.definition.bounds;
 // the worked example after one Step: numbers no example holds, so a kept one is told apart

@@ -6,7 +6,7 @@ import { learnShape, useShape } from "../../static/js/state/definition.js";
 import { reduce, initialState } from "../../static/js/state/reducers.js";
 import { decodeFloats, deserialize, encodeFloats, peekShape, serialize, snapshot, VERSION } from "../../static/js/state/serialize.js";
 
-for (const definition of Object.values(server.shapes)) learnShape(definition);
+for (const definition of Object.values(server.definitions)) learnShape(definition);
 
 /** The page after the worked example's first Step, as the reducers build it. */
 function stepped() {

@@ -26,15 +26,24 @@ reset = client.post("/api/reset").json()
 step = client.post("/api/step", json={"state": reset["state"]}).json()
 epoch = client.post("/api/epoch", json={"state": reset["state"], "epochs": 5, "path": 3}).json()
 choices = client.post("/api/practice/choices", json={"state": reset["state"]}).json()
+# networks of other shapes: each one's definition and the step from its example
+shapes = {}
+for shape in ("2-2-1", "2-3-1", "2-3-2", "2-3-3-2", "4-4-4-4-4"):
+    layers = tuple(int(n) for n in shape.split("-"))
+    described = client.get("/api/network", params={"layers": ",".join(map(str, layers))}).json()
+    shapes[shape] = {"definition": described,
+                     "step": client.post("/api/step", json={"state": described["example"]}).json()}
+# each preset's shape and a few others: their definitions; each preset online and batch: its
+# reset and its first step
 from app.presets import presets
-shapes, runs = {}, {}
+definitions, runs = {}, {}
 for layers in ([2, 3, 2], [2, 2, 2, 2], [3, 2, 2], [2, 2, 3], [1, 1, 1], [4, 4, 4, 4, 4]):
-    shapes["-".join(map(str, layers))] = client.get(
+    definitions["-".join(map(str, layers))] = client.get(
         "/api/network", params={"layers": ",".join(map(str, layers))}).json()
 for preset in presets():
     state = preset["state"]
     layers = state.get("layers", [2, 2, 2])
-    shapes["-".join(map(str, layers))] = client.get(
+    definitions["-".join(map(str, layers))] = client.get(
         "/api/network", params={"layers": ",".join(map(str, layers))}).json()
     for training in ("online", "batch"):
         sent = {**state, "options": {**state["options"], "training": training}}
@@ -42,7 +51,8 @@ for preset in presets():
         stepped = client.post("/api/step", json={"state": started["state"]}).json()
         runs[f"{preset['id']}/{training}"] = {"reset": started, "step": stepped}
 print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch,
-                  "choices": choices, "presets": presets(), "shapes": shapes, "runs": runs}))
+                  "choices": choices, "shapes": shapes, "presets": presets(),
+                  "definitions": definitions, "runs": runs}))
 `;
 
 /** The answers, asked once for each version of the app's code (the test files run in parallel,
@@ -60,9 +70,11 @@ function answers() {
   return text;
 }
 
-/** {definition, reset, step, epoch, choices, presets, shapes, runs}: the server's own answers;
- * `shapes` the definition of each preset's shape and a few others by key ("2-3-1"), `runs` each preset's
- * /api/reset and first /api/step answers by "id/online" and "id/batch". */
+/** {definition, reset, step, epoch, choices, shapes, presets, definitions, runs}: the server's
+ * own answers; `shapes` holds for networks of other shapes ("2-3-3-2") their definition and the
+ * step from their example; `definitions` the definition of each preset's shape and a few others
+ * by key; `runs` each preset's /api/reset and first /api/step answers by "id/online" and
+ * "id/batch". */
 export const server = JSON.parse(answers());
 useDefinition(server.definition);
 

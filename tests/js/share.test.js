@@ -10,7 +10,7 @@ import { learnShape, useShape } from "../../static/js/state/definition.js";
 import { reduce, initialState } from "../../static/js/state/reducers.js";
 import { snapshot } from "../../static/js/state/serialize.js";
 
-for (const definition of Object.values(server.shapes)) learnShape(definition);
+for (const definition of Object.values(server.definitions)) learnShape(definition);
 
 function exported(id, training) {
   const { reset, step } = server.runs[`${id}/${training}`];

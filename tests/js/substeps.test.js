@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { copy, server } from "./server.js";
 import { buildSubsteps } from "../../static/js/views/substeps.js";
 import { askedAt } from "../../static/js/views/predict.js";
+import { useDefinition } from "../../static/js/state/definition.js";
 
 const OPTIONS = { activation: "sigmoid", loss: "squared", train_biases: false, hidden_deltas_use: "original" };
 
@@ -65,4 +66,54 @@ test("the formulas carry the server's numbers, exactly, in data-value", () => {
 test("predictions are asked at three sub-steps", () => {
   const asked = buildSubsteps(OPTIONS).map((s) => askedAt(s.id)).filter(Boolean);
   assert.deepEqual(asked, ["w5-direction", "h1-path", "loss-falls"]);
+});
+
+test("a deeper network's walk goes back one hidden layer at a time, each from the layer above", () => {
+  useDefinition(copy(server.shapes["2-3-3-2"].definition));
+  const ids = buildSubsteps(OPTIONS).map((s) => s.id);
+  const at = (id) => ids.indexOf(id);
+  assert.ok(at("gradient-w21") < at("paths-h4"));
+  assert.ok(at("paths-h6") < at("delta-h4") && at("delta-h6") < at("gradient-w10"));
+  assert.ok(at("gradient-w18") < at("paths-h1") && at("paths-h3") < at("delta-h1"));
+  assert.ok(at("gradient-w6") < at("updates"));
+  assert.equal(ids.filter((id) => id.startsWith("gradient-w")).length, 21);
+  const paths = buildSubsteps(OPTIONS).find((s) => s.id === "paths-h1");
+  assert.deepEqual(paths.reads, ["h4", "h5", "h6", "w7", "w10", "w13"]);
+  useDefinition(copy(server.definition));
+});
+
+test("every sub-step of any shape writes the server's numbers: none is missing from its trace", () => {
+  for (const shape of Object.keys(server.shapes)) {
+    const { definition, step } = server.shapes[shape];
+    useDefinition(copy(definition));
+    const ctx = { sent: definition.example, trace: step.trace, after: step.state, loss: step.loss };
+    const written = [];
+    const g = (value) => {
+      written.push(value);
+      return "<mn>x</mn>";
+    };
+    for (const options of [OPTIONS, { ...OPTIONS, train_biases: true }]) {
+      for (const s of buildSubsteps(options)) s.lines(ctx, g);
+    }
+    assert.ok(written.length > 0);
+    for (const value of written) assert.equal(typeof value, "number", shape);
+    // the forward pass of the second hidden layer reads the first's outs, not the inputs
+    if (shape === "2-3-3-2") {
+      const forward = buildSubsteps(OPTIONS).find((s) => s.id === "forward-h4");
+      written.length = 0;
+      forward.lines(ctx, g);
+      assert.ok(written.includes(step.trace.forward.out_h1));
+    }
+  }
+  useDefinition(copy(server.definition));
+});
+
+test("a network of another shape is asked only what it has: whether the loss falls", () => {
+  useDefinition(copy(server.shapes["2-3-3-2"].definition));
+  assert.equal(askedAt("gradient-w5"), null);
+  assert.equal(askedAt("paths-h1"), null);
+  assert.equal(askedAt("updates"), "loss-falls");
+  useDefinition(copy(server.definition));
+  assert.equal(askedAt("gradient-w5"), "w5-direction");
+  assert.equal(askedAt("paths-h1"), "h1-path");
 });

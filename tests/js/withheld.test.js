@@ -175,3 +175,19 @@ test("the candidates' quantities are the keys the sub-steps compute", () => {
     assert.ok(step.computes.includes(quantity), `${id} computes ${quantity}`);
   }
 });
+
+test("in a deeper network an output's δ, withheld, takes with it every gradient below", async () => {
+  const { useDefinition } = await import("../../static/js/state/definition.js");
+  const { closure } = await import("../../static/js/views/withheld.js");
+  useDefinition(copy(server.shapes["2-3-3-2"].definition));
+  const options = server.shapes["2-3-3-2"].definition.example.options;
+  const held = closure(["delta_o1"], options);
+  for (const key of ["dE_dout_h4_via_o1", "delta_h4", "dE_dout_h1_via_h4", "delta_h1", "gradient_w1", "new_w1", "after"]) {
+    assert.ok(held.has(key), key);
+  }
+  assert.ok(!held.has("delta_o2"));
+  // under the updated rule a new weight of the top layer changes the paths through it
+  const updated = closure(["new_w19"], { ...options, hidden_deltas_use: "updated" });
+  assert.ok(updated.has("dnet_o2_dout_h4") && updated.has("delta_h4") && updated.has("gradient_w1"));
+  useDefinition(copy(server.definition));
+});

@@ -10,6 +10,7 @@ import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
 import { following, pollHoldsIteration } from "../state/classroom.js";
 import { definition } from "../state/definition.js";
+import { rowShown, shownRow } from "../state/row.js";
 import { serialize } from "../state/serialize.js";
 import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
@@ -386,8 +387,9 @@ async function draw({ flash }) {
   // update), so that no box mixes two iterations; the weights are the updated ones.
   // What the class is answering stays off every view until it is given (withheld.js).
   const held = withheldOf(page);
-  const view = withholdView(teaching.view(page)
-    ?? { state: now.state, forward: now.last ? now.last.trace.forward : now.forward, last: now.last }, held);
+  // With rows of data, the row the stage shows (state/row.js): its inputs, targets and numbers.
+  const raw = teaching.view(page) ?? { state: now.state, forward: now.forward, last: now.last };
+  const view = withholdView(shownRow(raw, settings), held);
   const options = { digits: settings.digits, flash };
   diagram.render(view, { ...options, iteration: now.state.iteration });
   diagram.setSelected(settings.open);
@@ -403,7 +405,7 @@ async function draw({ flash }) {
   teaching.show(page, options);
   // after the panels are placed: a card on the projector is split into pages that fit its room
   if (!page.walk || page.onStage) {
-    cards.render(settings.open, withholdView(cardView(page, view), held), { ...options, stage: page.onStage, paged: lesson.presentation.active() });
+    cards.render(settings.open, withholdView(shownRow(cardView(page, raw), settings), held), { ...options, stage: page.onStage, paged: lesson.presentation.active() });
   }
   lesson.show(page, options);
   // the stage's numbers are drawn: let the frame that shows them be painted before the
@@ -411,7 +413,7 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: settings.row });
+  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: rowShown(now, settings) });
   else loadLater();
   dataPanel?.render(page, options).catch((error) => console.warn(error));
   chart.setLog(settings.log);

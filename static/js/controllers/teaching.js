@@ -9,6 +9,7 @@ import { formatCount } from "../views/format.js";
 import { askedAt } from "../views/predict.js";
 import { createSubstepPanel } from "../views/substeps.js";
 import { redactState, redactTrace, stepsFor, withheldOf } from "../views/withheld.js";
+import { rowShown, stateOfRow, traceOfRow } from "../state/row.js";
 
 const RECALLED = 64; // iterations recalled from the server and kept for going back and forth
 
@@ -202,10 +203,13 @@ export function createTeaching({ api, enqueue, drawn, commit, stopPlaying, mayMo
     // a card opened during a walk takes the sub-step's place until it leaves the stage
     cardsPanel.hidden = Boolean(walk) && !onStage;
     if (walk) {
-      const { sent, result, index, answers } = walk;
-      const withheld = withheldOf(page).get(sent.iteration + 1) ?? new Set();
+      const { result, index, answers } = walk;
+      const withheld = withheldOf(page).get(walk.sent.iteration + 1) ?? new Set();
+      // with rows of data, the walk goes through the row the stage shows
+      const row = rowShown({ state: walk.sent, last: { sent: walk.sent, trace: result.trace } }, settings);
+      const sent = stateOfRow(walk.sent, row);
       panel.show({
-        steps: stepsOf(walk), index, sent, result, trace: redactTrace(result.trace, withheld),
+        steps: stepsOf(walk), index, sent, result, trace: redactTrace(traceOfRow(result.trace, row), withheld),
         after: redactState(result.state, withheld), loss: withheld.has("after") ? null : result.loss,
         answers, asking: settings.asking, withheld,
       }, { digits });

@@ -130,8 +130,6 @@ export function factorsOf(weight) {
     const [delta, leaf] = gradient.terms;
     return [...chainEntry(delta, "product").terms, leaf];
   }
-  const described = definition().chain_rule?.weights?.[weight];
-  if (described) return described.factors;
   const { to } = weightOf(weight);
   return [`dE_dout_${to}`, `dout_${to}_dnet_${to}`, `dnet_${to}_d${weight}`];
 }
@@ -147,8 +145,6 @@ export function pathsOf(neuron) {
       return { through: delta.slice("delta_".length), weight: chainEntry(local).terms[0], factor, local };
     });
   }
-  const described = definition().chain_rule?.paths?.[neuron];
-  if (described) return described;
   return weightsOutOf(neuron).map(({ name, to }) => ({
     through: to, weight: name, factor: `dE_dout_${neuron}_via_${to}`, local: `dnet_${to}_dout_${neuron}`,
   }));
@@ -166,10 +162,21 @@ function weightOf(name) {
   return found;
 }
 
-/** A factor's name as written on paper ("∂E_total/∂out_o1" for dE_dout_o1), from the server's
- * formulas. */
+/** A quantity's name as written on paper, read from the trace's name for it (the rule
+ * app/network.py names them by): "∂E_total/∂out_o1" for dE_dout_o1, "∂out_o1/∂net_o1",
+ * "∂net_o1/∂w5", "∂net_o1/∂out_h1", "δ_o1" for delta_o1, "w5⁺" for w5_new; the part of
+ * ∂E_total/∂out_h1 that comes through o1 (dE_dout_h1_via_o1) is "∂E_o1/∂out_h1" when o1 is an
+ * output, as the worked example writes it, else "δ_h4·∂net_h4/∂out_h1". */
 export function factorLabel(name) {
-  const formula = definition().chain_rule?.formulas?.[name];
-  if (!formula) throw new Error(`the definition gives no formula for ${name}`);
-  return formula.split(" = ")[0];
+  let match;
+  if ((match = /^dE_dout_(\w+?)_via_(\w+)$/.exec(name))) {
+    const [, neuron, through] = match;
+    return isOutput(through) ? `∂E_${through}/∂out_${neuron}` : `δ_${through}·∂net_${through}/∂out_${neuron}`;
+  }
+  if ((match = /^dE_d(\w+)$/.exec(name))) return `∂E_total/∂${match[1]}`;
+  if ((match = /^d((?:net|out)_[a-z]\d+)_d(\w+)$/.exec(name))) return `∂${match[1]}/∂${match[2]}`;
+  if ((match = /^delta_(\w+)$/.exec(name))) return `δ_${match[1]}`;
+  if ((match = /^(\w+)_new$/.exec(name))) return `${match[1]}⁺`;
+  if (/^(?:net|out|E)_\w+$/.test(name)) return name;
+  throw new Error(`no quantity is named ${name}`);
 }

@@ -4,7 +4,7 @@
 import { exact, formatNumber } from "./format.js";
 import { language, t } from "../i18n/index.js";
 import { setValue } from "./svg.js";
-import { bias, hiddenNames, isBias, isInput, isOutput, pathsOf, weight } from "../state/definition.js";
+import { bias, definition, hiddenNames, isBias, isInput, isOutput, layers, pathsOf, weight } from "../state/definition.js";
 import { d, DOT, EQ, line, mi, mo, MINUS, name, paren, PLUS, TIMES, updated } from "../math/mathml.js";
 
 // Where each weight sits comes from the network's definition: w5 joins h1 to o1, so
@@ -87,19 +87,55 @@ function outputWeightCard(w, { softmax, activation }) {
   return rows;
 }
 
+const sum = (terms) => terms.flatMap((term, k) => (k ? [PLUS, term] : [term]));
+const layerOf = (n) => layers().findIndex((layer) => layer.includes(n));
+
+/** ∂E_total/∂out_n of hidden `n`, summed over its paths through the layer above, in names and
+ * in numbers (each path's δ times the weight it crosses). */
+function pathSum(n, updatedDeltas) {
+  const paths = pathsOf(n);
+  return line(d("E_total", `out_${n}`), EQ, ...sum(paths.map((p) => `${name(`δ_${p.through}`)}${DOT}${updatedDeltas ? updated(p.weight) : name(p.weight)}`)))
+    + line(EQ, ...sum(paths.map((p, k) => `${k ? signed(`delta_${p.through}`, false) : num(`delta_${p.through}`, false)}${TIMES}${signed(p.local, false)}`)),
+      EQ, num(`dE_dout_${n}`));
+}
+
+/** The δ of every neuron of the layers above layer `index` + 1, each from the layer above it:
+ * what the paths from a neuron of layer `index` run through, when they run through more than
+ * the outputs. None in the worked example, whose paths end at the outputs. */
+function deltasAbove(index, { softmax, updatedDeltas }) {
+  const all = layers();
+  const last = all.length - 1;
+  if (index + 1 >= last) return [];
+  const rows = [`<p class="card-note">${t("cards.above")}</p>`];
+  for (const o of all[last]) rows.push(outputDelta(o, softmax));
+  for (let layer = last - 1; layer > index; layer -= 1) {
+    for (const n of all[layer]) rows.push(pathSum(n, updatedDeltas), hiddenDelta(n));
+  }
+  return [`<div class="card-derivation">${rows.join("")}</div>`];
+}
+
 function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
   const { from: i, to: h } = weight(w);
   // one path from out_h to E_total through each neuron its weights feed
   const paths = pathsOf(h);
-  const path = ({ through: o, weight: via, factor, local }) => `${outputDelta(o, softmax)}${line(d(`net_${o}`, `out_${h}`), EQ,
-    updatedDeltas ? updated(via) : name(via), EQ, num(local))}${line(d(`E_${o}`, `out_${h}`), EQ, name(`δ_${o}`), DOT,
-    d(`net_${o}`, `out_${h}`), EQ, num(`delta_${o}`, false), TIMES, signed(local, false), EQ, num(factor))}`;
-  const sum = (terms) => terms.flatMap((term, k) => (k ? [PLUS, term] : [term]));
+  // an output's δ comes with its path; a hidden neuron's was derived above
+  const path = ({ through: o, weight: via, factor, local }) => (isOutput(o)
+    ? `${outputDelta(o, softmax)}${line(d(`net_${o}`, `out_${h}`), EQ,
+      updatedDeltas ? updated(via) : name(via), EQ, num(local))}${line(d(`E_${o}`, `out_${h}`), EQ, name(`δ_${o}`), DOT,
+      d(`net_${o}`, `out_${h}`), EQ, num(`delta_${o}`, false), TIMES, signed(local, false), EQ, num(factor))}`
+    : `${line(d(`net_${o}`, `out_${h}`), EQ, updatedDeltas ? updated(via) : name(via), EQ, num(local))}${line(name(`δ_${o}`), DOT,
+      d(`net_${o}`, `out_${h}`), EQ, num(`delta_${o}`, false), TIMES, signed(local, false), EQ, num(factor))}`);
+  const term = (p) => (isOutput(p.through) ? d(`E_${p.through}`, `out_${h}`) : `${name(`δ_${p.through}`)}${DOT}${d(`net_${p.through}`, `out_${h}`)}`);
+  const through = paths.map((p) => p.through);
+  const note = through.length === 2 && through.every(isOutput) && through.join() === "o1,o2"
+    ? t("cards.twoPaths", { h: `out<sub>${h}</sub>` })
+    : t("cards.paths", { h: `out<sub>${h}</sub>`, through: through.join(", ") });
   return [
     line(d("E_total", w), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`), DOT, d(`net_${h}`, w)),
-    `<p class="card-note">${t("cards.twoPaths", { h: `out<sub>${h}</sub>` })}</p>`,
+    ...deltasAbove(layerOf(h), { softmax, updatedDeltas }),
+    `<p class="card-note">${note}</p>`,
     `<div class="card-derivation">
-      ${line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => d(`E_${p.through}`, `out_${h}`))))}
+      ${line(d("E_total", `out_${h}`), EQ, ...sum(paths.map(term)))}
       ${paths.map(path).join("")}
       ${line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p, k) => (k ? signed(p.factor, false) : num(p.factor, false)))),
         EQ, num(`dE_dout_${h}`))}
@@ -111,15 +147,22 @@ function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
   ];
 }
 
-function biasCard(b, { softmax, activation }) {
-  const [n1, n2] = bias(b).to;
+function biasCard(b, { softmax, updatedDeltas }) {
+  const fed = bias(b).to;
+  const [n1, n2] = fed;
   const hidden = !isOutput(n1);
-  const delta = (n) => (hidden ? hiddenDelta(n) : outputDelta(n, softmax));
+  const index = layerOf(n1);
+  // a hidden layer below the last one: each δ from the paths through the layer above
+  const fromAbove = hidden && index + 1 < layers().length - 1;
+  const delta = (n) => (hidden ? `${fromAbove ? pathSum(n, updatedDeltas) : ""}${hiddenDelta(n)}` : outputDelta(n, softmax));
+  const note = fed.length === 2 ? t("cards.bias", { b, n1, n2 }) : t("cards.biasLayer", { b, neurons: fed.join(", ") });
   return [
-    `<p class="card-note">${t("cards.bias", { b, n1, n2 })}</p>`,
-    line(d("E_total", b), EQ, d("E_total", `net_${n1}`), DOT, mn1(), PLUS, d("E_total", `net_${n2}`), DOT, mn1()),
-    `<div class="card-derivation">${delta(n1)}${delta(n2)}</div>`,
-    line(EQ, name(`δ_${n1}`), PLUS, name(`δ_${n2}`), EQ, num(`delta_${n1}`, false), PLUS, signed(`delta_${n2}`, false), EQ, num(`gradient_${b}`)),
+    `<p class="card-note">${note}</p>`,
+    line(d("E_total", b), EQ, ...sum(fed.map((n) => `${d("E_total", `net_${n}`)}${DOT}${mn1()}`))),
+    ...deltasAbove(index, { softmax, updatedDeltas }),
+    `<div class="card-derivation">${fed.map(delta).join("")}</div>`,
+    line(EQ, ...sum(fed.map((n) => name(`δ_${n}`))), EQ,
+      ...sum(fed.map((n, k) => (k ? signed(`delta_${n}`, false) : num(`delta_${n}`, false)))), EQ, num(`gradient_${b}`)),
   ];
 }
 function mn1() {
@@ -138,15 +181,17 @@ function updateLines(p) {
 /** "bias of h1 and h2", "joins h1 (hidden) to o1 (output)". */
 function where(p) {
   if (isBias(p)) {
-    const [n1, n2] = bias(p).to;
-    return t("cards.biasOf", { n1, n2 });
+    const fed = bias(p).to;
+    return fed.length === 2 ? t("cards.biasOf", { n1: fed[0], n2: fed[1] }) : t("cards.biasOfLayer", { neurons: fed.join(", ") });
   }
   const { from, to } = weight(p);
   const layer = (n) => t(`layer.${isInput(n) ? "i" : isOutput(n) ? "o" : "h"}`);
   return t("cards.joins", { from, to, fromLayer: layer(from), toLayer: layer(to) });
 }
 
-function cardHtml(p, mode) {
+/** The card of parameter `p` under `mode` ({softmax, activation, updatedDeltas}), as markup
+ * whose number slots name their keys (data-key). */
+export function cardHtml(p, mode) {
   let rows;
   if (isBias(p)) rows = biasCard(p, mode);
   else if (isOutput(weight(p).to)) rows = outputWeightCard(p, mode);
@@ -168,7 +213,8 @@ function cardHtml(p, mode) {
 
 // --- Where each number comes from ------------------------------------------------------------
 
-function lookup(key, view) {
+/** The number of `key` in `view`'s last update (a card's slot). */
+export function lookup(key, view) {
   const { last } = view;
   const { trace, sent } = last;
   if (key === "eta") return sent.learning_rate;
@@ -305,14 +351,15 @@ export function createCards(container, { onClose, onLink = () => {}, onStage = (
   function ensure(p, mode, index) {
     let card = cards.get(p);
     const key = JSON.stringify(mode);
-    if (!card || card.key !== key || card.language !== language()) {
+    // written anew for other options, another language or another network
+    if (!card || card.key !== key || card.language !== language() || card.definition !== definition()) {
       const element = card ? card.element : document.createElement("article");
       element.className = "card";
       element.dataset.param = p;
       element.setAttribute("data-testid", `card-${p}`);
       element.setAttribute("aria-label", t("cards.label", { p }));
       element.innerHTML = cardHtml(p, mode);
-      card = { element, key, language: language() };
+      card = { element, key, language: language(), definition: definition() };
       cards.set(p, card);
     }
     if (container.children[index] !== card.element) container.insertBefore(card.element, container.children[index] ?? null);

@@ -6,6 +6,7 @@ import { exact, formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
 import { setValue, svg } from "./svg.js";
 import { definition } from "../state/definition.js";
+import { tallLayout, wideLayout } from "./layout.js";
 
 // Two drawings of the same network. On a wide screen the worked example's figure: the network
 // runs left to right. On a phone (the media query below) it turns to run top to bottom, i1 i2
@@ -124,6 +125,16 @@ const TALL = {
   fit: true, // a number longer than its room is drawn narrower, never smaller or outside
 };
 
+/** The two drawings of the network `d` defines: the example's tables for 2-2-2, else laid
+ * out from its layers (layout.js) in the same style. */
+export function layoutsOf(d) {
+  const shape = (d.layers ?? [d.inputs.length, d.hidden.length, d.outputs.length]).join("-");
+  if (shape === "2-2-2") return { wide: WIDE, tall: TALL };
+  const { boxes: _wideBoxes, labels: _wideLabels, viewBox: _wideView, caption: _wideCaption, name: _w, ...wideStyle } = WIDE;
+  const { boxes: _tallBoxes, labels: _tallLabels, viewBox: _tallView, caption: _tallCaption, name: _t, ...tallStyle } = TALL;
+  return { wide: { ...wideStyle, ...wideLayout(d) }, tall: { ...tallStyle, ...tallLayout(d) } };
+}
+
 const edgesOf = (layout) => definition().weights.map((w) => ({ ...w, ...layout.labels[w.name] }));
 const biasEdgesOf = () => definition().biases.flatMap((b) => b.to.map((to) => ({ name: b.name, to })));
 
@@ -170,7 +181,10 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   const values = new Map(); // key -> the text element showing it
   const edges = new Map(); // parameter -> {lines, label, background, rows, anchor, story}
   const backwardOnly = []; // elements shown only once an update has been computed
-  const d = definition();
+  let d; // the definition the drawing was built from: a new one (another shape) builds anew
+  let layouts;
+  let selected = [];
+  let shown = null; // what the last render showed: {state, trace, last, updated, digits, show}
 
   function select(name) {
     onSelect(name);
@@ -209,6 +223,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   /** Draw the network's boxes, edges and labels in `chosen`, every number still blank. */
   function build(chosen) {
     layout = chosen;
+    shown = null;
     values.clear();
     edges.clear();
     backwardOnly.length = 0;
@@ -219,7 +234,9 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     const nodeLayer = svg("g", { class: "nodes" }, root);
     const labelLayer = svg("g", { class: "edge-labels" }, root);
     // which forward pass and which update the diagram shows, above h1 (above all on a phone)
-    caption = svg("text", { class: "caption", ...layout.caption, "text-anchor": "middle", "data-testid": "diagram-caption" }, root);
+    const { anchor: captionAnchor = "middle", ...captionAt } = layout.caption;
+    caption = svg("text", { class: "caption", ...captionAt, "text-anchor": captionAnchor, "data-testid": "diagram-caption" }, root);
+    root.classList.toggle("focus", Boolean(layout.focus));
     weightEdges = edgesOf(layout);
     drawEdges(edgeLayer, labelLayer);
     drawNodes(nodeLayer);
@@ -244,15 +261,18 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
 
     for (const edge of weightEdges) {
-      const a = exit(boxes[edge.from], layout.flow);
-      const b = entry(boxes[edge.to], layout.flow);
+      // a drawing laid out from its layers spreads the edges along a box's side
+      const a = layout.ends?.[edge.name].a ?? exit(boxes[edge.from], layout.flow);
+      const b = layout.ends?.[edge.name].b ?? entry(boxes[edge.to], layout.flow);
       const group = svg("g", { class: "edge" }, edgeLayer);
       const hit = svg("line", { class: "edge-hit", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
       const line = svg("line", { class: "edge-line", x1: a.x, y1: a.y, x2: b.x, y2: b.y }, group);
       makeSelectable(group, edge.name, ["diagram.edge", { w: edge.name, from: edge.from, to: edge.to }]);
 
-      // on its edge at t (wide), or in its slot of the column (tall)
-      const anchor = edge.t === undefined ? { x: edge.x, y: edge.y } : { x: a.x + (b.x - a.x) * edge.t, y: a.y + (b.y - a.y) * edge.t };
+      // on its edge at t (wide), or in its slot of the column (tall); a network drawn in
+      // focus shows the label of a selected weight only, in a slot of the band at the top
+      const anchor = edge.t !== undefined ? { x: a.x + (b.x - a.x) * edge.t, y: a.y + (b.y - a.y) * edge.t }
+        : edge.x !== undefined ? { x: edge.x, y: edge.y } : null;
       const label = svg("g", { class: "edge-label", "data-param": edge.name }, labelLayer);
       makeSelectable(label, edge.name, null);
       const background = svg("rect", { class: "label-bg", rx: 8 }, label);
@@ -272,8 +292,9 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       changeLabel.textContent = "Δw";
       const change = valueText(changeRow, `change-${edge.name}`, { x: layout.rowValueX, y: 2 * LINE }, `change-${edge.name}`);
       backwardOnly.push(gradRow, changeRow);
+      if (!anchor) label.style.display = "none";
       edges.set(edge.name, {
-        lines: [line], label, background, rows, anchor, side: edge.side, align: edge.align,
+        lines: [line], label, background, rows, anchor, slot: anchor, side: edge.side, align: edge.align,
         story: { weight, before, changeLabel, change }, names: [head, gradLabel, changeLabel], grad,
       });
     }
@@ -291,7 +312,10 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
 
     function row(group, b, index, label, key, testid, stacked = false) {
-      const y = TITLE + LINE * (index + 1) + layout.rowNudge;
+      // a narrow box (three or four to a phone's row) puts each number under its name
+      const narrowBox = layout.stacked?.[group.dataset.node];
+      const y = TITLE + LINE * (narrowBox ? 2 * index + 1 : index + 1) + layout.rowNudge;
+      if (narrowBox) stacked = true;
       const row = svg("g", { class: "row" }, group);
       const text = svg("text", { class: "row-label", x: PAD, y }, row);
       text.textContent = label;
@@ -304,10 +328,12 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       title.textContent = name;
       valueText(group, `input-${name}`, { x: b.w - PAD, y: layout.inputValueY(b), "text-anchor": "end" }, `value-${name}`);
     }
+    // the rows a box has room for (all of them but in a larger network's focus drawing)
+    const kept = (name, rows) => rows.filter(([label]) => !layout.rows || layout.rows[name].includes(label.startsWith("E_") ? "E" : label));
     for (const name of d.hidden) {
       const { group, title, b } = box(name, "hidden");
       title.textContent = name;
-      HIDDEN_ROWS(name).forEach(([label], index) => {
+      kept(name, HIDDEN_ROWS(name)).forEach(([label], index) => {
         const r = row(group, b, index, label, `${name}-${label}`, `${label === "δ" ? "delta" : label}-${name}`);
         if (label === "δ") backwardOnly.push(r);
       });
@@ -315,7 +341,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     for (const name of d.outputs) {
       const { group, title, b } = box(name, "output");
       title.textContent = name;
-      OUTPUT_ROWS(name).forEach(([label], index) => {
+      kept(name, OUTPUT_ROWS(name)).forEach(([label], index) => {
         const id = label === "δ" ? "delta" : label.startsWith("E_") ? "error" : label;
         const r = row(group, b, index, label.startsWith("E_") ? `E${name}` : label, `${name}-${label}`, `${id}-${name}`);
         if (label.startsWith("E_")) {
@@ -333,6 +359,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       title.textContent = name;
       valueText(group, name, { x: b.w - PAD, y: TITLE, "text-anchor": "end" }, `bias-${name}`);
       const rows = layout.biasRows;
+      if (!rows) continue; // a focus drawing's bias shows its value; its card, the rest
       const grad = row(group, b, rows.grad, "∂E/∂b", `grad-${name}`, `grad-${name}`, rows.stacked);
       const change = row(group, b, rows.change, "Δb", `change-${name}`, `change-${name}`);
       backwardOnly.push(grad, change);
@@ -352,7 +379,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     story.before.setAttribute("x", afterHead);
     story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
     for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
-    if (layout.fit) fitLabel(edge);
+    if (layout.fit && layout.labelWidth) fitLabel(edge);
     const box = rows.getBBox();
     // a phone's labels fill their column (a longer number widens one inwards)
     const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
@@ -375,6 +402,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
    * `iteration`: the network's iteration now. A value withheld while the class answers
    * (withheld.js) reads "?". */
   function render(view, { digits, flash, iteration }) {
+    ensureBuilt();
     const { state, forward, last } = view;
     const trace = last ? last.trace : null;
     const withheld = view.withheld ?? new Set();
@@ -400,16 +428,13 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     const styled = (group, name) => state[group][name] ?? last.sent[group][name];
     const all = Object.keys(state.weights).map((name) => styled("weights", name));
     const scale = Math.max(1, ...all.map((w) => Math.abs(w)));
+    shown = { state, trace, last, updated, digits, show };
     for (const edge of weightEdges) {
-      const value = state.weights[edge.name];
-      show(edge.name, value, `new_${edge.name}`);
-      show(`grad-${edge.name}`, trace ? trace.gradients[edge.name] : null, `gradient_${edge.name}`);
-      show(`change-${edge.name}`, trace ? trace.changes[edge.name] : null, `change_${edge.name}`);
       const { width, sign } = edgeStyle(styled("weights", edge.name), scale);
       const item = edges.get(edge.name);
-      const old = updated ? last.sent.weights[edge.name] : null;
-      tellStory(item.story, edge.name, old, digits);
-      nameParameter(item.label, edge.name, value, old, digits);
+      // a focus drawing's label not shown is written when it is (setSelected)
+      item.stale = !item.anchor;
+      if (item.anchor) writeLabel(edge.name);
       for (const line of item.lines) {
         line.style.strokeWidth = `${width * layout.strokeScale}px`;
         line.setAttribute("data-sign", sign);
@@ -440,9 +465,26 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
     if (layout.fit) {
       squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
-      for (const element of root.querySelectorAll(".node .value")) fitInBox(element);
+      fitInBoxes([...root.querySelectorAll(".node .value")]);
     }
-    for (const edge of weightEdges) placeLabel(edges.get(edge.name));
+    for (const edge of weightEdges) {
+      const item = edges.get(edge.name);
+      if (item.anchor) placeLabel(item);
+    }
+  }
+
+  /** Write the numbers of weight `name`'s label, as the last render showed the network. */
+  function writeLabel(name) {
+    const { state, trace, last, updated, digits, show } = shown;
+    const item = edges.get(name);
+    const value = state.weights[name];
+    show(name, value, `new_${name}`);
+    show(`grad-${name}`, trace ? trace.gradients[name] : null, `gradient_${name}`);
+    show(`change-${name}`, trace ? trace.changes[name] : null, `change_${name}`);
+    const old = updated ? last.sent.weights[name] : null;
+    tellStory(item.story, name, old, digits);
+    nameParameter(item.label, name, value, old, digits);
+    item.stale = false;
   }
 
   /** Draw `element`'s text at most `room` units wide: squeezed sideways when longer (a
@@ -462,11 +504,26 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
   }
 
-  /** Keep a box's number (right-aligned) clear of its row's label, or of the box's name. */
-  function fitInBox(element) {
-    const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
-    const labelEnd = Number(label.getAttribute("x")) + label.getComputedTextLength();
-    squeeze(element, Number(element.getAttribute("x")) - labelEnd - layout.pad);
+  /** Keep each box's number (right-aligned) clear of its row's label, or of the box's name; a
+   * number under its label keeps inside the box. Every length is read before any is changed,
+   * so that the browser lays the drawing out once, not once a number. */
+  function fitInBoxes(elements) {
+    for (const element of elements) {
+      element.removeAttribute("textLength");
+      element.removeAttribute("lengthAdjust");
+    }
+    const rooms = elements.map((element) => {
+      const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
+      const below = label.getAttribute("y") !== element.getAttribute("y");
+      const labelEnd = below ? 0 : Number(label.getAttribute("x")) + label.getComputedTextLength();
+      const room = Number(element.getAttribute("x")) - labelEnd - layout.pad;
+      return element.textContent && element.getComputedTextLength() > room ? room : null;
+    });
+    elements.forEach((element, k) => {
+      if (rooms[k] === null) return;
+      element.setAttribute("textLength", rooms[k]);
+      element.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    });
   }
 
   /** A screen reader's name for the label of `p`: its value (old → new after an update) and
@@ -499,9 +556,45 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   }
 
   function setSelected(names) {
+    selected = names;
     for (const element of root.querySelectorAll("[data-param]")) {
       element.classList.toggle("selected", names.includes(element.dataset.param));
     }
+    if (layout.ends) markPaths(names);
+    if (!layout.focus) return;
+    // a focus drawing shows the labels of the selected weights in its band, the latest first
+    const inBand = names.filter((name) => edges.get(name)?.story).slice(-layout.focus.slots.length).reverse();
+    for (const edge of weightEdges) {
+      const item = edges.get(edge.name);
+      const k = inBand.indexOf(edge.name);
+      item.anchor = k < 0 ? null : layout.focus.slots[k];
+      item.align = k < 0 ? null : layout.focus.slots[k].align;
+      item.label.style.display = k < 0 ? "none" : "";
+      if (k < 0) continue;
+      if (item.stale && shown) writeLabel(edge.name);
+      placeLabel(item);
+    }
+  }
+
+  /** Mark the paths from each selected weight (or bias) to the outputs: the edges and neurons
+   * whose numbers its gradient is made of. */
+  function markPaths(names) {
+    const neurons = new Set();
+    const queue = names.flatMap((name) => {
+      const w = d.weights.find((item) => item.name === name);
+      if (w) return [w.to];
+      return d.biases.find((item) => item.name === name)?.to ?? [];
+    });
+    while (queue.length) {
+      const neuron = queue.pop();
+      if (neurons.has(neuron)) continue;
+      neurons.add(neuron);
+      queue.push(...d.weights.filter((w) => w.from === neuron).map((w) => w.to));
+    }
+    const onPath = new Set([...names, ...d.weights.filter((w) => neurons.has(w.from)).map((w) => w.name)]);
+    for (const group of root.querySelectorAll(".edge")) group.classList.toggle("on-path", onPath.has(group.dataset.param));
+    for (const node of root.querySelectorAll(".node")) node.classList.toggle("on-path", neurons.has(node.dataset.node));
+    root.classList.toggle("has-selection", names.length > 0);
   }
 
   /** Mark the `cells` (a number of a card comes from them); [] clears the marks. */
@@ -515,11 +608,20 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
   }
 
-  const chosen = () => (narrow.matches ? TALL : WIDE);
-  build(chosen());
+  const chosen = () => (narrow.matches ? layouts.tall : layouts.wide);
+  /** Build the drawing anew when the network's shape (its definition) has changed. */
+  function ensureBuilt() {
+    if (d === definition()) return;
+    d = definition();
+    layouts = layoutsOf(d);
+    build(chosen());
+    setSelected(selected);
+  }
+  ensureBuilt();
   narrow.addEventListener("change", () => {
     if (chosen() === layout) return;
     build(chosen());
+    setSelected(selected);
     onLayout();
   });
 

@@ -4,13 +4,22 @@
 
 import { formatNumber } from "./format.js";
 import { t } from "../i18n/index.js";
+import { pathsOf, weight } from "../state/definition.js";
 
 // question -> the sub-step where it is asked
 const WHERE = { "w5-direction": "gradient-w5", "h1-path": "paths-h1", "loss-falls": "updates" };
 
+// what a question is about must be there: w5 from h1 into o1, h1's two paths through o1 and o2
+// (the worked example's; a network of another shape is asked whether the loss falls)
+const ASKS_OF = {
+  "w5-direction": () => weight("w5")?.from === "h1" && weight("w5")?.to === "o1",
+  "h1-path": () => pathsOf("h1").map((path) => path.through).join() === "o1,o2",
+  "loss-falls": () => true,
+};
+
 /** The question asked at sub-step `id`, or null. */
 export function askedAt(id) {
-  return Object.keys(WHERE).find((question) => WHERE[question] === id) ?? null;
+  return Object.keys(WHERE).find((question) => WHERE[question] === id && ASKS_OF[question]()) ?? null;
 }
 
 const sign = (value) => (value > 0 ? "+" : value < 0 ? "−" : "0");

@@ -9,7 +9,9 @@ import {
   activation, d, DOT, EQ, half, wrappingLine as line, MINUS, mo, name, numberSlots, PLUS, squared, TIMES, updated,
 } from "../math/mathml.js";
 import { askedAt, createPredict } from "./predict.js";
-import { bias, biasNames, biasOf, definition, isOutput, passedOn, pathsOf, weight, weightNames, weightsInto } from "../state/definition.js";
+import {
+  bias, biasNames, biasOf, definition, isInput, isOutput, layers, passedOn, pathsOf, weight, weightNames, weightsInto,
+} from "../state/definition.js";
 
 // The edges come from the network's definition: the weights into a neuron, what each weight
 // joins, the bias each neuron adds, the paths from a hidden neuron to the loss.
@@ -47,7 +49,7 @@ export function buildSubsteps(options) {
       id: `forward-${h}`, stage: "forward", title: ["substep.forward", { n: h }],
       reads: netReads(h), writes: [h], reveals: [`net-${h}`, `out-${h}`],
       lines: (ctx, g) => [
-        ...netLines(h, ctx, g, (i) => g(ctx.sent.inputs[i])),
+        ...netLines(h, ctx, g, (n) => g(isInput(n) ? ctx.sent.inputs[n] : ctx.trace.forward[`out_${n}`])),
         line(name(`out_${h}`), EQ, activation(options.activation, name(`net_${h}`)), EQ,
           g(ctx.trace.forward[`out_${h}`], `out_${h}`, false)),
       ],
@@ -116,37 +118,14 @@ export function buildSubsteps(options) {
   }
   for (const w of outputs.flatMap(into)) steps.push(gradientStep(w, softmax));
   if (options.train_biases) steps.push(biasStep(layerBias(outputs)));
-  for (const h of hidden) {
-    const paths = pathsOf(h);
-    steps.push({
-      id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
-      reads: [...paths.map((p) => p.through), ...paths.map((p) => p.weight)], writes: [h], reveals: [],
-      computes: [...paths.map((p) => p.factor), `dE_dout_${h}`],
-      lines: ({ trace }, g) => {
-        const f = trace.factors;
-        return [
-          line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => [d(`E_${p.through}`, `out_${h}`)]))),
-          ...paths.map((p) => line(d(`E_${p.through}`, `out_${h}`), EQ, name(`δ_${p.through}`), DOT, name(p.weight), EQ,
-            g(trace.deltas[p.through]), TIMES, g(f[p.local]), EQ, g(f[p.factor], p.factor, false))),
-          line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => [g(f[p.factor])])), EQ,
-            g(f[`dE_dout_${h}`], `dE_dout_${h}`, false)),
-        ];
-      },
-    });
+  // each hidden layer from the top: the paths into each neuron's out, its δ, the gradients of
+  // the weights into the layer (and of its bias)
+  for (const layer of layers().slice(1, -1).reverse()) {
+    for (const h of layer) steps.push(pathsStep(h));
+    for (const h of layer) steps.push(hiddenDeltaStep(h));
+    for (const w of layer.flatMap(into)) steps.push(gradientStep(w, softmax));
+    if (options.train_biases) steps.push(biasStep(layerBias(layer)));
   }
-  for (const h of hidden) {
-    steps.push({
-      id: `delta-${h}`, stage: "backward", title: ["substep.deltaHidden", { n: h }],
-      reads: [h], writes: [h], reveals: [`delta-${h}`], computes: [`delta_${h}`],
-      lines: ({ trace }, g) => [
-        line(name(`δ_${h}`), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`)),
-        line(EQ, g(trace.factors[`dE_dout_${h}`]), TIMES, g(trace.factors[`dout_${h}_dnet_${h}`]), EQ,
-          g(trace.deltas[h], `delta_${h}`, false)),
-      ],
-    });
-  }
-  for (const w of hidden.flatMap(into)) steps.push(gradientStep(w, softmax));
-  if (options.train_biases) steps.push(biasStep(layerBias(hidden)));
   const weights = weightNames();
   const trained = options.train_biases ? definition().parameters : weights;
   steps.push({
@@ -169,6 +148,40 @@ export function buildSubsteps(options) {
 }
 
 const mi_w = () => "<mi>w</mi>";
+
+/** How hidden `h`'s out reaches E_total: one path through each neuron it feeds, δ times the
+ * weight crossed (an output's part written ∂E_o/∂out_h, as in the worked example). */
+function pathsStep(h) {
+  const paths = pathsOf(h);
+  const part = (p) => (isOutput(p.through) ? d(`E_${p.through}`, `out_${h}`) : `${name(`δ_${p.through}`)}${DOT}${name(p.weight)}`);
+  return {
+    id: `paths-${h}`, stage: "backward", title: ["substep.paths", { n: h }],
+    reads: [...paths.map((p) => p.through), ...paths.map((p) => p.weight)], writes: [h], reveals: [],
+    computes: [...paths.map((p) => p.factor), `dE_dout_${h}`],
+    lines: ({ trace }, g) => {
+      const f = trace.factors;
+      return [
+        line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => [part(p)]))),
+        ...paths.map((p) => line(...(isOutput(p.through) ? [d(`E_${p.through}`, `out_${h}`), EQ] : []), name(`δ_${p.through}`), DOT,
+          name(p.weight), EQ, g(trace.deltas[p.through]), TIMES, g(f[p.local]), EQ, g(f[p.factor], p.factor, false))),
+        line(d("E_total", `out_${h}`), EQ, ...sum(paths.map((p) => [g(f[p.factor])])), EQ,
+          g(f[`dE_dout_${h}`], `dE_dout_${h}`, false)),
+      ];
+    },
+  };
+}
+
+function hiddenDeltaStep(h) {
+  return {
+    id: `delta-${h}`, stage: "backward", title: ["substep.deltaHidden", { n: h }],
+    reads: [h], writes: [h], reveals: [`delta-${h}`], computes: [`delta_${h}`],
+    lines: ({ trace }, g) => [
+      line(name(`δ_${h}`), EQ, d("E_total", `out_${h}`), DOT, d(`out_${h}`, `net_${h}`)),
+      line(EQ, g(trace.factors[`dE_dout_${h}`]), TIMES, g(trace.factors[`dout_${h}_dnet_${h}`]), EQ,
+        g(trace.deltas[h], `delta_${h}`, false)),
+    ],
+  };
+}
 
 function gradientStep(w, softmax) {
   const { from, to } = weight(w);

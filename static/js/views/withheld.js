@@ -12,7 +12,7 @@
 
 import { askedAt } from "./predict.js";
 import { buildSubsteps } from "./substeps.js";
-import { definition } from "../state/definition.js";
+import { definition, pathsOf } from "../state/definition.js";
 
 /** The sub-steps of a walk under `options`, built once per set of options. */
 export const stepsFor = (() => {
@@ -30,14 +30,16 @@ function dependents(options) {
   const edges = new Map();
   const add = (from, to) => edges.set(from, [...(edges.get(from) ?? []), to]);
   const feeding = (n) => [...weights.filter((w) => w.to === n), ...biases.filter((b) => b.to.includes(n))];
-  for (const o of outputs) {
-    for (const p of feeding(o)) add(`delta_${o}`, `gradient_${p.name}`);
-    for (const h of hidden) add(`delta_${o}`, `dE_dout_${h}_via_${o}`);
+  for (const n of [...outputs, ...hidden]) {
+    for (const p of feeding(n)) add(`delta_${n}`, `gradient_${p.name}`);
   }
+  // a hidden neuron's error comes along one path through each neuron it feeds
   for (const h of hidden) {
-    for (const o of outputs) add(`dE_dout_${h}_via_${o}`, `dE_dout_${h}`);
+    for (const path of pathsOf(h)) {
+      add(`delta_${path.through}`, path.factor);
+      add(path.factor, `dE_dout_${h}`);
+    }
     add(`dE_dout_${h}`, `delta_${h}`);
-    for (const p of feeding(h)) add(`delta_${h}`, `gradient_${p.name}`);
   }
   for (const p of parameters) {
     add(`gradient_${p}`, `change_${p}`);
@@ -45,10 +47,12 @@ function dependents(options) {
     add(`new_${p}`, "after");
   }
   if (options.hidden_deltas_use === "updated") {
-    // the hidden deltas then read the updated w5…w8
-    for (const w of weights.filter((w) => hidden.includes(w.from) && outputs.includes(w.to))) {
-      add(`new_${w.name}`, `dnet_${w.to}_dout_${w.from}`);
-      add(`dnet_${w.to}_dout_${w.from}`, `dE_dout_${w.from}_via_${w.to}`);
+    // the hidden deltas then read the updated weights above them (w5…w8 in the example)
+    for (const h of hidden) {
+      for (const path of pathsOf(h)) {
+        add(`new_${path.weight}`, path.local);
+        add(path.local, path.factor);
+      }
     }
   }
   return edges;
@@ -68,14 +72,14 @@ export function closure(seeds, options) {
   return found;
 }
 
-/** What shows a poll's `quantity` at once besides itself: the two paths that sum to a hidden
+/** What shows a poll's `quantity` at once besides itself: the paths that sum to a hidden
  * ∂E/∂out, the change that makes a new weight, the other output's δ under softmax (−δ). */
 function givesAway(quantity, options) {
   const { hidden, outputs } = definition();
   const found = /^(dE_dout|new|delta)_(.+)$/.exec(quantity);
   if (!found) return [quantity];
   const [, kind, name] = found;
-  if (kind === "dE_dout" && hidden.includes(name)) return [quantity, ...outputs.map((o) => `${quantity}_via_${o}`)];
+  if (kind === "dE_dout" && hidden.includes(name)) return [quantity, ...pathsOf(name).map((path) => path.factor)];
   if (kind === "new") return [quantity, `change_${name}`];
   if (kind === "delta" && outputs.includes(name) && options.loss === "cross_entropy") return outputs.map((o) => `delta_${o}`);
   return [quantity];
