@@ -7,15 +7,13 @@ import re
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.classes import protocol
-from app.main import app
 from app.presets import presets
 from app.schemas import ClassPage
-from tests.helpers import class_page
+from tests.helpers import class_page, preset_class_page
 
 PAGE = class_page(3, 5)
 HOSTILE = [
@@ -171,27 +169,7 @@ def test_a_name_outside_the_network_of_the_message_is_refused(part: tuple, group
 # --- Networks of any shape ------------------------------------------------------------------
 
 
-def preset_page(preset: dict[str, Any], training: str) -> dict[str, Any]:
-    """A teacher's page on `preset` after one Step with `training`, walking the next, as the
-    page's serializer writes it: every number as the API answered it."""
-    client = TestClient(app)
-    sent = {**preset["state"], "options": {**preset["state"]["options"], "training": training}}
-    started = client.post("/api/reset", json={"state": sent}).json()
-    stepped = client.post("/api/step", json={"state": started["state"]}).json()
-    walked = client.post("/api/step", json={"state": stepped["state"]}).json()
-    result = {key: walked[key] for key in ("state", "trace", "forward", "loss", "diverged")}
-    return {
-        "version": 3, "purpose": "message",
-        "network": {"initial": started["state"], "state": stepped["state"],
-                    "forward": stepped["forward"], "loss": stepped["loss"],
-                    "last": {"sent": started["state"], "trace": stepped["trace"],
-                             "diverged": None}},
-        "walk": {"sent": stepped["state"], "result": result, "index": 4, "answers": {}},
-        "settings": {"open": ["w1"], "tab": "graph", "digits": 3, "row": 3},
-    }  # fmt: skip
-
-
-PRESET_PAGES = {f"{preset['id']}/{training}": preset_page(preset, training)
+PRESET_PAGES = {f"{preset['id']}/{training}": preset_class_page(preset["state"], training)
                 for preset in presets() for training in ("online", "batch")}  # fmt: skip
 
 
