@@ -100,7 +100,7 @@ def requests_per_second(
 
 
 def long_requests() -> None:
-    """Print the epoch and landscape figures."""
+    """Print the epoch, landscape and output-map figures."""
     with server(LIMITED) as (url, _), httpx.Client(base_url=url, timeout=60) as client:
         body = {"state": EXAMPLE_STATE, "epochs": 10_000}
 
@@ -124,6 +124,15 @@ def long_requests() -> None:
             assert len(grid) == 201
 
         landscape_seconds = median_seconds(landscape)
+
+        def outputs(body: dict, resolution: int) -> None:
+            grid = client.post("/api/outputs", json={**body, "resolution": resolution}).json()
+            assert len(grid["out"]) == resolution
+
+        outputs_seconds = median_seconds(lambda: outputs({}, 201))
+        # the largest two-input network at the finest grid its work bound allows
+        deepest = {"state": {"layers": [2, 4, 4, 4, 4]}}
+        deepest_seconds = median_seconds(lambda: outputs(deepest, 107))
         largest = {"state": EXAMPLE_STATE, "epochs": MAX_EPOCHS}
         longest = median_seconds(lambda: client.post("/api/epoch", json=largest), repeats=3)
     print(
@@ -139,6 +148,10 @@ def long_requests() -> None:
     print(
         f"POST /api/landscape at 201 x 201 (JSON included): {landscape_seconds * 1e3:.1f} ms "
         "(target < 100 ms)"
+    )
+    print(
+        f"POST /api/outputs at 201 x 201 of the worked example: {outputs_seconds * 1e3:.1f} ms, "
+        f"at 107 x 107 of 2-4-4-4-4: {deepest_seconds * 1e3:.1f} ms (target < 100 ms)"
     )
 
 

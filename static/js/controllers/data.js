@@ -6,6 +6,7 @@
 import * as api from "./api.js";
 import { t } from "../i18n/index.js";
 import { definition } from "../state/definition.js";
+import { rowShown } from "../state/row.js";
 import { createOutputMap } from "../views/outputmap.js";
 import { createRowsTable } from "../views/rows.js";
 
@@ -14,11 +15,10 @@ export function createDataPanel(root, { plotly, onChoose }) {
     <h2 class="panel-heading" id="data-heading"></h2>
     <p class="lesson-note" data-role="data-intro"></p>
     <div class="data-body">
-      <div class="data-side">
-        <div class="data-rows" data-role="rows"></div>
-        <div class="map-reading" data-role="reading" data-testid="map-reading"></div>
-      </div>
+      <div class="data-rows" data-role="rows"></div>
       <div class="data-map" data-role="map" data-testid="data-map"></div>
+      <div class="map-reading" data-role="reading" data-testid="map-reading"></div>
+      <p class="lesson-note data-map-note" data-role="map-note" data-testid="map-note" hidden></p>
     </div>`;
   const table = createRowsTable(root.querySelector("[data-role=rows]"), { onChoose });
   const reading = root.querySelector("[data-role=reading]");
@@ -26,9 +26,9 @@ export function createDataPanel(root, { plotly, onChoose }) {
   const forwardsOf = new Map(); // JSON of a state shown without its rows' forward passes -> them
   let language = null;
 
-  function text() {
+  function text(batch) {
     root.querySelector("#data-heading").textContent = t("data.heading");
-    root.querySelector("[data-role=data-intro]").textContent = t("data.intro");
+    root.querySelector("[data-role=data-intro]").textContent = t(batch ? "data.intro.batch" : "data.intro.online");
   }
 
   /** Each row's forward pass of `state`: `given` when it is the state's, else the server's. */
@@ -49,21 +49,24 @@ export function createDataPanel(root, { plotly, onChoose }) {
       const state = network?.state;
       root.hidden = !state?.data;
       if (root.hidden) return;
+      const batch = state.options.training === "batch";
       if (language !== document.documentElement.lang) {
         language = document.documentElement.lang;
-        text();
         table.rebuild();
         map.rebuild();
       }
+      text(batch);
       const rows = await forwards(state, network.rows);
-      const batch = state.options.training === "batch";
       table.render({
         data: state.data, forwards: rows, loss: network.loss,
-        chosen: page.settings.row ?? 0, next: batch ? null : state.iteration % state.data.length,
+        chosen: rowShown(network, page.settings), next: batch ? null : state.iteration % state.data.length,
       }, { digits });
       const twoInputs = definition().inputs.length === 2;
       root.querySelector("[data-role=map]").hidden = !twoInputs;
       reading.hidden = !twoInputs;
+      const note = root.querySelector("[data-role=map-note]");
+      note.hidden = twoInputs;
+      note.textContent = twoInputs ? "" : t("data.map.twoInputs", { count: definition().inputs.length });
       if (twoInputs) await map.update({ state, data: state.data, forwards: rows }, { digits });
       root.dataset.rendered = String(state.iteration);
     },

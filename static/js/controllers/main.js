@@ -10,7 +10,7 @@ import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
 import { following, pollHoldsIteration } from "../state/classroom.js";
 import { definition } from "../state/definition.js";
-import { shownRow } from "../state/row.js";
+import { rowShown, shownRow } from "../state/row.js";
 import { deserialize, serialize } from "../state/serialize.js";
 import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
@@ -388,7 +388,7 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: settings.row });
+  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: rowShown(now, settings) });
   else loadLater();
   dataPanel?.render(page, options).catch((error) => console.warn(error));
   chart.setLog(settings.log);

@@ -3,7 +3,8 @@
 export default {
   en: {
     "data.heading": "Data",
-    "data.intro": "Each row's inputs, targets and the network's outputs now, with its error. Click a row to show it on the network.",
+    "data.intro.online": "Each row's inputs, targets and the network's outputs now, with its error. Online training: each Step trains the row marked next, and the network above shows the row its last update trained on (highlighted).",
+    "data.intro.batch": "Each row's inputs, targets and the network's outputs now, with its error. Batch training: each Step trains on every row at once; click a row to show its numbers on the network.",
     "data.row": "row",
     "data.rowLabel": "Row {row}",
     "data.mean": "mean E_total",
@@ -27,7 +28,8 @@ export default {
   },
   "zh-Hans": {
     "data.heading": "数据",
-    "data.intro": "每一行的输入、目标、网络当前的输出及其误差。点击一行，在网络图上显示它。",
+    "data.intro.online": "每一行的输入、目标、网络当前的输出及其误差。在线训练：每次单步训练标有“下一个”的行，上方网络图显示上一次更新所训练的行（高亮）。",
+    "data.intro.batch": "每一行的输入、目标、网络当前的输出及其误差。批量训练：每次单步同时训练所有行；点击一行，在网络图上显示它的数值。",
     "data.row": "行",
     "data.rowLabel": "第 {row} 行",
     "data.mean": "平均 E_total",
@@ -51,7 +53,8 @@ export default {
   },
   "zh-Hant": {
     "data.heading": "資料",
-    "data.intro": "每一列的輸入、目標、網路目前的輸出及其誤差。點選一列，在網路圖上顯示它。",
+    "data.intro.online": "每一列的輸入、目標、網路目前的輸出及其誤差。線上訓練：每次單步訓練標有「下一個」的列，上方網路圖顯示上一次更新所訓練的列（醒目標示）。",
+    "data.intro.batch": "每一列的輸入、目標、網路目前的輸出及其誤差。批次訓練：每次單步同時訓練所有列；點選一列，在網路圖上顯示它的數值。",
     "data.row": "列",
     "data.rowLabel": "第 {row} 列",
     "data.mean": "平均 E_total",

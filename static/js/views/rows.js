@@ -48,21 +48,21 @@ export function createRowsTable(root, { onChoose }) {
 
   function build(columns, count) {
     root.innerHTML = `
-      <table class="lesson-table rows-table" data-testid="rows-table">
+      <table class="lesson-table data-table" data-testid="data-table">
         <caption class="visually-hidden">${t("data.heading")}</caption>
         <thead><tr>
           <th scope="col">${t("data.row")}</th>
-          ${columns.map((c) => `<th scope="col" class="rows-${c.group}">${written(c.name)}</th>`).join("")}
+          ${columns.map((c) => `<th scope="col" class="data-${c.group}">${written(c.name)}</th>`).join("")}
         </tr></thead>
         <tbody>${Array.from({ length: count }, (_, k) => `
-          <tr data-row="${k}" data-testid="row-${k}" tabindex="0" aria-label="${t("data.rowLabel", { row: k + 1 })}">
-            <th scope="row"><span class="rows-number">${k + 1}</span><span class="rows-next" data-role="next" title="${t("data.nextTitle")}" hidden>${t("data.next")}</span></th>
-            ${columns.map((c) => `<td class="rows-${c.group}" data-testid="row-${k}-${c.key}">…</td>`).join("")}
+          <tr data-row="${k}" data-testid="data-row-${k}" tabindex="0" aria-label="${t("data.rowLabel", { row: k + 1 })}">
+            <th scope="row"><span class="data-number">${k + 1}</span><span class="data-next" data-role="next" title="${t("data.nextTitle")}" hidden>${t("data.next")}</span></th>
+            ${columns.map((c) => `<td class="data-${c.group}" data-testid="data-row-${k}-${c.key}">…</td>`).join("")}
           </tr>`).join("")}
         </tbody>
         <tfoot><tr>
           <th scope="row" colspan="${columns.length}">${t("data.mean")}</th>
-          <td data-testid="rows-mean">…</td>
+          <td data-testid="data-mean">…</td>
         </tr></tfoot>
       </table>`;
   }
@@ -84,13 +84,13 @@ export function createRowsTable(root, { onChoose }) {
         tr.setAttribute("aria-current", String(k === chosen));
         tr.querySelector("[data-role=next]").hidden = k !== next;
         for (const column of columns) {
-          const cell = tr.querySelector(`[data-testid="row-${k}-${column.key}"]`);
+          const cell = tr.querySelector(`[data-testid="data-row-${k}-${column.key}"]`);
           const value = cells[column.key];
           cell.textContent = value === null ? "…" : formatNumber(value, digits);
           cell.dataset.value = exact(value);
         }
       });
-      const mean = root.querySelector("[data-testid=rows-mean]");
+      const mean = root.querySelector("[data-testid=data-mean]");
       mean.textContent = loss === null || loss === undefined ? "…" : formatNumber(loss, digits);
       mean.dataset.value = exact(loss);
     },
