@@ -375,36 +375,44 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
   }
 
-  function placeLabel(edge) {
-    const { label, background, rows, anchor, side, align, names, story, grad } = edge;
+  /** Place the labels `items` on their anchors, each as wide as its numbers. Every label's
+   * lengths are read, then every position written, then every box read, then every label
+   * moved: the browser lays the drawing out twice for them all, not twice a label. */
+  function placeLabels(items) {
     const { x: padX, y: padY } = layout.labelPad;
+    const gap = layout.nameGap;
     // the numbers start after the widest name of the label, whatever size the names are drawn
     // at (the projector's are larger)
-    const [head, ...below] = names.map((text) => text.getComputedTextLength());
-    const gap = layout.nameGap;
-    const afterHead = Math.max(layout.weightX, head + gap);
-    const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
-    const storyTold = story.before.style.display !== "none";
-    story.before.setAttribute("x", afterHead);
-    story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
-    for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
-    if (layout.fit && layout.labelWidth) fitLabel(edge);
-    const box = rows.getBBox();
-    // a phone's labels fill their column (a longer number widens one inwards)
-    const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
-    const height = box.height + 2 * padY;
-    let top;
-    if (side === "above") top = anchor.y - height - 8;
-    else if (side === "below") top = anchor.y + 10;
-    else if (side === "on") top = anchor.y - height / 2;
-    else top = anchor.y;
-    const left = align === "left" ? anchor.x : align === "right" ? anchor.x - width : anchor.x - width / 2;
-    rows.setAttribute("transform", `translate(${left + padX - box.x},${top + padY - box.y})`);
-    background.setAttribute("x", left);
-    background.setAttribute("y", top);
-    background.setAttribute("width", width);
-    background.setAttribute("height", height);
-    label.setAttribute("data-width", Math.round(width));
+    const widths = items.map(({ names }) => names.map((text) => text.getComputedTextLength()));
+    items.forEach(({ story, grad }, k) => {
+      const [head, ...below] = widths[k];
+      const afterHead = Math.max(layout.weightX, head + gap);
+      const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
+      const storyTold = story.before.style.display !== "none";
+      story.before.setAttribute("x", afterHead);
+      story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
+      for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
+    });
+    if (layout.fit && layout.labelWidth) items.forEach(fitLabel);
+    const boxes = items.map(({ rows }) => rows.getBBox());
+    items.forEach(({ label, background, rows, anchor, side, align }, k) => {
+      const box = boxes[k];
+      // a phone's labels fill their column (a longer number widens one inwards)
+      const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
+      const height = box.height + 2 * padY;
+      let top;
+      if (side === "above") top = anchor.y - height - 8;
+      else if (side === "below") top = anchor.y + 10;
+      else if (side === "on") top = anchor.y - height / 2;
+      else top = anchor.y;
+      const left = align === "left" ? anchor.x : align === "right" ? anchor.x - width : anchor.x - width / 2;
+      rows.setAttribute("transform", `translate(${left + padX - box.x},${top + padY - box.y})`);
+      background.setAttribute("x", left);
+      background.setAttribute("y", top);
+      background.setAttribute("width", width);
+      background.setAttribute("height", height);
+      label.setAttribute("data-width", Math.round(width));
+    });
   }
 
   /** Show `view` ({state, forward, last, withheld?}) with `digits` significant digits;
@@ -476,10 +484,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
       fitInBoxes([...root.querySelectorAll(".node .value")]);
     }
-    for (const edge of weightEdges) {
-      const item = edges.get(edge.name);
-      if (item.anchor) placeLabel(item);
-    }
+    placeLabels(weightEdges.map((edge) => edges.get(edge.name)).filter((item) => item.anchor));
   }
 
   /** Write the numbers of weight `name`'s label, as the last render showed the network. */
@@ -574,16 +579,21 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     // a focus drawing shows the labels of the selected weights in its band, the latest first
     const inBand = names.filter((name) => edges.get(name)?.story).slice(-layout.focus.slots.length).reverse();
     focusHint.style.display = inBand.length ? "none" : "";
+    const moved = [];
     for (const edge of weightEdges) {
       const item = edges.get(edge.name);
       const k = inBand.indexOf(edge.name);
-      item.anchor = k < 0 ? null : layout.focus.slots[k];
-      item.align = k < 0 ? null : layout.focus.slots[k].align;
-      item.label.style.display = k < 0 ? "none" : "";
-      if (k < 0) continue;
+      const slot = k < 0 ? null : layout.focus.slots[k];
+      // a label the last render placed in this slot stays where it is
+      const placed = slot && item.anchor === slot && !item.stale;
+      item.anchor = slot;
+      item.align = slot?.align ?? null;
+      item.label.style.display = slot ? "" : "none";
+      if (!slot || placed) continue;
       if (item.stale && shown) writeLabel(edge.name);
-      placeLabel(item);
+      moved.push(item);
     }
+    placeLabels(moved);
   }
 
   /** Mark the paths from each selected weight (or bias) to the outputs: the edges and neurons
