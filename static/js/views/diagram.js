@@ -375,25 +375,39 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
   }
 
-  /** Place the labels `items` on their anchors, each as wide as its numbers. Every label's
-   * lengths are read, then every position written, then every box read, then every label
-   * moved: the browser lays the drawing out twice for them all, not twice a label. */
+  /** Place the weight labels `items` beside their edges: every length is read before any is
+   * written, and every label's box measured after, so that the browser lays the drawing out
+   * twice whatever the number of labels, not once a label (a pause a phone shows). */
   function placeLabels(items) {
     const { x: padX, y: padY } = layout.labelPad;
     const gap = layout.nameGap;
+    const squeezing = Boolean(layout.fit && layout.labelWidth); // a phone's column holds its numbers
+    const numbers = items.map((item) => (squeezing ? [...item.rows.querySelectorAll(".value")] : []));
+    for (const element of numbers.flat()) {
+      element.removeAttribute("textLength");
+      element.removeAttribute("lengthAdjust");
+    }
     // the numbers start after the widest name of the label, whatever size the names are drawn
     // at (the projector's are larger)
-    const widths = items.map(({ names }) => names.map((text) => text.getComputedTextLength()));
+    const widths = items.map((item, k) => ({
+      names: item.names.map((text) => text.getComputedTextLength()),
+      numbers: numbers[k].map((element) => (element.textContent ? element.getComputedTextLength() : 0)),
+    }));
     items.forEach(({ story, grad }, k) => {
-      const [head, ...below] = widths[k];
+      const [head, ...below] = widths[k].names;
       const afterHead = Math.max(layout.weightX, head + gap);
       const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
       const storyTold = story.before.style.display !== "none";
       story.before.setAttribute("x", afterHead);
       story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
       for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
+      numbers[k].forEach((element, n) => {
+        const room = layout.labelWidth - 2 * padX - Number(element.getAttribute("x"));
+        if (widths[k].numbers[n] <= room) return;
+        element.setAttribute("textLength", room);
+        element.setAttribute("lengthAdjust", "spacingAndGlyphs");
+      });
     });
-    if (layout.fit && layout.labelWidth) items.forEach(fitLabel);
     const boxes = items.map(({ rows }) => rows.getBBox());
     items.forEach(({ label, background, rows, anchor, side, align }, k) => {
       const box = boxes[k];
@@ -480,10 +494,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       show(`${o}-target`, state.targets[o]);
       show(`${o}-E_${o}`, forward[`E_${o}`]);
     }
-    if (layout.fit) {
-      squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
-      fitInBoxes([...root.querySelectorAll(".node .value")]);
-    }
+    if (layout.fit) fitInBoxes([...root.querySelectorAll(".node .value")]);
     placeLabels(weightEdges.map((edge) => edges.get(edge.name)).filter((item) => item.anchor));
   }
 
@@ -501,38 +512,25 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     item.stale = false;
   }
 
-  /** Draw `element`'s text at most `room` units wide: squeezed sideways when longer (a
-   * phone's column holds twelve digits; 0.00000291497 with its sign is fourteen), at its height. */
-  function squeeze(element, room) {
-    element.removeAttribute("textLength");
-    element.removeAttribute("lengthAdjust");
-    if (!element.textContent || element.getComputedTextLength() <= room) return;
-    element.setAttribute("textLength", room);
-    element.setAttribute("lengthAdjust", "spacingAndGlyphs");
-  }
-
-  /** Keep a weight label's numbers inside its column. */
-  function fitLabel({ rows }) {
-    for (const element of rows.querySelectorAll(".value")) {
-      squeeze(element, layout.labelWidth - 2 * layout.labelPad.x - Number(element.getAttribute("x")));
-    }
-  }
-
   /** Keep each box's number (right-aligned) clear of its row's label, or of the box's name; a
-   * number under its label keeps inside the box. Every length is read before any is changed,
-   * so that the browser lays the drawing out once, not once a number. */
+   * number under its label keeps inside the box; the caption keeps inside the drawing. A text
+   * longer than its room is squeezed sideways, at its height (a phone's column holds twelve
+   * digits; 0.00000291497 with its sign is fourteen). Every length is read before any is
+   * changed, so that the browser lays the drawing out once, not once a number. */
   function fitInBoxes(elements) {
-    for (const element of elements) {
+    for (const element of [caption, ...elements]) {
       element.removeAttribute("textLength");
       element.removeAttribute("lengthAdjust");
     }
+    const over = (element, room) => (element.textContent && element.getComputedTextLength() > room ? room : null);
     const rooms = elements.map((element) => {
       const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
       const below = label.getAttribute("y") !== element.getAttribute("y");
       const labelEnd = below ? 0 : Number(label.getAttribute("x")) + label.getComputedTextLength();
-      const room = Number(element.getAttribute("x")) - labelEnd - layout.pad;
-      return element.textContent && element.getComputedTextLength() > room ? room : null;
+      return over(element, Number(element.getAttribute("x")) - labelEnd - layout.pad);
     });
+    elements.push(caption);
+    rooms.push(over(caption, layout.viewBox[2] - 2 * layout.pad));
     elements.forEach((element, k) => {
       if (rooms[k] === null) return;
       element.setAttribute("textLength", rooms[k]);
