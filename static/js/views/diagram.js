@@ -185,6 +185,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   let layouts;
   let selected = [];
   let shown = null; // what the last render showed: {state, trace, last, updated, digits, show}
+  let focusHint = null;
 
   function select(name) {
     onSelect(name);
@@ -237,6 +238,14 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     const { anchor: captionAnchor = "middle", ...captionAt } = layout.caption;
     caption = svg("text", { class: "caption", ...captionAt, "text-anchor": captionAnchor, "data-testid": "diagram-caption" }, root);
     root.classList.toggle("focus", Boolean(layout.focus));
+    focusHint = null;
+    if (layout.focus) {
+      // where the selected weights' numbers come: said while none is selected
+      const [slot] = layout.focus.slots;
+      focusHint = svg("text", { class: "focus-hint", x: slot.align === "right" ? slot.x - 8 : slot.x + 8, y: slot.y + 2 * layout.line,
+        "text-anchor": slot.align === "right" ? "end" : "start", "data-i18n": "diagram.focus" }, root);
+      focusHint.textContent = t("diagram.focus");
+    }
     weightEdges = edgesOf(layout);
     drawEdges(edgeLayer, labelLayer);
     drawNodes(nodeLayer);
@@ -567,18 +576,22 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     if (!layout.focus) return;
     // a focus drawing shows the labels of the selected weights in its band, the latest first
     const inBand = names.filter((name) => edges.get(name)?.story).slice(-layout.focus.slots.length).reverse();
-    const placed = [];
+    focusHint.style.display = inBand.length ? "none" : "";
+    const moved = [];
     for (const edge of weightEdges) {
       const item = edges.get(edge.name);
       const k = inBand.indexOf(edge.name);
-      item.anchor = k < 0 ? null : layout.focus.slots[k];
-      item.align = k < 0 ? null : layout.focus.slots[k].align;
-      item.label.style.display = k < 0 ? "none" : "";
-      if (k < 0) continue;
+      const slot = k < 0 ? null : layout.focus.slots[k];
+      // a label the last render placed in this slot stays where it is
+      const placed = slot && item.anchor === slot && !item.stale;
+      item.anchor = slot;
+      item.align = slot?.align ?? null;
+      item.label.style.display = slot ? "" : "none";
+      if (!slot || placed) continue;
       if (item.stale && shown) writeLabel(edge.name);
-      placed.push(item);
+      moved.push(item);
     }
-    placeLabels(placed);
+    placeLabels(moved);
   }
 
   /** Mark the paths from each selected weight (or bias) to the outputs: the edges and neurons
