@@ -846,14 +846,48 @@ SentState = _state_as_sent("SentState")
 SentForward = SentNumbers
 
 
-def _trace_as_sent(name: str, held: bool = False) -> type[BaseModel]:
-    """One iteration's values as /api/step answered them (`held`: any of them may be null)."""
+RowIndex = Annotated[int, Field(ge=0, lt=network.MAX_ROWS)]
+
+
+def _row_trace_as_sent(name: str, held: bool = False) -> type[BaseModel]:
+    """One row's values in a batch update (`held`: any of them may be null)."""
     numbers = HeldNumbers if held else SentNumbers
-    parts = ("forward", "deltas", "gradients", "changes")
-    fields: dict[str, Any] = {part: (numbers, ...) for part in parts}
-    fields["factors"] = (HeldNumbers, ...)  # null where cross_entropy has no such factor
+    fields: dict[str, Any] = {part: (numbers, ...) for part in ("forward", "deltas")}
+    fields["factors"] = (HeldNumbers, ...)
     fields["terms"] = (numbers | None, None)
-    return create_model(name, __config__=SENT, __doc__=_trace_as_sent.__doc__, **fields)
+    fields["row"] = (RowIndex, ...)
+    return create_model(name, __config__=SENT, __doc__=_row_trace_as_sent.__doc__, **fields)
+
+
+def _trace_as_sent(name: str, held: bool = False) -> type[BaseModel]:
+    """One iteration's values as /api/step answered them (`held`: any of them may be null):
+    online, one row's forward, factors and deltas (and which row, with data); a batch, each
+    row's in `rows`, those three null."""
+    numbers = HeldNumbers if held else SentNumbers
+    fields: dict[str, Any] = {part: (numbers, ...) for part in ("gradients", "changes")}
+    fields |= {part: (numbers | None, ...) for part in ("forward", "deltas")}
+    fields["factors"] = (HeldNumbers | None, ...)  # null where cross_entropy has no such factor
+    fields["terms"] = (numbers | None, None)
+    fields["row"] = (RowIndex | None, None)
+    rows = _row_trace_as_sent(f"{name}Row", held)
+    fields["rows"] = (Annotated[list[rows], Field(min_length=1, max_length=network.MAX_ROWS)]  # type: ignore[valid-type]
+                      | None, None)  # fmt: skip
+    model = create_model(name, __config__=SENT, __doc__=_trace_as_sent.__doc__,
+                         __validators__={"one_row_or_each": model_validator(mode="after")(
+                             _one_row_or_each)}, **fields)  # fmt: skip
+    return model
+
+
+def _one_row_or_each(trace: Any) -> Any:
+    """A trace holds one row's forward, factors and deltas, or each row's in `rows`."""
+    own = [part for part in ("forward", "factors", "deltas") if getattr(trace, part) is not None]
+    if trace.rows is None and len(own) < 3:
+        raise PydanticCustomError("one_row_or_each", "a trace gives forward, factors and deltas, "
+                                  "or rows", {"field": "forward"})  # fmt: skip
+    if trace.rows is not None and own:
+        raise PydanticCustomError("one_row_or_each", "a batch's trace gives its values in rows "
+                                  "only", {"field": own[0]})  # fmt: skip
+    return trace
 
 
 SentTrace = _trace_as_sent("SentTrace")
@@ -912,19 +946,21 @@ class SentWalk(BaseModel):
 
 
 class SentSettings(BaseModel):
-    """The settings a class shares: the open cards, the lesson's tab, the digits shown."""
+    """The settings a class shares: the open cards, the lesson's tab, the digits shown, the
+    row of data the stage shows."""
 
     model_config = SENT
     open: Annotated[list[ParameterName], Field(max_length=80)] = []
     tab: Name = "graph"
     digits: Annotated[int, Field(ge=0, le=17)] = 0
+    row: RowIndex = 0
 
 
 class ClassPage(BaseModel):
     """What a teacher's page sends to its class: its network, its walk and shared settings."""
 
     model_config = SENT
-    version: Literal[2]
+    version: Literal[2, 3]  # 3 carries any network's shape and rows; 2 the worked example's
     purpose: Literal["message"]
     network: SentNetwork
     walk: SentWalk | None = None
@@ -938,14 +974,25 @@ class ClassPage(BaseModel):
         groups: list[tuple[str, dict[str, Any] | None, str]] = [
             ("network.forward", self.network.forward, "forward")
         ]
-        traces = [("network.last.trace", self.network.last.trace if self.network.last else None)]
+        last = self.network.last
+        traces = [("network.last.trace", last.trace if last else None, last.sent if last else None)]
         if self.walk is not None:
             groups.append(("walk.result.forward", self.walk.result.forward, "forward"))
-            traces.append(("walk.result.trace", self.walk.result.trace))
-        for where, trace in traces:
+            traces.append(("walk.result.trace", self.walk.result.trace, self.walk.sent))
+        for where, trace, sent in traces:
             if trace is not None:
+                rows = len(sent.data or ((),))
+                named = [(f"{where}.row", trace.row)] + [
+                    (f"{where}.rows.{k}.row", each.row) for k, each in enumerate(trace.rows or ())]
+                for at, row in named:
+                    if row is not None and row >= rows:
+                        raise PydanticCustomError("no_such_row", "the network has {rows} rows",
+                                                  {"field": at, "rows": rows})  # fmt: skip
                 for part in ("forward", "factors", "deltas", "gradients", "changes", "terms"):
                     groups.append((f"{where}.{part}", getattr(trace, part), part))
+                for k, row in enumerate(trace.rows or ()):
+                    for part in ("forward", "factors", "deltas", "terms"):
+                        groups.append((f"{where}.rows.{k}.{part}", getattr(row, part), part))
         shape = network.Network.of(layers)
         states = [("network.initial", self.network.initial), ("network.state", self.network.state)]
         if self.network.last is not None:
@@ -965,6 +1012,14 @@ class ClassPage(BaseModel):
                         raise PydanticCustomError(
                             "not_in_network", "the network has no {name}",
                             {"field": f"{where}.{group}", "name": name},
+                        )  # fmt: skip
+            for k, row in enumerate(state.data or ()):
+                for group, allowed_names in (("inputs", shape.inputs), ("targets", shape.outputs)):
+                    if set(getattr(row, group)) != set(allowed_names):
+                        raise PydanticCustomError(
+                            "not_the_networks_row", "each row gives exactly {names}",
+                            {"field": f"{where}.data.{k}.{group}",
+                             "names": ", ".join(allowed_names)},
                         )  # fmt: skip
         parameters = shape.parameters
         opened = self.settings.open

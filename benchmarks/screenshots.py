@@ -5,7 +5,8 @@ and on the w1 card (its first page and, after PageDown, its second); the practic
 level 3 with a named mistake, a hint and part of the worked solution; a live class with a
 revealed poll, as the teacher and as a student sees it; a poll still open, as the projector and
 as the students see it (its value withheld); a phone (390×844, device scale 3) following the
-class at ∂E_total/∂w5, with the poll open.
+class at ∂E_total/∂w5, with the poll open; XOR on 2-3-3-2 with w1 selected, on the projector and
+on a phone.
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
@@ -174,6 +175,31 @@ def phone_following(browser: Any, server: Server) -> None:
         student.watch.assert_clean()
 
 
+def deeper(browser: Any, server: Server) -> None:
+    """XOR on 2-3-3-2 after Step at 1280×720 in presentation mode, w1 selected: its numbers in
+    the band at the top, its paths marked, the first page of its card; and on a phone."""
+    for width, height, name in ((1280, 720, "present-1280x720-deep-2332.png"), (390, 844, None)):
+        size = PHONE if name is None else {"width": width, "height": height}
+        with browsing(browser, server, **size) as app:
+            app.open()
+            app.page.select_option("[data-testid=preset]", "deep-2332")
+            app.wait_idle()
+            step_once(app)
+            if name:
+                present(app)
+            app.page.locator("#diagram .edge[data-param=w1]").dispatch_event("click")
+            app.page.get_by_test_id("card-w1").wait_for()
+            app.page.evaluate("() => document.activeElement.blur()")
+            if name:
+                take(app, name)
+            else:
+                app.wait_still()
+                path = SCREENSHOTS / "phone-deep-2332.png"
+                app.page.locator("#diagram").screenshot(path=str(path))
+                print(path.relative_to(ROOT))
+            app.watch.assert_clean()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -189,6 +215,7 @@ def main() -> None:
             poll_open(browser, server)
             class_practice(browser, server)
             phone_following(browser, server)
+            deeper(browser, server)
         finally:
             browser.close()
 

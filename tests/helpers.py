@@ -157,10 +157,35 @@ def class_page(iteration: int = 0, index: int = 0, **state: Any) -> dict[str, An
     result = {"state": after, "trace": trace, "forward": forward, "loss": forward["E_total"],
               "diverged": None}  # fmt: skip
     return {
-        "version": 2,
+        "version": 3,
         "purpose": "message",
         "network": {"initial": {**sent, "iteration": 0}, "state": sent, "forward": trace["forward"],
                     "loss": trace["forward"]["E_total"], "last": None},
         "walk": {"sent": sent, "result": result, "index": index, "answers": {}},
-        "settings": {"open": ["w5", "w1"], "tab": "graph", "digits": 0},
+        "settings": {"open": ["w5", "w1"], "tab": "graph", "digits": 0, "row": 0},
+    }  # fmt: skip
+
+
+def preset_class_page(state: dict[str, Any], training: str) -> dict[str, Any]:
+    """A teacher's page on the network `state` (a preset's, any shape, with rows of data) after
+    one Step with `training`, walking the next, as the page's serializer writes it: every
+    number as the API answered it."""
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    client = TestClient(app)
+    sent = {**state, "options": {**state["options"], "training": training}}
+    started = client.post("/api/reset", json={"state": sent}).json()
+    stepped = client.post("/api/step", json={"state": started["state"]}).json()
+    walked = client.post("/api/step", json={"state": stepped["state"]}).json()
+    result = {key: walked[key] for key in ("state", "trace", "forward", "loss", "diverged")}
+    return {
+        "version": 3, "purpose": "message",
+        "network": {"initial": started["state"], "state": stepped["state"],
+                    "forward": stepped["forward"], "loss": stepped["loss"],
+                    "last": {"sent": started["state"], "trace": stepped["trace"],
+                             "diverged": None}},
+        "walk": {"sent": stepped["state"], "result": result, "index": 4, "answers": {}},
+        "settings": {"open": ["w1"], "tab": "graph", "digits": 3, "row": 3},
     }  # fmt: skip

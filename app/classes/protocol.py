@@ -183,11 +183,15 @@ def parse(text: str) -> Any:
     try:
         return _messages.validate_python(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'][1:]) or 'message'}: "
-            f"{problem['msg']}" for problem in error.errors()
-        )  # fmt: skip
-        raise RefusedError(problems) from None
+        raise RefusedError("; ".join(map(_problem, error.errors()))) from None
+
+
+def _problem(problem: Any) -> str:
+    """'where: what', where naming the field a whole-message rule found wrong (its `field`)."""
+    where = [str(part) for part in problem["loc"][1:]]
+    if isinstance(problem.get("ctx", {}).get("field"), str):
+        where.append(problem["ctx"]["field"])
+    return f"{'.'.join(where) or 'message'}: {problem['msg']}"
 
 
 def dump(value: Any) -> str:

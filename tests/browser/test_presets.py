@@ -9,7 +9,8 @@ from tests.browser.conftest import Page, Server, browsing
 
 
 def fields(app: Page) -> list[str]:
-    return app.page.eval_on_selector_all("#editor input", "els => els.map(i => i.dataset.testid)")
+    return app.page.eval_on_selector_all("#editor .fields input",
+                                         "els => els.map(i => i.dataset.testid)")
 
 
 def choose(app: Page, preset_id: str) -> None:

@@ -26,7 +26,7 @@ def test_copy_link_restores_exactly_that_network(browser: Any, app_page: Page) -
     app.page.wait_for_function("() => document.querySelector('#message').textContent"
                                ".includes('clipboard')")
     link = app.page.evaluate("() => navigator.clipboard.readText()")
-    assert "#v=2&" in link and "now.w5=" in link and "eta=0.7" in link
+    assert "#v=3&" in link and "now.w5=" in link and "eta=0.7" in link
 
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()

@@ -55,7 +55,7 @@ def test_the_page_is_kept_under_one_versioned_key(browser: Any, server: Server) 
         keys = app.page.evaluate("() => Object.keys(localStorage)")
         assert keys == [KEY]
         snapshot = json.loads(kept(app))
-        assert snapshot["version"] == 2 and snapshot["purpose"] == "storage"
+        assert snapshot["version"] == 3 and snapshot["purpose"] == "storage"
         app.page.reload()
         app.wait_ready()
         assert app.text("iteration") == "1"

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app import presets
 from app.classes import protocol
 from app.classes.limits import ClassLimits
 from tests.classes.conftest import POLL, Classroom, answered_poll, closed_with, until
-from tests.helpers import class_page, run_alone
+from tests.helpers import class_page, preset_class_page, run_alone
 
 
 def test_a_students_page_receives_the_teachers_state_with_every_digit(classroom: Classroom):
@@ -330,3 +331,26 @@ def test_an_outbox_counts_bytes_and_a_close_always_fits():
 
     assert run_alone(fill()) == ["12345", "67890", Close(protocol.TRY_LATER, "too slow"),
                                    "abcde"]  # fmt: skip
+
+
+def test_a_network_of_any_shape_reaches_the_students_and_an_absurd_one_is_refused(
+    classroom: Classroom,
+):
+    code, teacher = classroom.open_class()
+    student, _ = classroom.join(code)
+    page = preset_class_page(presets.PRESETS["xor-231"][1], "online")
+    xor = page["network"]["state"]["data"]
+    teacher.send_json({"type": "state", "state": page})
+    assert until(student, "state")["state"] == page
+    for change, field in (
+        (lambda p: p["network"]["state"].update(layers=[2, 10**9, 1]), "network.state.layers.1"),
+        (lambda p: p["network"]["initial"].update(data=xor * 5), "network.initial.data"),
+        (lambda p: p["walk"]["sent"].update(layers=[2, 2, 1]), "walk.sent"),
+    ):
+        hostile = json.loads(json.dumps(page))
+        change(hostile)
+        teacher.send_json({"type": "state", "state": hostile})
+        assert field in until(teacher, "error")["message"]
+    page["network"]["state"]["iteration"] = 8
+    teacher.send_json({"type": "state", "state": page})
+    assert until(student, "state")["state"] == page  # nothing hostile reached the student

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.classes import protocol
+from app.presets import presets
 from app.schemas import ClassPage
-from tests.helpers import class_page
+from tests.helpers import class_page, preset_class_page
 
 PAGE = class_page(3, 5)
 HOSTILE = [
@@ -162,4 +163,59 @@ def test_a_name_outside_the_network_of_the_message_is_refused(part: tuple, group
         target = target[key]
     target[group][name] = 0.1
     with pytest.raises(protocol.RefusedError, match=f"no {name}"):
+        protocol.parse(state_message(page))
+
+
+# --- Networks of any shape ------------------------------------------------------------------
+
+
+PRESET_PAGES = {f"{preset['id']}/{training}": preset_class_page(preset["state"], training)
+                for preset in presets() for training in ("online", "batch")}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", sorted(PRESET_PAGES))
+def test_every_presets_message_online_and_batch_is_read_unchanged(key: str):
+    page = PRESET_PAGES[key]
+    read = protocol.parse(state_message(page))
+    assert read.state.model_dump(mode="json", exclude_unset=True) == page
+
+
+def deep_batch() -> dict[str, Any]:
+    return json.loads(json.dumps(PRESET_PAGES["deep-2332/batch"]))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda p: p["network"]["state"].update(layers=[2, 10**9, 2]), "network.state.layers.1"),
+        (lambda p: p["network"]["state"].update(layers=[2] * 1000), "network.state.layers"),
+        (lambda p: p["network"]["state"].update(layers=[2, 3, 3]), "does_not_fit|no w|one network"),
+        (lambda p: p["network"]["initial"].update(layers=[2, 2, 2]), "network.initial"),
+        (lambda p: p["network"]["state"].update(data=p["network"]["state"]["data"] * 5000),
+         "network.state.data"),
+        (lambda p: p["network"]["state"]["data"][0]["inputs"].update(i3=1.0), "data.0.inputs"),
+        (lambda p: p["walk"]["result"]["trace"].update(rows=p["walk"]["result"]["trace"]["rows"]
+                                                       * 5), "walk.result.trace.rows"),
+        (lambda p: p["walk"]["result"]["trace"]["rows"][1].update(row=7),
+         "walk.result.trace.rows.1.row"),
+        (lambda p: p["walk"]["result"]["trace"]["rows"][0]["deltas"].update(h99=1.0),
+         "walk.result.trace.rows.0.deltas"),
+        (lambda p: p["walk"]["result"]["trace"].update(forward={"E_total": 1.0}),
+         "walk.result.trace.forward"),
+        (lambda p: p["settings"].update(row=16), "settings.row"),
+    ],
+)  # fmt: skip
+def test_a_hostile_network_in_a_message_is_refused_naming_the_field(change: Any, field: str):
+    page = deep_batch()
+    change(page)
+    with pytest.raises(protocol.RefusedError, match=field):
+        protocol.parse(state_message(page))
+
+
+def test_an_online_step_names_a_row_the_network_has():
+    page = json.loads(json.dumps(PRESET_PAGES["xor-231/online"]))
+    assert page["network"]["last"]["trace"]["row"] == 0
+    page["network"]["last"]["trace"]["row"] = 4
+    refused = "network.last.trace.row: the network has 4 rows"
+    with pytest.raises(protocol.RefusedError, match=refused):
         protocol.parse(state_message(page))

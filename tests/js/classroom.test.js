@@ -103,7 +103,7 @@ test("a class message carries the network, the walk and the shared settings exac
   const page = teacher.state();
   assert.deepEqual(value.network, JSON.parse(JSON.stringify(page.network)));
   assert.deepEqual(value.walk, JSON.parse(JSON.stringify(page.walk)));
-  assert.deepEqual(value.settings, { open: [...page.settings.open], tab: page.settings.tab, digits: 5 });
+  assert.deepEqual(value.settings, { open: [...page.settings.open], tab: page.settings.tab, digits: 5, row: 0 });
   assert.equal(value.network.state.weights.w5, page.network.state.weights.w5);
 });
 

@@ -33,8 +33,26 @@ for shape in ("2-2-1", "2-3-1", "2-3-2", "2-3-3-2", "4-4-4-4-4"):
     described = client.get("/api/network", params={"layers": ",".join(map(str, layers))}).json()
     shapes[shape] = {"definition": described,
                      "step": client.post("/api/step", json={"state": described["example"]}).json()}
+# each preset's shape and a few others: their definitions; each preset online and batch: its
+# reset and its first step
+from app.presets import presets
+definitions, runs = {}, {}
+for layers in ([2, 3, 2], [2, 2, 2, 2], [3, 2, 2], [2, 2, 3], [1, 1, 1], [4, 4, 4, 4, 4]):
+    definitions["-".join(map(str, layers))] = client.get(
+        "/api/network", params={"layers": ",".join(map(str, layers))}).json()
+for preset in presets():
+    state = preset["state"]
+    layers = state.get("layers", [2, 2, 2])
+    definitions["-".join(map(str, layers))] = client.get(
+        "/api/network", params={"layers": ",".join(map(str, layers))}).json()
+    for training in ("online", "batch"):
+        sent = {**state, "options": {**state["options"], "training": training}}
+        started = client.post("/api/reset", json={"state": sent}).json()
+        stepped = client.post("/api/step", json={"state": started["state"]}).json()
+        runs[f"{preset['id']}/{training}"] = {"reset": started, "step": stepped}
 print(json.dumps({"definition": definition(), "reset": reset, "step": step, "epoch": epoch,
-                  "choices": choices, "shapes": shapes}))
+                  "choices": choices, "shapes": shapes, "presets": presets(),
+                  "definitions": definitions, "runs": runs}))
 `;
 
 /** The answers, asked once for each version of the app's code (the test files run in parallel,
@@ -52,8 +70,11 @@ function answers() {
   return text;
 }
 
-/** {definition, reset, step, epoch, choices, shapes}: the server's own answers; `shapes` holds
- * for networks of other shapes ("2-3-3-2") their definition and the step from their example. */
+/** {definition, reset, step, epoch, choices, shapes, presets, definitions, runs}: the server's
+ * own answers; `shapes` holds for networks of other shapes ("2-3-3-2") their definition and the
+ * step from their example; `definitions` the definition of each preset's shape and a few others
+ * by key; `runs` each preset's /api/reset and first /api/step answers by "id/online" and
+ * "id/batch". */
 export const server = JSON.parse(answers());
 useDefinition(server.definition);
 

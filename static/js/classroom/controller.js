@@ -13,7 +13,8 @@ import { fetchExercise, fetchPollChoices } from "../practice/api.js";
 import { givenFactors } from "../practice/solution.js";
 import { forgetInvalid, renderInvalid } from "../practice/view.js";
 import { parseAnswer } from "../state/practice.js";
-import { deserialize, serialize } from "../state/serialize.js";
+import { readShaped, showShapeOf } from "../controllers/shapes.js";
+import { serialize } from "../state/serialize.js";
 import { change, state, subscribe } from "../state/store.js";
 import { stepsFor, walkToSend } from "../views/withheld.js";
 
@@ -207,12 +208,31 @@ function received(code, message) {
   }
 }
 
-function teacherState(value, number) {
+/** The teacher's state, read against its own network's definition (fetched first if this
+ * page has not seen that shape); a newer state that arrives meanwhile overtakes it. */
+async function teacherState(value, number) {
   if (number <= seq) return; // an older state, overtaken
   seq = number;
-  const read = deserialize(JSON.stringify(value), "message");
-  if (read.ok) change({ type: "classTeacherState", value: read.value });
-  else console.warn(`the teacher's state could not be read: ${read.error}`);
+  let read;
+  try {
+    read = await readShaped(JSON.stringify(value), "message");
+  } catch (error) {
+    read = { ok: false, error: error.message };
+  }
+  if (number !== seq) return;
+  if (!read.ok) {
+    console.warn(`the teacher's state could not be read: ${read.error}`);
+    return;
+  }
+  if (state().classroom?.follow) showShapeOf(read.value.network.state);
+  change({ type: "classTeacherState", value: read.value });
+}
+
+/** Follow the teacher again (showing the shape of the network they show), or explore alone. */
+function follow(on) {
+  const teacher = state().classroom?.teacher;
+  if (on && teacher) showShapeOf(teacher.network.state);
+  change({ type: "classFollow", follow: on });
 }
 
 // --- Practice ----------------------------------------------------------------------------------
@@ -302,10 +322,18 @@ async function exportBoard() {
 function stateText() {
   const page = state();
   let text = serialize({ ...page, walk: walkToSend(page) }, "message");
-  if (new TextEncoder().encode(text).length > MAX_MESSAGE_BYTES) {
+  const fits = () => new TextEncoder().encode(text).length <= MAX_MESSAGE_BYTES;
+  if (!fits()) {
     // the last update's trace is the one part a follower can do without
     const smaller = JSON.parse(text);
     smaller.network.last = null;
+    text = JSON.stringify(smaller);
+  }
+  if (!fits()) {
+    // a large network's batch walk (every row's values) does not fit one message: the class
+    // follows the network, without the walk
+    const smaller = JSON.parse(text);
+    smaller.walk = null;
     text = JSON.stringify(smaller);
   }
   return text;
@@ -385,7 +413,7 @@ const panel = createClassPanel(document.getElementById("classroom"), document.qu
   onJoin: joinTyped,
   onEnd: () => connection?.send({ type: "end" }),
   onLeave: leave,
-  onFollow: (follow) => change({ type: "classFollow", follow }),
+  onFollow: follow,
   onPollOpen: openPoll,
   onReveal: (id) => {
     // revealed here at once (after the message, which the server handles first): a Step

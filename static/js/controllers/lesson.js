@@ -3,9 +3,10 @@
 // page state and the controller's actions. Every text leaves the page through the serializer.
 
 import { bindKeys } from "./keyboard.js";
+import { readShaped, showShapeOf } from "./shapes.js";
 import { copyText, download, toCsv } from "./share.js";
 import { onLanguageChange, t, translatePage } from "../i18n/index.js";
-import { deserialize, serialize, snapshot } from "../state/serialize.js";
+import { serialize, snapshot } from "../state/serialize.js";
 import { change, state } from "../state/store.js";
 import { createPresentation } from "../views/presentation.js";
 import { createWorksheet } from "../views/print.js";
@@ -97,9 +98,15 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
   });
 
   return {
-    /** Open the network a shared link carries, if any; return whether one was opened. */
+    /** Open the network a shared link carries, if any, of whatever shape; return whether one
+     * was opened. */
     async fromLink() {
-      const read = deserialize(location.hash, "link");
+      let read;
+      try {
+        read = await readShaped(location.hash, "link");
+      } catch (error) {
+        read = { ok: false, error: error.message };
+      }
       if (!read.ok) {
         say(t("share.badLink", { message: read.error }), "error");
         return false;
@@ -110,7 +117,9 @@ export function createLesson({ api, enqueue, say, redraw, actions }) {
         // the initial values trained again for as many iterations: the same weights, error and
         // curve as the page that made the link; a link whose weights training does not reach
         // (or too long to train again) opens at its own numbers, without the curve before them
-        change({ type: "started", answer: await api.reset(initial) });
+        const answer = await api.reset(initial);
+        showShapeOf(answer.state);
+        change({ type: "started", answer });
         const same = (a, b) => Object.keys(a).every((name) => a[name] === b[name]);
         if (now.iteration > 0 && now.iteration <= REPLAY_MAX) await actions.replay(now.iteration);
         const reached = state().network.state;

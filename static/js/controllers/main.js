@@ -5,13 +5,13 @@
 import * as api from "./api.js";
 import { createControls } from "./controls.js";
 import { createLesson } from "./lesson.js";
-import { loadShape, showShapeOf } from "./shapes.js";
+import { edited, loadShape, readShaped, showShapeOf } from "./shapes.js";
 import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
 import { following, pollHoldsIteration } from "../state/classroom.js";
 import { definition } from "../state/definition.js";
 import { rowShown, shownRow } from "../state/row.js";
-import { deserialize, serialize } from "../state/serialize.js";
+import { serialize } from "../state/serialize.js";
 import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
 import { createCards } from "../views/cards.js";
@@ -83,6 +83,7 @@ const chart = createChart(document.getElementById("loss-chart"), {
 const editor = createEditor(document.getElementById("editor"), {
   onApply: () => { if (mayMove()) { stopPlaying(); enqueue(applyEdits); } },
   onRestore: () => { if (mayMove()) { stopPlaying(); enqueue(restoreExample); } },
+  onReshape: (edit) => { if (mayMove()) { stopPlaying(); enqueue(() => reshape(edit)); } },
 });
 const presetPicker = createPresetPicker(document.getElementById("preset"), {
   onChoose: (id) => { if (mayMove()) { stopPlaying(); enqueue(() => choosePreset(id)); } },
@@ -165,7 +166,18 @@ async function recover(message) {
 
 async function applyEdits() {
   const candidate = editor.read(network().initial);
-  if (!candidate) return;
+  if (candidate) await startEdited(candidate);
+}
+
+/** A neuron, a layer or a row of data more or fewer: the values typed so far, in the new
+ * shape, start again at once. */
+async function reshape(edit) {
+  const typed = editor.read(network().initial);
+  if (typed) await startEdited(await edited(typed, edit));
+}
+
+/** Start the network the editor made; a refusal shows beside the fields it names. */
+async function startEdited(candidate) {
   let answer;
   try {
     answer = await api.reset(candidate);
@@ -230,17 +242,30 @@ async function applyStep(sent, result, { flash = true, walked = false } = {}) {
   return true;
 }
 
-/** Train `n` iterations from the network now, in requests the server's bounds allow, the last
- * one a step: training is deterministic, so a link's initial values and iteration count bring
- * back the same weights, error and curve. Return false if training diverged. */
+/** Train `n` iterations (updates) from the network now, in requests the server's bounds allow,
+ * the last one a step: training is deterministic, so a link's initial values and iteration
+ * count bring back the same weights, error and curve. An online pass over rows of data makes
+ * an update per row, a batch pass one. Return false if training diverged. */
 async function replay(n) {
-  const most = definition().bounds.epochs_max;
-  for (let left = n; left > 1;) {
-    const k = Math.min(left - 1, most);
+  const { state: start } = network();
+  const rows = start.data?.length ?? 1;
+  const perPass = start.options.training === "batch" ? 1 : rows;
+  const { bounds, weights } = definition();
+  const most = Math.max(1, Math.min(bounds.epochs_max, Math.floor(bounds.training_work_max / (rows * weights.length))));
+  let left = n;
+  while (left > perPass) {
+    const k = Math.min(Math.floor((left - 1) / perPass), most);
     const run = await api.epoch(network().state, k, Math.min(k, PATH_POINTS));
     change({ type: "trained", run });
     if (run.diverged) return diverged(run.diverged);
-    left -= k;
+    left -= k * perPass;
+  }
+  // the last updates one at a time: from the row the passes stopped at
+  for (; left > 1; left -= 1) {
+    const sent = network().state;
+    const result = await api.step(sent);
+    change({ type: "stepped", sent, result, flash: false });
+    if (result.diverged) return diverged(result.diverged);
   }
   const sent = network().state;
   return applyStep(sent, await api.step(sent), { flash: false });
@@ -467,18 +492,19 @@ function save(now = false) {
 
 let setAsideBecause = null; // why the kept snapshot was set aside at the start, if it was
 
-/** Read back the kept page; a snapshot that fails validation is set aside with a message (one
- * that passes but that the server refuses is set aside at its first request: see recover).
- * Return whether a network was restored. */
-function restore() {
+/** Read back the kept page, of whatever shape; a snapshot that fails validation is set aside
+ * with a message (one that passes but that the server refuses is set aside at its first
+ * request: see recover). Return whether a network was restored. */
+async function restore() {
   const text = storage.load();
   if (text === null) return false;
-  const read = deserialize(text, "storage");
+  const read = await readShaped(text, "storage");
   if (!read.ok) {
     storage.setAside(text);
     setAsideBecause = read.error;
     return false;
   }
+  showShapeOf(read.value.network.state);
   change({ type: "restored", value: read.value });
   return true;
 }
@@ -514,7 +540,7 @@ translatePage();
 const linkedWalk = new URLSearchParams(location.hash.slice(1)).get("walk");
 enqueue(async () => {
   const fromLink = await lesson.fromLink();
-  const opened = fromLink || restore();
+  const opened = fromLink || await restore();
   if (!opened) await startFrom(await api.reset());
   if (setAsideBecause) controls.say(t("message.setAside", { message: setAsideBecause }), "error");
   if (!state().settings.language) change({ type: "settingsChanged", settings: { language: browserLanguage() } });

@@ -30,26 +30,37 @@ function csvField(value) {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** The serializer's export `data` as one table, long format: iteration, section, quantity, value. */
+/** The serializer's export `data` as one table, long format: iteration, section, quantity, value.
+ * A network of another shape than 2-2-2 says its layers first; a row of data's numbers are
+ * named by the row ("row2_i1", "row2_target_o1", "row2_out_o1"). */
 export function toCsv(data) {
   const rows = [["iteration", "section", "quantity", "value"]];
-  const add = (iteration, section, values) => {
-    for (const [quantity, value] of Object.entries(values)) rows.push([iteration, section, quantity, value]);
+  const add = (iteration, section, values, prefix = "") => {
+    for (const [quantity, value] of Object.entries(values ?? {})) rows.push([iteration, section, `${prefix}${quantity}`, value]);
   };
+  const own = (values) => ({
+    ...values.inputs,
+    ...Object.fromEntries(Object.entries(values.targets).map(([k, v]) => [`target_${k}`, v])),
+  });
   const put = (iteration, section, state) => {
-    add(iteration, section, {
-      ...Object.fromEntries(Object.entries(state.inputs)),
-      ...Object.fromEntries(Object.entries(state.targets).map(([k, v]) => [`target_${k}`, v])),
-      ...state.weights, ...state.biases, learning_rate: state.learning_rate,
-    });
+    if (state.data) state.data.forEach((row, k) => add(iteration, section, own(row), `row${k}_`));
+    else add(iteration, section, own(state));
+    add(iteration, section, { ...state.weights, ...state.biases, learning_rate: state.learning_rate });
   };
+  const shown = data.update?.to ?? data.state;
+  if (shown.layers) rows.push([shown.iteration, "network", "layers", shown.layers.join("-")]);
   if (data.update) {
     const { from, trace, to } = data.update;
     const n = to.iteration;
     put(n, "before", from);
-    add(n, "forward", trace.forward);
-    add(n, "factor", trace.factors);
-    add(n, "delta", trace.deltas);
+    // a batch's trace holds each row's values; an online one those of its row
+    const each = trace.rows ?? [{ forward: trace.forward, factors: trace.factors, deltas: trace.deltas }];
+    for (const row of each) {
+      const prefix = trace.rows ? `row${row.row}_` : "";
+      add(n, "forward", row.forward, prefix);
+      add(n, "factor", row.factors, prefix);
+      add(n, "delta", row.deltas, prefix);
+    }
     add(n, "gradient", trace.gradients);
     add(n, "change", trace.changes);
     put(n, "after", to);

@@ -40,6 +40,12 @@ export function knowsShape(layers) {
   return known.has(shapeKey(layers));
 }
 
+/** The definition of shape `layers` if the page holds it, else undefined. */
+export function definitionOf(layers) {
+  if (current === null) definition();
+  return known.get(shapeKey(layers));
+}
+
 /** Show networks of shape `layers` from now on; its definition must be known (knowsShape). */
 export function useShape(layers) {
   if (!knowsShape(layers)) throw new Error(`the page holds no definition of the shape ${shapeKey(layers)}`);

@@ -3,29 +3,37 @@
 // writes carries a version; the reader checks every field against the network's definition and
 // returns {ok: true, value} or {ok: false, error}, never a half-read state.
 //
-// Version 2. JSON for storage (read back whole), a live class's message (read back as
+// Version 3. JSON for storage (read back whole), a live class's message (read back as
 // {purpose: "message", network, walk, settings}), the export and the worksheet (written only):
-//   {"version": 2, "purpose": "storage", "network": {initial, state, forward, loss, last},
+//   {"version": 3, "purpose": "storage", "network": {initial, state, forward, loss, last},
 //    "curve": {x, y}, "history": {first, points}, "path": [...], "walk": null | {...},
 //    "settings": {...}}
 // A message's walk may come with `withheld`: the values taken out of it (null) while the class
 // has not reached them or answers them (views/withheld.js).
+// Every state carries its network's shape (`layers`, absent for the worked example's 2-2-2) and
+// may carry rows of data (`data`, in place of its own inputs and targets); every state of one
+// text has the same shape, and is checked against that shape's definition, which the page must
+// hold before reading (peekShape says which; controllers/shapes.js readShaped loads it first).
 // Loss curves are stored as the base64 of their float64 bytes (exact, and compact). A link is
 // a URL fragment, each number the shortest text that reads back as the same float64:
-//   v=2&i1=…&i2=…&t1=…&t2=…&w1=…&…&b2=…&eta=…&activation=…&…&iteration=…&now.w1=…&…&now.b2=…
-// Version 1 (the unversioned snapshots and v=1 links written before) is read as well.
+//   v=3&layers=2,3,1&i1=…&t1=…&…&w1=…&…&b2=…&eta=…&activation=…&…&training=…&iteration=…&now.w1=…
+// (`layers` only for another shape than 2-2-2); a network with data carries its rows in place
+// of i1…, t1…: d0.i1=…&d0.i2=…&d0.o1=…&d1.i1=…
+// Versions 1 and 2 (the unversioned snapshots, v=1 and v=2 links, all of the 2-2-2 network) are
+// read as well.
 // The practice view keeps its own text (it may have no network): {"version": 2, "purpose":
 // "practice", "practice": {level, seed, progress, mistakes, record: {answers, verdicts, attempts,
 // seen, solutionShown}}, "language"} (a text without mistakes or record reads as none kept).
 
-import { definition } from "./definition.js";
+import { definition, definitionOf, shapeKey } from "./definition.js";
 import { LIMIT } from "./history.js";
 import { MAX_POINTS } from "./path.js";
 import { CAPACITY } from "./curve.js";
 import { LEVELS, MISTAKES_KEPT, SOLVED_KEPT, emptyProgress, emptyRecord, isLevel, isSeed } from "./practice.js";
 import { validSettings } from "./settings.js";
 
-export const VERSION = 2;
+export const VERSION = 3;
+const READ_VERSIONS = [1, 2, 3];
 export const PURPOSES = ["storage", "link", "export", "worksheet", "message", "practice"];
 const MAX_TEXT = 64 * 1024 * 1024; // far above what the page writes; refuses absurd input quickly
 
@@ -67,8 +75,8 @@ export function snapshot(page, purpose) {
     return { ...head, practice: { level, seed, progress, mistakes, record }, language: page.settings.language };
   }
   if (purpose === "message") {
-    const { open, tab, digits } = page.settings;
-    return { ...head, network, walk: page.walk, settings: { open, tab, digits } };
+    const { open, tab, digits, row } = page.settings;
+    return { ...head, network, walk: page.walk, settings: { open, tab, digits, row } };
   }
   throw new Error(`unknown purpose ${purpose}`);
 }
@@ -93,11 +101,19 @@ export function serialize(page, purpose = "storage") {
 }
 
 function linkText(initial, state) {
-  const d = definition();
+  const d = definitionOf(initial.layers) ?? definition();
   const p = new URLSearchParams();
   p.set("v", String(VERSION));
-  for (const i of d.inputs) p.set(i, initial.inputs[i]);
-  d.outputs.forEach((o, k) => p.set(`t${k + 1}`, initial.targets[o]));
+  if (initial.layers) p.set("layers", initial.layers.join(","));
+  if (initial.data) {
+    initial.data.forEach((row, k) => {
+      for (const i of d.inputs) p.set(`d${k}.${i}`, row.inputs[i]);
+      for (const o of d.outputs) p.set(`d${k}.${o}`, row.targets[o]);
+    });
+  } else {
+    for (const i of d.inputs) p.set(i, initial.inputs[i]);
+    d.outputs.forEach((o, k) => p.set(`t${k + 1}`, initial.targets[o]));
+  }
   for (const name of d.weights.map((w) => w.name)) p.set(name, initial.weights[name]);
   for (const name of d.biases.map((b) => b.name)) p.set(name, initial.biases[name]);
   p.set("eta", initial.learning_rate);
@@ -116,33 +132,92 @@ function fail(message) {
   throw new Invalid(message);
 }
 
-/** Read `text` written for `purpose` ("link": a URL fragment; otherwise JSON):
- * {ok: true, value} or {ok: false, error}. A link without a network reads as {ok: true, value: null}. */
-export function deserialize(text, purpose = "storage") {
+// The definition of the network whose text is being read (a read is synchronous, start to end).
+let reading = null;
+const shape = () => reading ?? definition();
+
+/** The shape of the network `text` holds, read without the rest of it: {ok: true, value:
+ * layers} (null for the worked example's 2-2-2, or for a text without a network) or {ok:
+ * false, error}. The page loads that shape's definition before `deserialize` reads the text. */
+export function peekShape(text, purpose = "storage") {
   try {
-    if (typeof text !== "string") fail("the text is not a string");
-    if (text.length > MAX_TEXT) fail("the text is too long");
-    if (purpose === "link") return { ok: true, value: readLink(text) };
-    let data;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      fail("the text is not JSON");
-    }
-    if (!isObject(data)) fail("the snapshot is not an object");
-    if (purpose === "practice") return { ok: true, value: readPractice(data) };
-    return { ok: true, value: readSnapshot(data) };
+    return { ok: true, value: shapeIn(parse(text, purpose), purpose) };
   } catch (error) {
     if (error instanceof Invalid) return { ok: false, error: error.message };
     throw error;
   }
 }
 
+/** Read `text` written for `purpose` ("link": a URL fragment; otherwise JSON):
+ * {ok: true, value} or {ok: false, error}. A link without a network reads as {ok: true, value: null}.
+ * The page must hold the definition of the shape the text holds (see peekShape). */
+export function deserialize(text, purpose = "storage") {
+  try {
+    const data = parse(text, purpose);
+    if (purpose === "practice") return { ok: true, value: readPractice(data) };
+    const layers = shapeIn(data, purpose);
+    reading = definitionOf(layers) ?? fail(`the page holds no definition of the network ${shapeKey(layers)}`);
+    if (purpose === "link") return { ok: true, value: readLink(data) };
+    return { ok: true, value: readSnapshot(data) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, error: error.message };
+    throw error;
+  } finally {
+    reading = null;
+  }
+}
+
+/** The text as data: a link's parameters (null without a network), or a JSON object. */
+function parse(text, purpose) {
+  if (typeof text !== "string") fail("the text is not a string");
+  if (text.length > MAX_TEXT) fail("the text is too long");
+  if (purpose === "link") {
+    const p = new URLSearchParams(text.replace(/^#/, ""));
+    return READ_VERSIONS.map(String).includes(p.get("v")) ? p : null;
+  }
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    fail("the text is not JSON");
+  }
+  if (!isObject(data)) fail("the snapshot is not an object");
+  return data;
+}
+
+/** The layers of the network in parsed `data` (null: 2-2-2), within the bounds of any shape. */
+function shapeIn(data, purpose) {
+  if (data === null) return null;
+  if (purpose === "link") {
+    const text = data.get("layers");
+    if (text === null) return null;
+    if (text.length > 40 || !/^\d+(,\d+)*$/.test(text)) fail("layers in the link is not a list of whole numbers");
+    return readLayers(text.split(",").map(Number), "layers");
+  }
+  const state = data.version === undefined || data.version === 1 ? data.state : data.network?.state;
+  const layers = isObject(state) ? state.layers : undefined;
+  return layers === undefined ? null : readLayers(layers, "network.state.layers");
+}
+
+/** `value` if it is a shape the app draws: [inputs, hidden…, outputs] within the bounds. */
+function readLayers(value, where) {
+  const { bounds } = definition(); // every shape's definition has the same bounds
+  if (!Array.isArray(value) || value.length < 3 || value.length > bounds.hidden_layers_max + 2) {
+    fail(`${where} is not [inputs, 1 to ${bounds.hidden_layers_max} hidden layers, outputs]`);
+  }
+  const last = value.length - 1;
+  return value.map((width, k) => {
+    const most = k === 0 ? bounds.inputs_max : k === last ? bounds.outputs_max : bounds.hidden_width_max;
+    if (!Number.isInteger(width) || width < 1 || width > most) fail(`${where}[${k}] is not a whole number from 1 to ${most}`);
+    return width;
+  });
+}
+
 function readSnapshot(data) {
   const version = data.version ?? 1;
-  if (version !== 1 && version !== VERSION) fail(`version ${JSON.stringify(version)} is not one this page reads`);
-  if (version === VERSION && data.purpose === "message") return readMessage(data);
-  if (version === VERSION && data.purpose !== "storage") fail(`a ${JSON.stringify(data.purpose)} text is not a page to restore`);
+  if (!READ_VERSIONS.includes(version)) fail(`version ${JSON.stringify(version)} is not one this page reads`);
+  if (version > 1 && data.purpose === "message") return readMessage(data);
+  if (version > 1 && data.purpose !== "storage") fail(`a ${JSON.stringify(data.purpose)} text is not a page to restore`);
   // version 1 kept the network's parts and the settings side by side at the top
   const source = version === 1 ? { network: data, settings: data } : data;
   const network = readNetwork(field(source, "network"));
@@ -150,7 +225,7 @@ function readSnapshot(data) {
   const history = source.history === undefined && version === 1 ? null : readHistory(field(source, "history"));
   const path = source.path === undefined ? [network.state] : readPath(source.path);
   const settings = isObject(source.settings) ? pickSettings(source.settings) : {};
-  const walk = version === VERSION && isObject(source.walk) ? readWalk(source.walk) : null;
+  const walk = version > 1 && isObject(source.walk) ? readWalk(source.walk) : null;
   // a walk goes through the update still to make from the state now, or the one just made
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   if (walk && !same(walk.sent, network.state) && !same(walk.sent, network.last?.sent)) fail("walk.sent is not the network's state");
@@ -222,7 +297,7 @@ function finite(value, where) {
 
 function bounded(value, where) {
   finite(value, where);
-  if (Math.abs(value) > definition().bounds.value) fail(`${where} is out of bounds`);
+  if (Math.abs(value) > shape().bounds.value) fail(`${where} is out of bounds`);
   return value;
 }
 
@@ -236,20 +311,35 @@ function numbers(object, names, where, check = bounded) {
   return Object.fromEntries(names.map((name) => [name, check(object[name], `${where}.${name}`)]));
 }
 
-/** A network state as the server reads it, rebuilt from the known fields only; a parameter p
- * may be null when `held` (a walk's withheld keys) holds new_p. */
-export function readState(value, where = "state", held = null) {
-  const d = definition();
+/** A network state as the server reads it, rebuilt from the known fields only, of the shape
+ * being read (its `layers` kept as given, absent for 2-2-2); a parameter p may be null when
+ * `held` (a walk's withheld keys) holds new_p. */
+function readState(value, where = "state", held = null) {
+  const d = shape();
   if (!isObject(value)) fail(`${where} is not an object`);
   const options = field(value, "options", `${where}.options`);
   if (!isObject(options)) fail(`${where}.options is not an object`);
   const rate = finite(value.learning_rate, `${where}.learning_rate`);
   if (rate <= 0 || rate > d.bounds.learning_rate_max) fail(`${where}.learning_rate is out of bounds`);
+  const layers = value.layers === undefined ? {} : { layers: readLayers(value.layers, `${where}.layers`) };
+  if (shapeKey(layers.layers) !== shapeKey(d.layers)) fail(`${where}.layers is not the shape of the network read (${shapeKey(d.layers)})`);
+  let own = {};
+  let data = {};
+  if (value.data === undefined) {
+    own = { inputs: numbers(value.inputs, d.inputs, `${where}.inputs`), targets: numbers(value.targets, d.outputs, `${where}.targets`) };
+  } else {
+    for (const group of ["inputs", "targets"]) {
+      if (value[group] !== undefined) fail(`${where}.${group} is given beside data, whose rows hold them`);
+    }
+    data = { data: readRows(value.data, `${where}.data`) };
+  }
+  // in the server's order, so that a state read back is the same text as the one written
   return {
-    inputs: numbers(value.inputs, d.inputs, `${where}.inputs`),
-    targets: numbers(value.targets, d.outputs, `${where}.targets`),
+    ...layers,
+    ...own,
     weights: numbers(value.weights, d.weights.map((w) => w.name), `${where}.weights`, heldOr(held)),
     biases: numbers(value.biases, d.biases.map((b) => b.name), `${where}.biases`, heldOr(held)),
+    ...data,
     learning_rate: rate,
     options: Object.fromEntries(Object.entries(d.options).map(([name, allowed]) => {
       if (!allowed.includes(options[name])) fail(`${where}.options.${name} is not one of ${allowed.join(", ")}`);
@@ -257,6 +347,16 @@ export function readState(value, where = "state", held = null) {
     })),
     iteration: count(value.iteration, `${where}.iteration`, d.bounds.iteration_max),
   };
+}
+
+/** Rows of data: 1 to rows_max of {inputs, targets}, each with every input and output. */
+function readRows(value, where) {
+  const d = shape();
+  if (!Array.isArray(value) || value.length < 1 || value.length > d.bounds.rows_max) fail(`${where} is not a list of 1 to ${d.bounds.rows_max} rows`);
+  return value.map((row, k) => {
+    if (!isObject(row)) fail(`${where}.${k} is not a row`);
+    return { inputs: numbers(row.inputs, d.inputs, `${where}.${k}.inputs`), targets: numbers(row.targets, d.outputs, `${where}.${k}.targets`) };
+  });
 }
 
 /** The check of a parameter: null passes where `held` withholds it (new_p). */
@@ -292,9 +392,17 @@ function readForward(value, where) {
   return forward;
 }
 
+/** An update's trace: one row's forward pass, factors and deltas, or (a batch) each row's in
+ * `rows` with those three null; the gradients and changes of the update either way. */
 function readTrace(value, where) {
   const trace = numberTree(value, where);
-  for (const part of ["forward", "factors", "deltas", "gradients", "changes"]) {
+  const batch = Array.isArray(trace?.rows) && trace.forward === null;
+  if (batch && trace.rows.length > shape().bounds.rows_max) fail(`${where}.rows has too many rows`);
+  for (const part of ["forward", "factors", "deltas"]) {
+    if (batch) trace.rows.forEach((row, k) => isObject(row?.[part]) || fail(`${where}.rows[${k}].${part} is missing`));
+    else if (!isObject(trace?.[part])) fail(`${where}.${part} is missing`);
+  }
+  for (const part of ["gradients", "changes"]) {
     if (!isObject(trace?.[part])) fail(`${where}.${part} is missing`);
   }
   return trace;
@@ -338,7 +446,7 @@ function readCurve(value, legacy, network) {
 function readHistory(value) {
   if (!isObject(value)) fail("history is not an object");
   const first = field(value, "first", "history.first");
-  const max = definition().bounds.iteration_max;
+  const max = shape().bounds.iteration_max;
   const points = value.points;
   if (!Array.isArray(points) || points.length === 0) fail("history.points is empty");
   if (points.length > 2 * LIMIT) fail("history has too many points");
@@ -356,7 +464,7 @@ function readHistory(value) {
 }
 
 function readPath(value) {
-  const d = definition();
+  const d = shape();
   if (!Array.isArray(value) || value.length > 2 * MAX_POINTS) fail("path is not a list of points");
   return value.map((p, k) => ({
     iteration: count(p?.iteration, `path[${k}].iteration`, d.bounds.iteration_max),
@@ -365,11 +473,12 @@ function readPath(value) {
   }));
 }
 
-const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab", "presenting"];
+const SETTINGS = ["digits", "language", "open", "log", "asking", "speed", "epochs", "tab", "presenting", "row"];
 
 /** The practice view's text: {practice: {level, seed, progress, mistakes, record}, language}. */
 function readPractice(data) {
-  if (data.version !== VERSION || data.purpose !== "practice") fail("the text is not the practice view's");
+  // the practice view's text came with version 2, and has not changed since
+  if (![2, VERSION].includes(data.version) || data.purpose !== "practice") fail("the text is not the practice view's");
   const kept = field(data, "practice");
   const level = field(kept, "level", "practice.level");
   const seed = field(kept, "seed", "practice.seed");
@@ -462,12 +571,10 @@ function linkNumber(p, key) {
   return value;
 }
 
-/** A link's fragment: {initial, state}, or null when it carries no network. */
-function readLink(text) {
-  const d = definition();
-  const p = new URLSearchParams(text.replace(/^#/, ""));
-  const version = p.get("v");
-  if (version !== "1" && version !== String(VERSION)) return null;
+/** A link's parameters: {initial, state}, or null when it carries no network. */
+function readLink(p) {
+  if (p === null) return null;
+  const d = shape();
   const options = Object.fromEntries(Object.entries(d.options).map(([name, allowed]) => {
     const given = p.get(name);
     const value = typeof allowed[0] === "boolean" ? given === "true" : (given ?? allowed[0]);
@@ -478,8 +585,11 @@ function readLink(text) {
     biases: Object.fromEntries(d.biases.map((b) => [b.name, linkNumber(p, `${prefix}${b.name}`)])),
   });
   const initial = {
-    inputs: Object.fromEntries(d.inputs.map((i) => [i, linkNumber(p, i)])),
-    targets: Object.fromEntries(d.outputs.map((o, k) => [o, linkNumber(p, `t${k + 1}`)])),
+    ...(p.has("layers") ? { layers: d.layers } : {}),
+    ...(p.has(`d0.${d.inputs[0]}`) ? { data: linkRows(p, d) } : {
+      inputs: Object.fromEntries(d.inputs.map((i) => [i, linkNumber(p, i)])),
+      targets: Object.fromEntries(d.outputs.map((o, k) => [o, linkNumber(p, `t${k + 1}`)])),
+    }),
     ...parameters(""),
     learning_rate: linkNumber(p, "eta"),
     options,
@@ -489,6 +599,20 @@ function readLink(text) {
   if (!Number.isInteger(iteration) || iteration < 0) fail("the iteration in the link is not a whole number");
   const state = { ...initial, ...parameters("now."), iteration };
   return { initial: readState(initial, "initial"), state: readState(state, "state") };
+}
+
+/** A link's rows of data: d0.i1, d0.i2, d0.o1, d1.i1, … */
+function linkRows(p, d) {
+  const most = d.bounds.rows_max;
+  if (p.has(`d${most}.${d.inputs[0]}`)) fail(`the link has more than ${most} rows of data`);
+  const rows = [];
+  for (let k = 0; k < most && p.has(`d${k}.${d.inputs[0]}`); k += 1) {
+    rows.push({
+      inputs: Object.fromEntries(d.inputs.map((i) => [i, linkNumber(p, `d${k}.${i}`)])),
+      targets: Object.fromEntries(d.outputs.map((o) => [o, linkNumber(p, `d${k}.${o}`)])),
+    });
+  }
+  return rows;
 }
 
 // --- Float64 series as text ------------------------------------------------------------------

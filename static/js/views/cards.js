@@ -106,12 +106,14 @@ function deltasAbove(index, { softmax, updatedDeltas }) {
   const all = layers();
   const last = all.length - 1;
   if (index + 1 >= last) return [];
-  const rows = [`<p class="card-note">${t("cards.above")}</p>`];
+  const rows = [];
   for (const o of all[last]) rows.push(outputDelta(o, softmax));
   for (let layer = last - 1; layer > index; layer -= 1) {
     for (const n of all[layer]) rows.push(pathSum(n, updatedDeltas), hiddenDelta(n));
   }
-  return [`<div class="card-derivation">${rows.join("")}</div>`];
+  // folded on a laptop and a phone (one click opens it), a page at a time on the projector
+  return [`<details class="card-above"><summary class="card-note">${t("cards.above")}</summary>
+    <div class="card-derivation">${rows.join("")}</div></details>`];
 }
 
 function hiddenWeightCard(w, { softmax, activation, updatedDeltas }) {
@@ -261,7 +263,7 @@ export function sourcesOf(key) {
  * its note and its two lines, stays whole). */
 function atomsOf(element) {
   return [...element.querySelectorAll(
-    ".card-body > :not(.card-derivation), .card-derivation > *")]
+    ".card-body > :not(.card-derivation, .card-above), .card-above > summary, .card-derivation > *")]
     .filter((atom) => !atom.hidden);
 }
 
@@ -306,6 +308,9 @@ function show(element, atoms, shown) {
   for (const atom of atoms) atom.classList.toggle("off-page", !on.has(atom));
   for (const box of element.querySelectorAll(".card-derivation")) {
     box.classList.toggle("off-page", ![...box.children].some((child) => on.has(child)));
+  }
+  for (const fold of element.querySelectorAll(".card-above")) {
+    fold.classList.toggle("off-page", ![...fold.querySelectorAll("summary, .card-derivation > *")].some((atom) => on.has(atom)));
   }
 }
 
@@ -386,11 +391,15 @@ export function createCards(container, { onClose, onLink = () => {}, onStage = (
       const { element } = ensure(p, mode, index);
       const last = view.last;
       element.classList.toggle("pending", !last);
+      // paged on the projector, the δ of the layers above are read page by page
+      if (paged) for (const fold of element.querySelectorAll("details.card-above")) fold.open = true;
+      const folded = element.querySelector("details.card-above:not([open])");
       for (const slot of element.querySelectorAll("mn[data-key]")) {
         // with no update yet, every number is blank: nothing stale behind "press Step"
         const value = last ? lookup(slot.dataset.key, view) : null;
         const withheld = value === null && last && view.withheld?.size; // the class is answering
-        setValue(slot, withheld ? "?" : formatNumber(value, digits), exact(value), flash);
+        // a number folded away is not drawn: it changes without a flash
+        setValue(slot, withheld ? "?" : formatNumber(value, digits), exact(value), flash && !folded?.contains(slot));
       }
       if (!last) return;
       for (const group of element.querySelectorAll("[data-signed]")) {

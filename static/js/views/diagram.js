@@ -185,6 +185,7 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
   let layouts;
   let selected = [];
   let shown = null; // what the last render showed: {state, trace, last, updated, digits, show}
+  let focusHint = null;
 
   function select(name) {
     onSelect(name);
@@ -237,6 +238,14 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     const { anchor: captionAnchor = "middle", ...captionAt } = layout.caption;
     caption = svg("text", { class: "caption", ...captionAt, "text-anchor": captionAnchor, "data-testid": "diagram-caption" }, root);
     root.classList.toggle("focus", Boolean(layout.focus));
+    focusHint = null;
+    if (layout.focus) {
+      // where the selected weights' numbers come: said while none is selected
+      const [slot] = layout.focus.slots;
+      focusHint = svg("text", { class: "focus-hint", x: slot.align === "right" ? slot.x - 8 : slot.x + 8, y: slot.y + 2 * layout.line,
+        "text-anchor": slot.align === "right" ? "end" : "start", "data-i18n": "diagram.focus" }, root);
+      focusHint.textContent = t("diagram.focus");
+    }
     weightEdges = edgesOf(layout);
     drawEdges(edgeLayer, labelLayer);
     drawNodes(nodeLayer);
@@ -366,36 +375,58 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     }
   }
 
-  function placeLabel(edge) {
-    const { label, background, rows, anchor, side, align, names, story, grad } = edge;
+  /** Place the weight labels `items` beside their edges: every length is read before any is
+   * written, and every label's box measured after, so that the browser lays the drawing out
+   * twice whatever the number of labels, not once a label (a pause a phone shows). */
+  function placeLabels(items) {
     const { x: padX, y: padY } = layout.labelPad;
+    const gap = layout.nameGap;
+    const squeezing = Boolean(layout.fit && layout.labelWidth); // a phone's column holds its numbers
+    const numbers = items.map((item) => (squeezing ? [...item.rows.querySelectorAll(".value")] : []));
+    for (const element of numbers.flat()) {
+      element.removeAttribute("textLength");
+      element.removeAttribute("lengthAdjust");
+    }
     // the numbers start after the widest name of the label, whatever size the names are drawn
     // at (the projector's are larger)
-    const [head, ...below] = names.map((text) => text.getComputedTextLength());
-    const gap = layout.nameGap;
-    const afterHead = Math.max(layout.weightX, head + gap);
-    const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
-    const storyTold = story.before.style.display !== "none";
-    story.before.setAttribute("x", afterHead);
-    story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
-    for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
-    if (layout.fit && layout.labelWidth) fitLabel(edge);
-    const box = rows.getBBox();
-    // a phone's labels fill their column (a longer number widens one inwards)
-    const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
-    const height = box.height + 2 * padY;
-    let top;
-    if (side === "above") top = anchor.y - height - 8;
-    else if (side === "below") top = anchor.y + 10;
-    else if (side === "on") top = anchor.y - height / 2;
-    else top = anchor.y;
-    const left = align === "left" ? anchor.x : align === "right" ? anchor.x - width : anchor.x - width / 2;
-    rows.setAttribute("transform", `translate(${left + padX - box.x},${top + padY - box.y})`);
-    background.setAttribute("x", left);
-    background.setAttribute("y", top);
-    background.setAttribute("width", width);
-    background.setAttribute("height", height);
-    label.setAttribute("data-width", Math.round(width));
+    const widths = items.map((item, k) => ({
+      names: item.names.map((text) => text.getComputedTextLength()),
+      numbers: numbers[k].map((element) => (element.textContent ? element.getComputedTextLength() : 0)),
+    }));
+    items.forEach(({ story, grad }, k) => {
+      const [head, ...below] = widths[k].names;
+      const afterHead = Math.max(layout.weightX, head + gap);
+      const afterNames = Math.max(layout.rowValueX, head + gap, ...below.map((width) => width + gap));
+      const storyTold = story.before.style.display !== "none";
+      story.before.setAttribute("x", afterHead);
+      story.weight.setAttribute("x", storyTold ? afterNames : afterHead);
+      for (const value of [grad, story.change]) value.setAttribute("x", afterNames);
+      numbers[k].forEach((element, n) => {
+        const room = layout.labelWidth - 2 * padX - Number(element.getAttribute("x"));
+        if (widths[k].numbers[n] <= room) return;
+        element.setAttribute("textLength", room);
+        element.setAttribute("lengthAdjust", "spacingAndGlyphs");
+      });
+    });
+    const boxes = items.map(({ rows }) => rows.getBBox());
+    items.forEach(({ label, background, rows, anchor, side, align }, k) => {
+      const box = boxes[k];
+      // a phone's labels fill their column (a longer number widens one inwards)
+      const width = Math.max(box.width + 2 * padX, layout.labelWidth ?? 0);
+      const height = box.height + 2 * padY;
+      let top;
+      if (side === "above") top = anchor.y - height - 8;
+      else if (side === "below") top = anchor.y + 10;
+      else if (side === "on") top = anchor.y - height / 2;
+      else top = anchor.y;
+      const left = align === "left" ? anchor.x : align === "right" ? anchor.x - width : anchor.x - width / 2;
+      rows.setAttribute("transform", `translate(${left + padX - box.x},${top + padY - box.y})`);
+      background.setAttribute("x", left);
+      background.setAttribute("y", top);
+      background.setAttribute("width", width);
+      background.setAttribute("height", height);
+      label.setAttribute("data-width", Math.round(width));
+    });
   }
 
   /** Show `view` ({state, forward, last, withheld?}) with `digits` significant digits;
@@ -463,14 +494,8 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
       show(`${o}-target`, state.targets[o]);
       show(`${o}-E_${o}`, forward[`E_${o}`]);
     }
-    if (layout.fit) {
-      squeeze(caption, layout.viewBox[2] - 2 * layout.pad);
-      fitInBoxes([...root.querySelectorAll(".node .value")]);
-    }
-    for (const edge of weightEdges) {
-      const item = edges.get(edge.name);
-      if (item.anchor) placeLabel(item);
-    }
+    if (layout.fit) fitInBoxes([...root.querySelectorAll(".node .value")]);
+    placeLabels(weightEdges.map((edge) => edges.get(edge.name)).filter((item) => item.anchor));
   }
 
   /** Write the numbers of weight `name`'s label, as the last render showed the network. */
@@ -487,38 +512,25 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     item.stale = false;
   }
 
-  /** Draw `element`'s text at most `room` units wide: squeezed sideways when longer (a
-   * phone's column holds twelve digits; 0.00000291497 with its sign is fourteen), at its height. */
-  function squeeze(element, room) {
-    element.removeAttribute("textLength");
-    element.removeAttribute("lengthAdjust");
-    if (!element.textContent || element.getComputedTextLength() <= room) return;
-    element.setAttribute("textLength", room);
-    element.setAttribute("lengthAdjust", "spacingAndGlyphs");
-  }
-
-  /** Keep a weight label's numbers inside its column. */
-  function fitLabel({ rows }) {
-    for (const element of rows.querySelectorAll(".value")) {
-      squeeze(element, layout.labelWidth - 2 * layout.labelPad.x - Number(element.getAttribute("x")));
-    }
-  }
-
   /** Keep each box's number (right-aligned) clear of its row's label, or of the box's name; a
-   * number under its label keeps inside the box. Every length is read before any is changed,
-   * so that the browser lays the drawing out once, not once a number. */
+   * number under its label keeps inside the box; the caption keeps inside the drawing. A text
+   * longer than its room is squeezed sideways, at its height (a phone's column holds twelve
+   * digits; 0.00000291497 with its sign is fourteen). Every length is read before any is
+   * changed, so that the browser lays the drawing out once, not once a number. */
   function fitInBoxes(elements) {
-    for (const element of elements) {
+    for (const element of [caption, ...elements]) {
       element.removeAttribute("textLength");
       element.removeAttribute("lengthAdjust");
     }
+    const over = (element, room) => (element.textContent && element.getComputedTextLength() > room ? room : null);
     const rooms = elements.map((element) => {
       const label = element.closest(".row")?.querySelector(".row-label") ?? element.closest(".node").querySelector(".node-name");
       const below = label.getAttribute("y") !== element.getAttribute("y");
       const labelEnd = below ? 0 : Number(label.getAttribute("x")) + label.getComputedTextLength();
-      const room = Number(element.getAttribute("x")) - labelEnd - layout.pad;
-      return element.textContent && element.getComputedTextLength() > room ? room : null;
+      return over(element, Number(element.getAttribute("x")) - labelEnd - layout.pad);
     });
+    elements.push(caption);
+    rooms.push(over(caption, layout.viewBox[2] - 2 * layout.pad));
     elements.forEach((element, k) => {
       if (rooms[k] === null) return;
       element.setAttribute("textLength", rooms[k]);
@@ -564,16 +576,22 @@ export function createDiagram(root, { onSelect, onLayout = () => {} }) {
     if (!layout.focus) return;
     // a focus drawing shows the labels of the selected weights in its band, the latest first
     const inBand = names.filter((name) => edges.get(name)?.story).slice(-layout.focus.slots.length).reverse();
+    focusHint.style.display = inBand.length ? "none" : "";
+    const moved = [];
     for (const edge of weightEdges) {
       const item = edges.get(edge.name);
       const k = inBand.indexOf(edge.name);
-      item.anchor = k < 0 ? null : layout.focus.slots[k];
-      item.align = k < 0 ? null : layout.focus.slots[k].align;
-      item.label.style.display = k < 0 ? "none" : "";
-      if (k < 0) continue;
+      const slot = k < 0 ? null : layout.focus.slots[k];
+      // a label the last render placed in this slot stays where it is
+      const placed = slot && item.anchor === slot && !item.stale;
+      item.anchor = slot;
+      item.align = slot?.align ?? null;
+      item.label.style.display = slot ? "" : "none";
+      if (!slot || placed) continue;
       if (item.stale && shown) writeLabel(edge.name);
-      placeLabel(item);
+      moved.push(item);
     }
+    placeLabels(moved);
   }
 
   /** Mark the paths from each selected weight (or bias) to the outputs: the edges and neurons
