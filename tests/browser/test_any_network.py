@@ -14,6 +14,7 @@ import pytest
 from app import presets
 from tests.browser.classroom import join_by_link, start_class, wait_count, wait_status
 from tests.browser.conftest import Page, Server, browsing
+from tests.browser.test_state import SET_ASIDE, plant, wait_message
 from tests.helpers import RunningApp, free_port, redis_server, start_app
 
 KEY = "backprop-lab/page"
@@ -112,6 +113,22 @@ def test_a_reload_keeps_a_2332_network_its_rows_and_its_training(browser: Any,
             presets.PRESETS["deep-2332"][1]["weights"]["w21"])
         assert app.page.input_value("[data-testid=input-training]") == "batch"
         assert "set aside" not in (app.page.text_content("#message") or "")
+
+
+def test_a_kept_network_of_absurd_shape_is_set_aside_with_the_reason(browser: Any,
+                                                                     server: Server) -> None:
+    with watched(browser, server) as app:
+        app.open()
+        choose(app, "xor-231")
+        text = json.dumps({**kept(app), "network": {**kept(app)["network"], "state": {
+            **kept(app)["network"]["state"], "layers": [2, 10**9, 1]}}})  # fmt: skip
+        plant(app, text)
+        app.wait_ready()
+        message = wait_message(app, "set aside")
+        assert "network.state.layers[1] is not a whole number from 1 to 4" in message
+        assert app.page.evaluate("k => localStorage.getItem(k)", SET_ASIDE) == text
+        assert app.text("iteration") == "0"
+        assert app.page.input_value("[data-testid=preset]") == "example"
 
 
 def test_the_editor_adds_a_hidden_neuron_and_a_row_and_shows_the_servers_answer(
