@@ -19,8 +19,8 @@ def choose(app: Page, preset_id: str) -> None:
 def rows_shown(app: Page, count: int) -> None:
     """Wait until the rows table holds every row's output."""
     app.page.wait_for_function(
-        "n => document.querySelectorAll('[data-testid=rows-table] tbody tr').length === n"
-        " && document.querySelector('[data-testid=rows-mean]').dataset.value",
+        "n => document.querySelectorAll('[data-testid=data-table] tbody tr').length === n"
+        " && document.querySelector('[data-testid=data-mean]').dataset.value",
         arg=count,
     )
 
@@ -29,9 +29,9 @@ def check_table(app: Page, answer: dict[str, Any], outputs: list[str]) -> None:
     """Every number of the table is the API's: each row's output and E_total, and their mean."""
     for k, forward in enumerate(answer["rows"]):
         for o in outputs:
-            assert app.value(f"row-{k}-out_{o}") == forward[f"out_{o}"], (k, o)
-        assert app.value(f"row-{k}-E_total") == forward["E_total"], k
-    assert app.value("rows-mean") == answer["loss"]
+            assert app.value(f"data-row-{k}-out_{o}") == forward[f"out_{o}"], (k, o)
+        assert app.value(f"data-row-{k}-E_total") == forward["E_total"], k
+    assert app.value("data-mean") == answer["loss"]
 
 
 def test_xor_rows_table_follows_the_steps_and_chooses_a_row(app_page: Page) -> None:
@@ -43,29 +43,44 @@ def test_xor_rows_table_follows_the_steps_and_chooses_a_row(app_page: Page) -> N
     start = app.server.post("/api/reset", {"state": state})
     check_table(app, start, ["o1"])
     for k, row in enumerate(state["data"]):
-        assert app.value(f"row-{k}-i1") == row["inputs"]["i1"]
-        assert app.value(f"row-{k}-t_o1") == row["targets"]["o1"]
+        assert app.value(f"data-row-{k}-i1") == row["inputs"]["i1"]
+        assert app.value(f"data-row-{k}-t_o1") == row["targets"]["o1"]
     assert app.value("loss") == start["loss"]  # the readout's E_total: the rows' mean
     # online: the next Step trains row 1, then row 2
-    assert app.page.get_by_test_id("row-0").locator("[data-role=next]").is_visible()
+    assert app.page.get_by_test_id("data-row-0").locator("[data-role=next]").is_visible()
     app.click("step")
     app.wait_iteration("1")
     app.wait_idle()
     stepped = app.server.post("/api/step", {"state": start["state"]})
     check_table(app, stepped, ["o1"])
-    assert app.page.get_by_test_id("row-1").locator("[data-role=next]").is_visible()
-    assert app.page.get_by_test_id("row-0").locator("[data-role=next]").is_hidden()
-    # a click chooses a row; Enter on a focused row too
-    app.click("row-2")
+    assert app.page.get_by_test_id("data-row-1").locator("[data-role=next]").is_visible()
+    assert app.page.get_by_test_id("data-row-0").locator("[data-role=next]").is_hidden()
+    # online, the table highlights the row the network shows: the one the last Step trained
+    assert "chosen" in app.attr("data-row-0", "class")
+    assert app.attr("data-row-1", "aria-current") == "false"
+    # in a batch a click chooses the row shown, and so does Enter on a focused row
+    app.page.locator("[data-testid=editor-shape] > summary").click()  # the shape and its data
+    app.page.select_option("[data-testid=input-training]", "batch")
+    app.click("apply-inputs")
+    app.wait_idle()
+    app.click("step")
+    app.wait_iteration("1")
+    app.wait_idle()
+    app.click("data-row-2")
     app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=row-2]').classList.contains('chosen')"
+        "() => document.querySelector('[data-testid=data-row-2]').classList.contains('chosen')"
     )
-    assert app.attr("row-0", "aria-current") == "false"
-    app.page.get_by_test_id("row-3").focus()
+    assert app.attr("data-row-0", "aria-current") == "false"
+    assert app.page.get_by_test_id("data-row-0").locator("[data-role=next]").is_hidden()
+    open_tab(app, "graph")
+    assert app.attr("graph-row", "data-row") == "2"
+    app.page.get_by_test_id("data-row-3").focus()
     app.page.keyboard.press("Enter")
     app.page.wait_for_function(
-        "() => document.querySelector('[data-testid=row-3]').classList.contains('chosen')"
+        "() => document.querySelector('[data-testid=data-row-3]').classList.contains('chosen')"
     )
+    app.wait_idle()
+    assert app.attr("graph-row", "data-row") == "3"
 
 
 def test_the_output_over_the_input_square_marks_the_rows(app_page: Page) -> None:

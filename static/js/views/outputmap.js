@@ -167,10 +167,13 @@ export function createOutputMap(root, reading, { request, plotly: loader }) {
       { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] });
     if (!element.dataset.listening) {
       element.dataset.listening = "true";
-      element.on("plotly_hover", (event) => {
+      const read = (event) => {
         const point = event.points?.find((p) => p.data.type === "heatmap");
         if (point) showCursor(point.x, point.y, point.z);
-      });
+      };
+      element.on("plotly_hover", read);
+      element.on("plotly_click", read); // a phone's tap
+
     }
     element.dataset.output = output;
     element.dataset.resolution = String(grid.answer.x.values.length);
