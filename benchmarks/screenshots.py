@@ -6,7 +6,7 @@ level 3 with a named mistake, a hint and part of the worked solution; a live cla
 revealed poll, as the teacher and as a student sees it; a poll still open, as the projector and
 as the students see it (its value withheld); a phone (390×844, device scale 3) following the
 class at ∂E_total/∂w5, with the poll open; XOR on 2-3-3-2 with w1 selected, on the projector and
-on a phone.
+on a phone; the editor of XOR on 2-3-1 with its shape, rows of data and training open.
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
@@ -200,6 +200,26 @@ def deeper(browser: Any, server: Server) -> None:
             app.watch.assert_clean()
 
 
+def editor(browser: Any, server: Server) -> None:
+    """The initial values of XOR on 2-3-1 at 1280×720, its shape, rows and training unfolded."""
+    with browsing(browser, server) as app:
+        app.open()
+        app.page.select_option("[data-testid=preset]", "xor-231")
+        app.wait_idle()
+        app.page.get_by_test_id("input-w9").wait_for()
+        app.page.get_by_test_id("editor-shape").locator("summary").click()
+        app.page.evaluate("() => document.activeElement.blur()")
+        app.wait_still()
+        path = SCREENSHOTS / "editor-xor-231.png"
+        # the panel where it lies in the whole page, under no sticky bar
+        box = app.page.evaluate("""() => { const r = document.querySelector('.editor-panel')
+            .getBoundingClientRect(); return {x: r.x + scrollX, y: r.y + scrollY,
+            width: r.width, height: r.height}; }""")
+        app.page.screenshot(path=str(path), full_page=True, clip=box)
+        print(path.relative_to(ROOT))
+        app.watch.assert_clean()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -216,6 +236,7 @@ def main() -> None:
             class_practice(browser, server)
             phone_following(browser, server)
             deeper(browser, server)
+            editor(browser, server)
         finally:
             browser.close()
 

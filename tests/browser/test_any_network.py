@@ -2,10 +2,9 @@
 rows, and a live class carry the network's shape, rows and training, and every number exactly.
 
 What the page holds is read from the text it keeps (the serializer's), which says the same as
-its store; the drawing of other shapes than 2-2-2 is the views' own concern."""
+its store."""
 
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 from app import presets
 from tests.browser.classroom import join_by_link, start_class, wait_count, wait_status
 from tests.browser.conftest import Page, Server, browsing
+from tests.browser.test_state import SET_ASIDE, plant, wait_message
 from tests.helpers import RunningApp, free_port, redis_server, start_app
 
 KEY = "backprop-lab/page"
@@ -37,19 +37,10 @@ def wait_kept(app: Page, condition: str, arg: Any = None) -> dict[str, Any]:
 
 @contextmanager
 def watched(browser: Any, server: Server) -> Iterator[Page]:
-    """A page as `browsing` gives it, clean at the end but for the errors the views of other
-    shapes than 2-2-2 throw while they learn to draw them (their own work, not this one's)."""
+    """A page as `browsing` gives it, clean at the end: no error, no request elsewhere."""
     with browsing(browser, server) as app:
-        errors: list[str] = []
-        app.page.on("pageerror", lambda error: errors.append(error.stack or str(error)))
         yield app
-        def in_views(error: str) -> bool:  # the frame that threw
-            frame = re.search(r"^\s*at .*$", error, re.M)
-            return bool(frame and "/static/js/views/" in frame.group())
-
-        ours = [error for error in errors if not in_views(error)]
-        assert ours == [], "uncaught page errors outside the views"
-        assert app.watch.foreign_requests() == []
+        app.watch.assert_clean()
 
 
 def wait_opened(app: Page) -> None:
@@ -94,10 +85,12 @@ def test_a_link_of_xor_231_at_iteration_500_opens_at_the_same_weights(browser: A
         # trained again from the same start: the same float64 weights, error and rows
         assert opened["state"] == made["state"]
         assert opened["initial"] == made["initial"]
-        assert opened["loss"] == made["loss"]
+        assert opened["loss"] == made["loss"] == other.value("loss")
+        assert other.text("iteration") == "500"
         assert opened["state"]["layers"] == [2, 3, 1] and len(opened["state"]["data"]) == 4
         assert other.page.input_value("[data-testid=input-w9]") == str(
             presets.PRESETS["xor-231"][1]["weights"]["w9"])
+        assert other.page.evaluate("() => location.hash") == ""
 
 
 def test_a_reload_keeps_a_2332_network_its_rows_and_its_training(browser: Any,
@@ -122,6 +115,22 @@ def test_a_reload_keeps_a_2332_network_its_rows_and_its_training(browser: Any,
         assert "set aside" not in (app.page.text_content("#message") or "")
 
 
+def test_a_kept_network_of_absurd_shape_is_set_aside_with_the_reason(browser: Any,
+                                                                     server: Server) -> None:
+    with watched(browser, server) as app:
+        app.open()
+        choose(app, "xor-231")
+        text = json.dumps({**kept(app), "network": {**kept(app)["network"], "state": {
+            **kept(app)["network"]["state"], "layers": [2, 10**9, 1]}}})  # fmt: skip
+        plant(app, text)
+        app.wait_ready()
+        message = wait_message(app, "set aside")
+        assert "network.state.layers[1] is not a whole number from 1 to 4" in message
+        assert app.page.evaluate("k => localStorage.getItem(k)", SET_ASIDE) == text
+        assert app.text("iteration") == "0"
+        assert app.page.input_value("[data-testid=preset]") == "example"
+
+
 def test_the_editor_adds_a_hidden_neuron_and_a_row_and_shows_the_servers_answer(
         browser: Any, server: Server) -> None:
     with watched(browser, server) as app:
@@ -137,6 +146,7 @@ def test_the_editor_adds_a_hidden_neuron_and_a_row_and_shows_the_servers_answer(
             "w7": 0.4, "w8": 0.45, "w9": 0.15, "w10": 0.5, "w11": 0.55, "w12": 0.3}  # fmt: skip
         answer = server.post("/api/reset", {"state": network["initial"]})
         assert network["forward"] == answer["trace"]["forward"]
+        assert app.value("loss") == answer["trace"]["forward"]["E_total"]  # the stage's readout
         assert app.text("count-hidden-1") == "3"
         assert app.page.input_value("[data-testid=input-w12]") == "0.3"
 
@@ -152,6 +162,7 @@ def test_the_editor_adds_a_hidden_neuron_and_a_row_and_shows_the_servers_answer(
             {"inputs": {"i1": 1, "i2": 0.1}, "targets": {"o1": 0.01, "o2": 0.5}}]  # fmt: skip
         answer = server.post("/api/reset", {"state": network["initial"]})
         assert network["forward"] == answer["trace"]["forward"]
+        assert network["loss"] == app.value("loss") == answer["loss"]  # the rows' mean
         assert app.text("editor-message").startswith("Applied")
 
         # the server's refusal shows beside the row's field it names, and nothing changes
@@ -162,6 +173,10 @@ def test_the_editor_adds_a_hidden_neuron_and_a_row_and_shows_the_servers_answer(
         assert app.text("message-d0-o1") == "At most 1,000,000."
         assert app.attr("input-d0-o1", "aria-invalid") == "true"
         assert kept(app)["network"]["initial"] == network["initial"]
+        # the refused request, and nothing else, is the console's one error
+        refused = [e for e in app.watch.console_errors if "status of 422" in e]
+        assert len(refused) == 1
+        app.watch.console_errors = [e for e in app.watch.console_errors if e not in refused]
 
 
 def test_the_worked_examples_editor_is_as_it_was(app_page: Page) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 from app import presets
 from tests.browser.conftest import Page, Server, browsing
+from tests.browser.test_a11y import violations
 from tests.browser.test_lessons import open_tab
 
 
@@ -183,4 +184,17 @@ def test_the_data_panel_on_a_phone(browser: Any, server: Server) -> None:
         width = app.page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390  # nothing wider than the phone
         panel.screenshot(path=str(app.screenshot("data-xor-390x844.png")))
+        app.watch.assert_clean()
+
+
+def test_the_data_panel_has_no_serious_accessibility_violation(browser: Any, server: Server):
+    with browsing(browser, server, bypass_csp=True) as app:  # only this test injects axe-core
+        app.open()
+        choose(app, "xor-231")
+        rows_shown(app, 4)
+        app.page.get_by_test_id("data-map").scroll_into_view_if_needed()
+        app.page.wait_for_function(
+            "() => document.querySelector('[data-testid=map-plot]').dataset.rows === '4'"
+        )
+        assert violations(app.page) == []  # the whole page, the data panel with it
         app.watch.assert_clean()

@@ -498,7 +498,12 @@ let setAsideBecause = null; // why the kept snapshot was set aside at the start,
 async function restore() {
   const text = storage.load();
   if (text === null) return false;
-  const read = await readShaped(text, "storage");
+  let read;
+  try {
+    read = await readShaped(text, "storage");
+  } catch (error) {
+    read = { ok: false, error: error.message }; // its shape could not be fetched: kept aside
+  }
   if (!read.ok) {
     storage.setAside(text);
     setAsideBecause = read.error;
