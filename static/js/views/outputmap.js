@@ -152,8 +152,9 @@ export function createOutputMap(root, reading, { request, plotly: loader }) {
     const range = colourRange(state.options, grid.answer);
     const font = { family: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif", size: 17, color: "#111" };
     const [i1, i2] = definition().inputs;
+    const narrow = element.clientWidth < 480; // a phone: a thinner colour bar, more square
     const layout = {
-      margin: { l: 64, r: 10, t: 10, b: 56 },
+      margin: narrow ? { l: 60, r: 4, t: 6, b: 48 } : { l: 64, r: 10, t: 10, b: 56 },
       font,
       paper_bgcolor: "#ffffff",
       plot_bgcolor: "#ffffff",
@@ -163,7 +164,9 @@ export function createOutputMap(root, reading, { request, plotly: loader }) {
       hoverlabel: { font: { size: 17 } },
       uirevision: definition().layers.join("-"),
     };
-    await plotly.react(element, outputTraces(grid.answer, data, forwards, output, range, digits), layout,
+    const traces = outputTraces(grid.answer, data, forwards, output, range, digits);
+    if (narrow) traces[0].colorbar = { ...traces[0].colorbar, thickness: 12, title: { text: "" } };
+    await plotly.react(element, traces, layout,
       { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] });
     if (!element.dataset.listening) {
       element.dataset.listening = "true";
