@@ -7,6 +7,7 @@ its store."""
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from app import presets
 from tests.browser.classroom import join_by_link, start_class, wait_count, wait_status
 from tests.browser.conftest import Page, Server, browsing
+from tests.browser.test_a11y import AXE, violations
 from tests.browser.test_state import SET_ASIDE, plant, wait_message
 from tests.helpers import RunningApp, free_port, redis_server, start_app
 
@@ -224,3 +226,23 @@ def test_a_student_on_another_instance_follows_the_teachers_xor(browser: Any,
     finally:
         for app in apps:
             app.stop()
+
+
+def test_the_shape_and_rows_panel_has_no_serious_accessibility_violation(
+        browser: Any, server: Server) -> None:
+    assert Path(AXE).is_file(), "axe-core is missing: `make axe` installs it from npm"
+    with browsing(browser, server, bypass_csp=True) as app:  # only this test injects axe-core
+        app.open()
+        choose(app, "xor-231")
+        app.page.get_by_test_id("editor-shape").locator("summary").click()
+        app.page.get_by_test_id("input-d3-o1").wait_for()
+        assert violations(app.page) == []
+        # every control says what it does, in any language
+        assert app.attr("add-hidden-1", "aria-label") == "Add a neuron to hidden layer 1"
+        assert app.attr("remove-row-2", "aria-label") == "Remove row 3"
+        app.page.get_by_test_id("language-select").select_option("zh-Hans")
+        app.page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'")
+        assert app.attr("add-hidden-1", "aria-label") == "在隐藏层 1 增加一个神经元"
+        assert app.page.locator("label[for=edit-d2-i1]").text_content() == "第 3 行，输入 i1"
+        assert violations(app.page) == []
+        app.watch.assert_clean()
