@@ -3,7 +3,20 @@
 
 import { exact, formatCount, formatNumber } from "../views/format.js";
 import { t } from "../i18n/index.js";
+import { outputNames } from "../state/definition.js";
 import { setValue } from "../views/svg.js";
+
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+
+/** What E_total in the header is: the sum of the boxes' errors ("= Eₒ₁ + Eₒ₂"), the new
+ * weights' error (the boxes show the forward pass the update came from), or with rows of data
+ * the mean of the rows' errors. */
+export function lossNoteOf(state, boxesFrom) {
+  if (state.data) return t("readout.lossMean", { n: state.data.length });
+  if (boxesFrom !== state.iteration) return t("readout.lossNew");
+  const error = (output) => `Eₒ${[...output.slice(1)].map((digit) => SUBSCRIPTS[digit]).join("")}`;
+  return `= ${outputNames().map(error).join(" + ")}`;
+}
 
 export function createControls(root, handlers) {
   const $ = (id) => root.getElementById(id);
@@ -69,7 +82,7 @@ export function createControls(root, handlers) {
     show(state, lossValue, { digits, flash, boxesFrom }) {
       setValue(iteration, formatCount(state.iteration), state.iteration, flash);
       setValue(loss, formatNumber(lossValue, digits), exact(lossValue), flash);
-      lossNote.textContent = t(boxesFrom === state.iteration ? "readout.lossSum" : "readout.lossNew");
+      lossNote.textContent = lossNoteOf(state, boxesFrom);
     },
     /** Offer to bring back what `undo` ({reason, from, to}) put aside; null hides the offer. */
     showUndo(undo) {
