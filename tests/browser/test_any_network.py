@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app import presets
-from tests.browser.classroom import join_by_link, start_class, wait_count, wait_status
+from tests.browser.classroom import join_by_link, live_class, start_class, wait_count, wait_status
 from tests.browser.conftest import Page, Server, browsing
 from tests.browser.test_a11y import AXE, violations
 from tests.browser.test_state import SET_ASIDE, plant, wait_message
@@ -246,3 +246,18 @@ def test_the_shape_and_rows_panel_has_no_serious_accessibility_violation(
         assert app.page.locator("label[for=edit-d2-i1]").text_content() == "第 3 行，输入 i1"
         assert violations(app.page) == []
         app.watch.assert_clean()
+
+
+def test_polls_keep_to_the_worked_example_a_walk_of_xor_offers_none(browser: Any,
+                                                                      server: Server) -> None:
+    with live_class(browser, server) as (teacher, student):
+        choose(teacher, "xor-221")
+        student.page.get_by_test_id("input-w6").wait_for()
+        for _ in range(12):
+            teacher.click("substep-next")
+            teacher.wait_idle()
+            assert teacher.page.get_by_test_id("poll-open").count() == 0
+        assert teacher.page.locator("#substeps").get_attribute("data-substep")
+        # no request the server would refuse (a browser logs a 422 as a console error)
+        assert teacher.watch.console_errors == [] and teacher.watch.page_errors == []
+        assert student.watch.page_errors == []

@@ -12,6 +12,7 @@ import { language, onLanguageChange, t } from "../i18n/index.js";
 import { fetchExercise, fetchPollChoices } from "../practice/api.js";
 import { givenFactors } from "../practice/solution.js";
 import { forgetInvalid, renderInvalid } from "../practice/view.js";
+import { isExampleShape } from "../state/definition.js";
 import { parseAnswer } from "../state/practice.js";
 import { readShaped, showShapeOf } from "../controllers/shapes.js";
 import { serialize } from "../state/serialize.js";
@@ -373,6 +374,7 @@ function walkStep(page) {
  * a poll may ask about (an update already made has been sent, and seen, with its numbers). */
 function polling(page) {
   if (page.classroom?.role !== "teacher" || page.classroom.status !== "open" || !page.walk) return false;
+  if (!isExampleShape()) return false; // polls, like practice, keep to the worked example
   return page.walk.sent.iteration === page.network.state.iteration;
 }
 
