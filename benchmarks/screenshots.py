@@ -6,7 +6,8 @@ level 3 with a named mistake, a hint and part of the worked solution; a live cla
 revealed poll, as the teacher and as a student sees it; a poll still open, as the projector and
 as the students see it (its value withheld); a phone (390×844, device scale 3) following the
 class at ∂E_total/∂w5, with the poll open; XOR on 2-3-3-2 with w1 selected, on the projector and
-on a phone; the editor of XOR on 2-3-1 with its shape, rows of data and training open.
+on a phone; the editor of XOR on 2-3-1 with its shape, rows of data and training open; XOR on
+2-2-1 learnt in 3,000 epochs: its network, and its rows beside the output over the input square.
 Every picture is taken once the page says it is done and nothing moves, never after a pause.
 """
 
@@ -220,6 +221,33 @@ def editor(browser: Any, server: Server) -> None:
         app.watch.assert_clean()
 
 
+def xor_learnt(browser: Any, server: Server) -> None:
+    """XOR on 2-2-1 after 3,000 epochs at 1280×720: the network, then its rows of data with
+    their outputs and the output over the input square, the rows marked."""
+    with browsing(browser, server) as app:
+        app.open()
+        app.page.select_option("[data-testid=preset]", "xor-221")
+        app.wait_idle()
+        app.page.get_by_test_id("input-w6").wait_for()
+        app.run(3000, reaching=4 * 2999 + 1)
+        app.page.evaluate("() => document.activeElement.blur()")
+        take(app, "xor-221-stage.png")
+        panel = app.page.get_by_test_id("data-panel")
+        panel.scroll_into_view_if_needed()
+        app.page.wait_for_function(
+            "() => document.querySelector('[data-testid=map-plot]')?.dataset.rows === '4'")
+        app.page.evaluate("() => scrollTo(0, 0)")  # the header's sticky bar back at the top
+        app.wait_still()
+        path = SCREENSHOTS / "xor-221-data.png"
+        # the panel where it lies in the whole page, under no sticky bar
+        box = app.page.evaluate("""() => { const r = document.querySelector('#data-panel')
+            .getBoundingClientRect(); return {x: r.x + scrollX, y: r.y + scrollY,
+            width: r.width, height: r.height}; }""")
+        app.page.screenshot(path=str(path), full_page=True, clip=box)
+        print(path.relative_to(ROOT))
+        app.watch.assert_clean()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -237,6 +265,7 @@ def main() -> None:
             phone_following(browser, server)
             deeper(browser, server)
             editor(browser, server)
+            xor_learnt(browser, server)
         finally:
             browser.close()
 
