@@ -2,12 +2,14 @@
 our own files under versioned URLs; a reload that asks for almost nothing."""
 
 import gzip
+import posixpath
 import re
 from importlib import resources
 from typing import Any
 
 import plotly
 
+from app import pages
 from tests.browser.conftest import Server, browsing
 
 
@@ -76,7 +78,8 @@ def test_a_reload_fetches_only_the_page(browser: Any, server: Server) -> None:
 
 def test_every_module_of_the_page_is_asked_for_at_once(browser: Any, server: Server) -> None:
     """The page lists every module main.js loads as a modulepreload link (no waiting for one
-    level of imports before asking for the next), and nothing else."""
+    level of imports before asking for the next), and nothing else; the lessons and the live
+    class, loaded after the first numbers are painted, come after, each module once."""
     _, _, body = server.get("/")
     listed = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', body.decode()))
     assert any("/static/js/views/diagram.js?v=" in url for url in listed)
@@ -92,5 +95,16 @@ def test_every_module_of_the_page_is_asked_for_at_once(browser: Any, server: Ser
         fetched = {url.removeprefix(server.origin) for url in fetched}
         main = {url for url in fetched if "/static/js/controllers/main.js?v=" in url}
         assert len(main) == 1
-        assert fetched - main == listed
+        assert listed <= fetched - main
+        path = lambda url: url.removeprefix("/static/").split("?")[0]  # noqa: E731
+        # what main.js imports once its first numbers are painted: import("./lessons.js"), …
+        source = (pages.STATIC_DIR / "js/controllers/main.js").read_text(encoding="utf-8")
+        dynamic = [posixpath.normpath(posixpath.join("js/controllers", name))
+                   for name in re.findall(r'\bimport\("([^"]+)"\)', source)]  # fmt: skip
+        assert "js/classroom/controller.js" in dynamic and "js/controllers/lessons.js" in dynamic
+        later = {module for entry in dynamic for module in pages.modules_loaded_by(entry)}
+        assert {path(url) for url in fetched - main - listed} == later - {
+            path(url) for url in listed}
+        assert {path(url) for url in listed} & {"js/controllers/lessons.js",
+                                                "js/classroom/controller.js"} == set()
         app.watch.assert_clean()
