@@ -40,6 +40,21 @@ def take(app: Page, name: str, full_page: bool = False) -> Path:
     return path
 
 
+def take_panel(app: Page, selector: str, name: str) -> Path:
+    """The element `selector` where it lies in the whole page, the page scrolled to its top so
+    that the header's sticky bar covers none of it."""
+    app.page.evaluate("() => scrollTo(0, 0)")
+    app.wait_still()
+    box = app.page.evaluate(
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+        return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; }""",
+        selector)
+    path = SCREENSHOTS / name
+    app.page.screenshot(path=str(path), full_page=True, clip=box)
+    print(path.relative_to(ROOT))
+    return path
+
+
 def take_each(shots: list[tuple[Page, str]]) -> None:
     """Each page's picture, with nothing focused; then each page checked clean."""
     for app, _ in shots:
@@ -210,14 +225,7 @@ def editor(browser: Any, server: Server) -> None:
         app.page.get_by_test_id("input-w9").wait_for()
         app.page.get_by_test_id("editor-shape").locator("summary").click()
         app.page.evaluate("() => document.activeElement.blur()")
-        app.wait_still()
-        path = SCREENSHOTS / "editor-xor-231.png"
-        # the panel where it lies in the whole page, under no sticky bar
-        box = app.page.evaluate("""() => { const r = document.querySelector('.editor-panel')
-            .getBoundingClientRect(); return {x: r.x + scrollX, y: r.y + scrollY,
-            width: r.width, height: r.height}; }""")
-        app.page.screenshot(path=str(path), full_page=True, clip=box)
-        print(path.relative_to(ROOT))
+        take_panel(app, ".editor-panel", "editor-xor-231.png")
         app.watch.assert_clean()
 
 
@@ -236,15 +244,7 @@ def xor_learnt(browser: Any, server: Server) -> None:
         panel.scroll_into_view_if_needed()
         app.page.wait_for_function(
             "() => document.querySelector('[data-testid=map-plot]')?.dataset.rows === '4'")
-        app.page.evaluate("() => scrollTo(0, 0)")  # the header's sticky bar back at the top
-        app.wait_still()
-        path = SCREENSHOTS / "xor-221-data.png"
-        # the panel where it lies in the whole page, under no sticky bar
-        box = app.page.evaluate("""() => { const r = document.querySelector('#data-panel')
-            .getBoundingClientRect(); return {x: r.x + scrollX, y: r.y + scrollY,
-            width: r.width, height: r.height}; }""")
-        app.page.screenshot(path=str(path), full_page=True, clip=box)
-        print(path.relative_to(ROOT))
+        take_panel(app, "#data-panel", "xor-221-data.png")
         app.watch.assert_clean()
 
 
