@@ -4,6 +4,7 @@
 
 import { parseDecimal } from "./editor.js";
 import { exact, formatCount, formatNumber } from "./format.js";
+import { oneAtATime } from "./plotly.js";
 import { t } from "../i18n/index.js";
 import { definition, parameterNames } from "../state/definition.js";
 
@@ -43,8 +44,7 @@ export function createLandscape(root, { request, plotly: loader }) {
   let path = []; // the training path, as the page state holds it
   let state = null;
   let digits = 0;
-  let busy = false;
-  let again = false;
+  const draw = oneAtATime(() => drawNow()); // a change while a request is out draws once more after
   let drawnKey = null;
   let surface = null; // {key, answer}
 
@@ -95,35 +95,22 @@ export function createLandscape(root, { request, plotly: loader }) {
     root.querySelector("[data-role=landscape-message]").textContent = text;
   }
 
-  async function draw() {
+  async function drawNow() {
     if (!state) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      const frame = framing(state, path, settings);
-      const key = JSON.stringify([frame.state.weights, frame.state.biases, state.inputs, state.targets, state.data, state.options, settings, frame.span]);
-      if (!surface || surface.key !== key) {
-        try {
-          surface = { key, span: frame.span, answer: await request(frame.state, settings.x, settings.y, frame.span, settings.resolution) };
-        } catch (error) {
-          if (error.status === 422) {
-            say(error.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
-            return;
-          }
-          throw error;
+    const frame = framing(state, path, settings);
+    const key = JSON.stringify([frame.state.weights, frame.state.biases, state.inputs, state.targets, state.data, state.options, settings, frame.span]);
+    if (!surface || surface.key !== key) {
+      try {
+        surface = { key, span: frame.span, answer: await request(frame.state, settings.x, settings.y, frame.span, settings.resolution) };
+      } catch (error) {
+        if (error.status === 422) {
+          say(error.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+          return;
         }
-      }
-      await plot();
-    } finally {
-      busy = false;
-      if (again) {
-        again = false;
-        draw();
+        throw error;
       }
     }
+    await plot();
   }
 
   async function plot() {

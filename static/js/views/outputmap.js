@@ -4,6 +4,7 @@
 // (in `reading`, beside the rows table, which holds the rows' own).
 
 import { exact, formatNumber } from "./format.js";
+import { oneAtATime } from "./plotly.js";
 import { t } from "../i18n/index.js";
 import { definition } from "../state/definition.js";
 
@@ -65,8 +66,7 @@ export function createOutputMap(root, reading, { request, plotly: loader }) {
   let output = null;
   let shown = null; // {state, data, forwards, digits}
   let grid = null; // {key, answer}
-  let busy = false;
-  let again = false;
+  const draw = oneAtATime(() => drawNow()); // a change while a request is out draws once more after
   let drawnKey = null;
   let builtFrom = null;
 
@@ -100,33 +100,20 @@ export function createOutputMap(root, reading, { request, plotly: loader }) {
     root.querySelector("[data-role=map-message]").textContent = text;
   }
 
-  async function draw() {
+  async function drawNow() {
     if (!shown) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      const { state } = shown;
-      const key = JSON.stringify([state.layers, state.weights, state.biases, state.options, state.data, output]);
-      if (!grid || grid.key !== key) {
-        try {
-          grid = { key, answer: await request(state, output, RESOLUTION) };
-        } catch (error) {
-          say(t("data.map.failed", { message: error.message }));
-          return;
-        }
-      }
-      say("");
-      await plot();
-    } finally {
-      busy = false;
-      if (again) {
-        again = false;
-        draw();
+    const { state } = shown;
+    const key = JSON.stringify([state.layers, state.weights, state.biases, state.options, state.data, output]);
+    if (!grid || grid.key !== key) {
+      try {
+        grid = { key, answer: await request(state, output, RESOLUTION) };
+      } catch (error) {
+        say(t("data.map.failed", { message: error.message }));
+        return;
       }
     }
+    say("");
+    await plot();
   }
 
   function showCursor(x, y, z) {

@@ -35,3 +35,27 @@ export function createPlotlyLoader(url) {
     loaded: () => Boolean(window.Plotly),
   };
 }
+
+/** `task` (async) run one at a time: a call while it runs asks for one more run once it ends,
+ * however many calls come meanwhile (a view redrawn faster than the server answers). */
+export function oneAtATime(task) {
+  let busy = false;
+  let again = false;
+  const run = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      await task();
+    } finally {
+      busy = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    }
+  };
+  return run;
+}
