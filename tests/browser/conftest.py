@@ -159,7 +159,8 @@ class Page:
         """Wait until the page is idle and no highlight or transition is still running."""
         self.wait_idle()
         self.page.wait_for_function(
-            "() => document.getAnimations().every(a => a.playState !== 'running')")
+            "() => document.getAnimations().every(a => a.playState !== 'running')"
+            " && !document.querySelector('[data-flash]')")
 
     def run(self, epochs: int, reaching: int | None = None) -> None:
         """Type `epochs` into Run's field, press Run and wait until the page shows iteration

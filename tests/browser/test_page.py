@@ -113,6 +113,68 @@ def test_step_shows_the_post_figures(app_page: Page) -> None:
     assert len(app.chart_points()["y"]) == 2
 
 
+# Every level the highlight of `testid`'s element went through, recorded as it happens
+# (null: the highlight removed).
+WATCH_HIGHLIGHTS = """(testids) => {
+  window.__levels = Object.fromEntries(testids.map(id => [id, []]));
+  window.__watching?.disconnect();
+  window.__watching = new MutationObserver(records => { for (const r of records) {
+    const id = r.target.dataset.testid;
+    if (id in window.__levels) window.__levels[id].push(r.target.getAttribute('data-flash'));
+  } });
+  window.__watching.observe(document.body,
+                            {subtree: true, attributes: true, attributeFilter: ['data-flash']});
+}"""
+
+
+def assert_fades(levels: list[str | None]) -> None:
+    """Each highlight starts at full strength and only fades until the next one starts (or is
+    removed); the last one fades out and is removed."""
+    assert levels[0] == "5" and levels[-6:] == ["5", "4", "3", "2", "1", None], levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after == "5" or (
+            before is not None and (after is None or int(after) == int(before) - 1)
+        ), levels
+
+
+# Click Step and, the moment its numbers are drawn, Step again: the second comes in the fade.
+STEP_TWICE = """() => new Promise(resolve => {
+  document.addEventListener('backprop:numbers', function again(e) {
+    if (e.detail.iteration !== 1) return;
+    document.removeEventListener('backprop:numbers', again);
+    resolve(document.querySelector('[data-testid=loss]').dataset.flash);
+    document.querySelector('[data-testid=step]').click();
+  });
+  document.querySelector('[data-testid=step]').click();
+})"""
+
+
+def test_changed_values_are_highlighted_then_fade(app_page: Page) -> None:
+    app = app_page
+    shown = ["iteration", "loss", "weight-w1", "weight-w5"]
+    app.click("step")
+    app.wait_iteration("1")
+    # highlighted together, in the same drawing, and by no animation run at every frame
+    highlighted = app.page.evaluate(
+        "(ids) => ids.map(id => document.querySelector(`[data-testid=${id}]`).dataset.flash)", shown
+    )
+    assert len(set(highlighted)) == 1 and highlighted[0] is not None, highlighted
+    assert app.page.evaluate("() => document.getAnimations().length") == 0
+    app.wait_still()
+    # a Step during the fade highlights its values again, and the first fade leaves them be
+    app.click("reset")
+    app.wait_iteration("0")
+    app.wait_still()
+    app.page.evaluate(WATCH_HIGHLIGHTS, shown)
+    assert app.page.evaluate(STEP_TWICE) == "5"
+    app.wait_iteration("2")
+    app.wait_still()
+    levels = app.page.evaluate("() => window.__levels")
+    for testid in shown:
+        assert levels[testid].count("5") == 2 and levels[testid].count(None) == 1, (testid, levels)
+        assert_fades(levels[testid])
+
+
 def test_run_10000_draws_10001_points(app_page: Page) -> None:
     app = app_page
     app.run(10_000)

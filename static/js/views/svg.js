@@ -10,31 +10,51 @@ export function svg(name, attributes = {}, parent = null) {
   return element;
 }
 
-const SVG_FLASH = [
-  { stroke: "rgba(255, 196, 0, 1)" },
-  { stroke: "rgba(255, 196, 0, 1)", offset: 0.25 },
-  { stroke: "rgba(255, 196, 0, 0)" },
-];
-const HTML_FLASH = [
-  { backgroundColor: "rgba(255, 210, 60, 0.95)" },
-  { backgroundColor: "rgba(255, 210, 60, 0.95)", offset: 0.25 },
-  { backgroundColor: "rgba(255, 210, 60, 0)" },
-];
+// A value that changed is highlighted, then fades out in a few steps, every value changed in
+// one task together: one timer per drawing rather than an animation per value. An animation of
+// a colour is run on the main thread at every frame; with a hundred values changing at each
+// Step (a 4-4-4-4-4 network) those frames took more of the next Step than drawing its numbers.
+// The levels' colours are in page.css ([data-flash]).
+const FADE = [[0, "5"], [350, "4"], [600, "3"], [850, "2"], [1100, "1"]];
 export const FLASH_MS = 1400;
 
+const highlightOf = new WeakMap(); // element → the set of values it is fading with
+let gathering = null; // the values highlighted in this task
+
+/** Highlight `element` now and fade it with every value highlighted in the same task. */
+export function flash(element) {
+  if (!gathering) {
+    gathering = new Set();
+    fade(gathering);
+    queueMicrotask(() => { gathering = null; });
+  }
+  highlightOf.get(element)?.delete(element); // a newer highlight takes it over
+  highlightOf.set(element, gathering);
+  gathering.add(element);
+  element.setAttribute("data-flash", FADE[0][1]);
+}
+
+function fade(values) {
+  const at = (time, set) => setTimeout(() => {
+    for (const element of values) set(element);
+  }, time);
+  for (const [time, level] of FADE.slice(1)) at(time, (element) => element.setAttribute("data-flash", level));
+  at(FLASH_MS, (element) => {
+    element.removeAttribute("data-flash");
+    highlightOf.delete(element);
+  });
+}
+
 /**
- * Show `text` in `element` (and `value` in its data-value); when the text changes and `flash`
+ * Show `text` in `element` (and `value` in its data-value); when the text changes and `highlight`
  * is true, highlight it briefly. Return whether the text changed.
  */
-export function setValue(element, text, value, flash) {
+export function setValue(element, text, value, highlight) {
   if (value !== undefined) element.setAttribute("data-value", value === null ? "" : String(value));
   if (element.textContent === text) return false;
   const first = !element.hasAttribute("data-shown");
   element.textContent = text;
   element.setAttribute("data-shown", "");
-  if (flash && !first && typeof element.animate === "function") {
-    const frames = element instanceof SVGElement ? SVG_FLASH : HTML_FLASH;
-    element.animate(frames, { duration: FLASH_MS, easing: "ease-out" });
-  }
+  if (highlight && !first) flash(element);
   return true;
 }
