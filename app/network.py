@@ -18,6 +18,7 @@ sech^2(net), and a log-softmax shifted by the larger net (see ``activation_deriv
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -148,6 +149,12 @@ class Network:
     def of(cls, layers: tuple[int, ...] | list[int]) -> "Network":
         """Return the network of this shape (ValueError if it is none this app draws)."""
         layers = tuple(layers)
+        if all(type(width) is int for width in layers):
+            return _network_of(layers)
+        return cls._made(layers)  # not kept: True == 1 and 2.0 == 2 as keys
+
+    @classmethod
+    def _made(cls, layers: tuple[int, ...]) -> "Network":
         problem = layer_problem(layers)
         if problem:
             raise ValueError(problem)
@@ -183,14 +190,30 @@ class Network:
 
     def into(self, target: str) -> tuple[tuple[str, str], ...]:
         """Return (weight, source) of each weight feeding ``target``'s net, in order."""
-        return tuple((name, source) for name, source, to in self.weights if to == target)
+        return self._edges[0].get(target, ())
 
     def out_of(self, source: str) -> tuple[tuple[str, str], ...]:
         """Return (weight, target) of each weight ``source``'s out feeds, in order."""
-        return tuple((name, target) for name, frm, target in self.weights if frm == source)
+        return self._edges[1].get(source, ())
 
     def bias_of(self, neuron: str) -> str:
-        return next(name for name, fed in self.biases if neuron in fed)
+        return self._edges[2][neuron]
+
+    @cached_property
+    def _edges(self) -> tuple[dict[str, tuple], dict[str, tuple], dict[str, str]]:
+        """Each neuron's weights in and out, and its bias: looked up for every neuron of every
+        pass, so listed once per shape."""
+        into: dict[str, list[tuple[str, str]]] = {}
+        out_of: dict[str, list[tuple[str, str]]] = {}
+        for name, source, target in self.weights:
+            into.setdefault(target, []).append((name, source))
+            out_of.setdefault(source, []).append((name, target))
+        bias = {neuron: name for name, fed in self.biases for neuron in fed}
+        return (
+            {k: tuple(v) for k, v in into.items()},
+            {k: tuple(v) for k, v in out_of.items()},
+            bias,
+        )
 
     @property
     def example(self) -> dict[str, Any]:
@@ -289,6 +312,11 @@ class Network:
 
 # The worked example as published: i1, i2 -> h1, h2 -> o1, o2, with b1 shared by the hidden
 # neurons and b2 by the outputs.
+@cache  # a few thousand shapes at most (layer_problem bounds them), each a few KB
+def _network_of(layers: tuple[int, ...]) -> Network:
+    return Network._made(layers)
+
+
 NETWORK = Network.of(LAYERS)
 
 WEIGHTS = tuple(name for name, _, _ in NETWORK.weights)

@@ -75,8 +75,8 @@ def test_a_link_of_xor_231_at_iteration_500_opens_at_the_same_weights(browser: A
     with watched(browser, server) as app, watched(browser, server) as other:
         app.open()
         choose(app, "xor-231")
-        run(app, 125, 497)  # four rows, one update each a pass: 124 passes and a step
-        for iteration in (498, 499, 500):
+        run(app, 124, 496)  # four rows, one update each a pass
+        for iteration in (497, 498, 499, 500):  # then row by row, to past a whole pass
             made = step(app, iteration)["network"]
         app.click("copy-link")
         link = app.attr("copy-link", "data-url")
@@ -215,8 +215,8 @@ def test_a_student_on_another_instance_follows_the_teachers_xor(browser: Any,
             join_by_link(student, f"{two.origin}/?class={code}")
             wait_count(teacher, 1)
             choose(teacher, "xor-231")
-            made = run(teacher, 30, 117)["network"]
-            followed = wait_kept(student, "n.state.iteration === 117")["network"]
+            made = run(teacher, 30, 120)["network"]
+            followed = wait_kept(student, "n.state.iteration === 120")["network"]
             assert followed["state"] == made["state"]
             assert followed["state"]["layers"] == [2, 3, 1]
             assert followed["initial"]["data"] == made["initial"]["data"]

@@ -117,7 +117,7 @@ def test_the_output_over_the_input_square_marks_the_rows(app_page: Page) -> None
 def test_the_curve_counts_epochs_with_data(app_page: Page) -> None:
     app = app_page
     choose(app, "xor-231")
-    app.run(50, reaching=4 * 49 + 1)
+    app.run(50, reaching=4 * 50)  # 50 epochs: 50 passes over the 4 rows
     points = app.chart_points()
     heading = app.page.locator("#chart-heading").text_content() or ""
     assert "per epoch" in heading
@@ -125,8 +125,11 @@ def test_the_curve_counts_epochs_with_data(app_page: Page) -> None:
         "() => document.querySelector('[data-testid=loss-chart]').layout.xaxis.title.text"
     )
     assert title == "epoch"
-    # the start, passes 2-49 an epoch apart, then the state a Step later (a quarter epoch on)
-    assert points["x"][:3] == [0, 1, 2] and points["x"][-1] == 49.25
+    # the start, passes 1-49 an epoch apart, then the last pass one update (one row) at a time,
+    # the last of them a Step whose every value the stage shows
+    assert points["x"][:3] == [0, 1, 2] and points["x"][-5:] == [49, 49.25, 49.5, 49.75, 50]
+    assert app.text("iteration") == "200"
+
     run = app.server.post(
         "/api/epoch", {"state": presets.PRESETS["xor-231"][1], "epochs": 49}
     )

@@ -56,7 +56,7 @@ const controls = createControls(document, {
     const n = controls.epochs();
     if (n !== null) {
       change({ type: "settingsChanged", settings: { epochs: n } });
-      enqueue(() => advance(n));
+      enqueue(() => advance(n * updatesPerPass())); // n epochs
     }
   },
   onPlay: () => (playing ? stopPlaying() : mayMove() && startPlaying()),
@@ -219,43 +219,22 @@ async function reproduce({ rule, iterations }) {
 }
 
 /**
- * Advance `n` iterations: the first n − 1 through /api/epoch, the last through /api/step, so
- * that the page can show every value of the latest update. Return false if training diverged.
+ * Train `n` updates from the network now, in requests the server's bounds allow: whole passes
+ * over the rows through /api/epoch, the last updates through /api/step, so that the page shows
+ * every value of the latest update. An online pass over rows of data makes an update per row, a
+ * batch pass one. Training is deterministic, so a link's initial values and iteration count
+ * bring back the same weights, error and curve. Return false if training diverged.
  */
 async function advance(n, { flash = true } = {}) {
   teaching.prepareToAdvance();
-  if (n > 1) {
-    const run = await api.epoch(network().state, n - 1, playing ? 0 : Math.min(n - 1, PATH_POINTS));
-    change({ type: "trained", run });
-    if (run.diverged) return diverged(run.diverged);
-  }
-  const sent = network().state;
-  return applyStep(sent, await api.step(sent), { flash });
-}
-
-/** Show the answer of /api/step from `sent`: the new state, its trace, one more point. */
-async function applyStep(sent, result, { flash = true, walked = false } = {}) {
-  change({ type: "stepped", sent, result, flash, walked });
-  if (result.diverged) return diverged(result.diverged);
-  controls.say(null);
-  await drawn();
-  return true;
-}
-
-/** Train `n` iterations (updates) from the network now, in requests the server's bounds allow,
- * the last one a step: training is deterministic, so a link's initial values and iteration
- * count bring back the same weights, error and curve. An online pass over rows of data makes
- * an update per row, a batch pass one. Return false if training diverged. */
-async function replay(n) {
-  const { state: start } = network();
-  const rows = start.data?.length ?? 1;
-  const perPass = start.options.training === "batch" ? 1 : rows;
-  const { bounds, weights } = definition();
-  const most = Math.max(1, Math.min(bounds.epochs_max, Math.floor(bounds.training_work_max / (rows * weights.length))));
   let left = n;
+  const perPass = updatesPerPass();
+  const { bounds, weights } = definition();
+  const rows = network().state.data?.length ?? 1;
+  const most = Math.max(1, Math.min(bounds.epochs_max, Math.floor(bounds.training_work_max / (rows * weights.length))));
   while (left > perPass) {
     const k = Math.min(Math.floor((left - 1) / perPass), most);
-    const run = await api.epoch(network().state, k, Math.min(k, PATH_POINTS));
+    const run = await api.epoch(network().state, k, playing ? 0 : Math.min(k, PATH_POINTS));
     change({ type: "trained", run });
     if (run.diverged) return diverged(run.diverged);
     left -= k * perPass;
@@ -268,7 +247,22 @@ async function replay(n) {
     if (result.diverged) return diverged(result.diverged);
   }
   const sent = network().state;
-  return applyStep(sent, await api.step(sent), { flash: false });
+  return applyStep(sent, await api.step(sent), { flash });
+}
+
+/** The updates an epoch (a pass over the rows) makes: one per row online, one in batch. */
+function updatesPerPass() {
+  const { state: now } = network();
+  return now.options.training === "batch" ? 1 : (now.data?.length ?? 1);
+}
+
+/** Show the answer of /api/step from `sent`: the new state, its trace, one more point. */
+async function applyStep(sent, result, { flash = true, walked = false } = {}) {
+  change({ type: "stepped", sent, result, flash, walked });
+  if (result.diverged) return diverged(result.diverged);
+  controls.say(null);
+  await drawn();
+  return true;
 }
 
 async function diverged(divergence) {
@@ -524,7 +518,7 @@ const lesson = createLesson({
     unstage: () => Boolean(state().onStage) && Boolean(change({ type: "cardUnstaged" })),
     reset,
     undo,
-    replay,
+    replay: (n) => advance(n, { flash: false }),
     play: () => (playing ? stopPlaying() : mayMove() && startPlaying()),
   },
 });
