@@ -237,7 +237,7 @@ def xor_learnt(browser: Any, server: Server) -> None:
         app.page.select_option("[data-testid=preset]", "xor-221")
         app.wait_idle()
         app.page.get_by_test_id("input-w6").wait_for()
-        app.run(3000, reaching=4 * 2999 + 1)
+        app.run(3000, reaching=4 * 3000)
         app.page.evaluate("() => document.activeElement.blur()")
         take(app, "xor-221-stage.png")
         panel = app.page.get_by_test_id("data-panel")

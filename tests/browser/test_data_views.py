@@ -129,6 +129,11 @@ def test_the_curve_counts_epochs_with_data(app_page: Page) -> None:
     # the last of them a Step whose every value the stage shows
     assert points["x"][:3] == [0, 1, 2] and points["x"][-5:] == [49, 49.25, 49.5, 49.75, 50]
     assert app.text("iteration") == "200"
+    # and Run's field says that it counts epochs
+    label = app.page.locator("label[for=epochs]")
+    assert label.text_content() == "Epochs to run (passes over the rows)"
+    choose(app, "example")
+    assert label.text_content() == "Iterations to run"
 
     run = app.server.post(
         "/api/epoch", {"state": presets.PRESETS["xor-231"][1], "epochs": 49}

@@ -34,6 +34,8 @@ export function createControls(root, handlers) {
   const notice = $("undo-notice");
   const noticeText = $("undo-text");
   const maxEpochs = Number(epochs.dataset.max);
+  const epochsLabel = root.querySelector("label[for=epochs]");
+  let unit = "controls.epochs"; // with rows of data Run counts epochs (passes), else iterations
 
   step.addEventListener("click", () => handlers.onStep());
   run.addEventListener("click", () => handlers.onRun());
@@ -49,13 +51,14 @@ export function createControls(root, handlers) {
   epochs.addEventListener("input", () => epochs.removeAttribute("aria-invalid"));
 
   return {
-    /** Return the number of iterations typed for Run, or null after saying why it is refused. */
+    /** Return the number typed for Run (iterations, or epochs with rows of data), or null
+     * after saying why it is refused. */
     epochs() {
       const text = epochs.value.trim().replaceAll(",", "").replaceAll("_", "");
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > maxEpochs) {
         epochs.setAttribute("aria-invalid", "true");
-        this.say(t("controls.epochsInvalid", { max: formatCount(maxEpochs) }), "error");
+        this.say(t(`${unit}Invalid`, { max: formatCount(maxEpochs) }), "error");
         epochs.focus();
         return null;
       }
@@ -83,6 +86,11 @@ export function createControls(root, handlers) {
       setValue(iteration, formatCount(state.iteration), state.iteration, flash);
       setValue(loss, formatNumber(lossValue, digits), exact(lossValue), flash);
       lossNote.textContent = lossNoteOf(state, boxesFrom);
+      unit = state.data ? "controls.epochsOfData" : "controls.epochs";
+      if (epochsLabel.dataset.i18n !== unit) {
+        epochsLabel.dataset.i18n = unit;
+        epochsLabel.textContent = t(unit);
+      }
     },
     /** Offer to bring back what `undo` ({reason, from, to}) put aside; null hides the offer. */
     showUndo(undo) {
