@@ -49,11 +49,17 @@ def test_xor_rows_table_follows_the_steps_and_chooses_a_row(app_page: Page) -> N
     assert app.value("loss") == start["loss"]  # the readout's E_total: the rows' mean
     # online: the next Step trains row 1, then row 2
     assert app.page.get_by_test_id("data-row-0").locator("[data-role=next]").is_visible()
+    asked = len(app.watch.requests)
     app.click("step")
     app.wait_iteration("1")
     app.wait_idle()
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=data-panel]').dataset.rendered === '1'"
+    )
     stepped = app.server.post("/api/step", {"state": start["state"]})
     check_table(app, stepped, ["o1"])
+    # the rows' outputs came with the step's answer: no request asks for them again
+    assert not [url for url in app.watch.requests[asked:] if "/api/reset" in url]
     assert app.page.get_by_test_id("data-row-1").locator("[data-role=next]").is_visible()
     assert app.page.get_by_test_id("data-row-0").locator("[data-role=next]").is_hidden()
     # online, the table highlights the row the network shows: the one the last Step trained

@@ -79,24 +79,37 @@ export function network(layers) {
   return get(`/api/network?layers=${layers.map(Number).join(",")}`);
 }
 
+// Each row's forward pass that came with a state: with rows of data, the answers of reset, step
+// and epoch carry them. Kept by the state object the answer brought (the page keeps it as it
+// is), so that the rows table reads them rather than asking the server again.
+const rowsOfState = new WeakMap();
+
+function keepRows(answer) {
+  if (answer.rows && answer.state) rowsOfState.set(answer.state, answer.rows);
+  return answer;
+}
+
+/** Each data row's forward pass of `state`, when an answer brought them with it; else null. */
+export const rowsOf = (state) => rowsOfState.get(state) ?? null;
+
 /** The worked example's state (when `state` is omitted) or `state`, at iteration 0, with its
  * forward pass. The page carries the worked example's answer (<script id="example-answer">):
  * its first numbers need no request. */
 export function reset(state) {
   const carried = state === undefined ? globalThis.document?.getElementById("example-answer") : null;
   if (carried) return Promise.resolve(JSON.parse(carried.textContent));
-  return post("/api/reset", state === undefined ? undefined : { state });
+  return post("/api/reset", state === undefined ? undefined : { state }).then(keepRows);
 }
 
 /** One iteration from `state`: {state, trace, forward (of the new state), loss, diverged}. */
 export function step(state) {
-  return post("/api/step", { state });
+  return post("/api/step", { state }).then(keepRows);
 }
 
 /** `epochs` iterations from `state`: {state, losses, forward (of the new state), loss, diverged};
  * with `path` > 0 also the parameters at `path` evenly spaced iterations and the start. */
 export function epoch(state, epochs, path = 0) {
-  return post("/api/epoch", path > 0 ? { state, epochs, path } : { state, epochs });
+  return post("/api/epoch", path > 0 ? { state, epochs, path } : { state, epochs }).then(keepRows);
 }
 
 /** Backprop against central differences: {parameters: [{name, backprop, numerical, relative_error}]}. */

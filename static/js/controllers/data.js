@@ -1,7 +1,7 @@
 // The data panel, shown while the network has rows of data: the rows table and, for a network
 // with two inputs, its output over the input square. A small controller: it hands the views
-// the state's rows and each row's forward pass (from the server's last answer, or asked of
-// /api/reset for a state shown without them) and sets the row chosen.
+// the state's rows and each row's forward pass (those the server's answer brought with the
+// state, or asked of /api/reset for a state shown without them) and sets the row chosen.
 
 import * as api from "./api.js";
 import { t } from "../i18n/index.js";
@@ -31,8 +31,9 @@ export function createDataPanel(root, { plotly, onChoose }) {
     root.querySelector("[data-role=data-intro]").textContent = t(batch ? "data.intro.batch" : "data.intro.online");
   }
 
-  /** Each row's forward pass of `state`: `given` when it is the state's, else the server's. */
-  async function forwards(state, given) {
+  /** Each row's forward pass of `state`: those its answer brought, else the server's. */
+  async function forwards(state) {
+    const given = api.rowsOf(state);
     if (given?.length === state.data.length) return given;
     const key = JSON.stringify([state.layers, state.data, state.weights, state.biases, state.options]);
     if (!forwardsOf.has(key)) {
@@ -56,7 +57,7 @@ export function createDataPanel(root, { plotly, onChoose }) {
         map.rebuild();
       }
       text(batch);
-      const rows = await forwards(state, network.rows);
+      const rows = await forwards(state);
       table.render({
         data: state.data, forwards: rows, loss: network.loss,
         chosen: rowShown(network, page.settings), next: batch ? null : state.iteration % state.data.length,
