@@ -18,7 +18,7 @@ sech^2(net), and a log-softmax shifted by the larger net (see ``activation_deriv
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -310,13 +310,13 @@ class Network:
         }
 
 
-# The worked example as published: i1, i2 -> h1, h2 -> o1, o2, with b1 shared by the hidden
-# neurons and b2 by the outputs.
-@cache  # a few thousand shapes at most (layer_problem bounds them), each a few KB
+@lru_cache(maxsize=64)  # the shapes in use; of the 1,344 possible, a client may ask any
 def _network_of(layers: tuple[int, ...]) -> Network:
     return Network._made(layers)
 
 
+# The worked example as published: i1, i2 -> h1, h2 -> o1, o2, with b1 shared by the hidden
+# neurons and b2 by the outputs.
 NETWORK = Network.of(LAYERS)
 
 WEIGHTS = tuple(name for name, _, _ in NETWORK.weights)

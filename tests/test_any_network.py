@@ -66,6 +66,28 @@ def test_the_chain_makes_every_gradient_from_the_trace(client):
         assert {f"dE_d{p}" for p in described["parameters"]} <= set(values)
 
 
+@given(
+    layers=st.tuples(st.integers(1, 4), st.lists(st.integers(1, 4), min_size=1, max_size=3),
+                     st.integers(1, 4)).map(lambda t: [t[0], *t[1], t[2]])  # fmt: skip
+)
+def test_each_neurons_edges_and_bias_are_read_from_its_weights(layers):
+    shape = network.Network.of(layers)
+    assert network.Network.of(tuple(layers)) is shape  # made once
+    for neuron in (name for layer in shape.neurons for name in layer):
+        assert shape.into(neuron) == tuple((w, s) for w, s, t in shape.weights if t == neuron)
+        assert shape.out_of(neuron) == tuple((w, t) for w, s, t in shape.weights if s == neuron)
+        if not neuron.startswith("i"):
+            assert shape.bias_of(neuron) == next(b for b, fed in shape.biases if neuron in fed)
+
+
+def test_a_shape_of_other_numbers_than_ints_is_not_taken_for_one():
+    assert network.Network.of([True, 1, 1]).layers == (True, 1, 1)
+    assert network.Network.of([1, 1, 1]).layers == (1, 1, 1)
+    assert type(network.Network.of([1, 1, 1]).layers[0]) is int
+    with pytest.raises(ValueError):
+        network.Network.of([5, 2, 2])
+
+
 @st.composite
 def networks(draw):
     inputs, outputs = draw(st.integers(1, 4)), draw(st.integers(1, 4))

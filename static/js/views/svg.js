@@ -16,13 +16,13 @@ export function svg(name, attributes = {}, parent = null) {
 // Step (a 4-4-4-4-4 network) those frames took more of the next Step than drawing its numbers.
 // The levels' colours are in page.css ([data-flash]).
 const FADE = [[0, "5"], [350, "4"], [600, "3"], [850, "2"], [1100, "1"]];
-export const FLASH_MS = 1400;
+const FLASH_MS = 1400;
 
 const highlightOf = new WeakMap(); // element → the set of values it is fading with
 let gathering = null; // the values highlighted in this task
 
 /** Highlight `element` now and fade it with every value highlighted in the same task. */
-export function flash(element) {
+function flash(element) {
   if (!gathering) {
     gathering = new Set();
     fade(gathering);
