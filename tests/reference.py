@@ -18,6 +18,9 @@ UNIT_ROUNDOFF = mpf(2) ** -53
 # A rounding below float64's normal range may be off by 2^-1075 however small the value: in
 # units of UNIT_ROUNDOFF, the smallest normal number.
 UNDERFLOW = mpf(2) ** -1022
+# Below float64's normal range numbers keep fewer digits: a few units of 2^-1074 is all there is.
+SUBNORMAL_SLACK = mpf(2) ** -1070
+REFERENCE_DIGITS = mpf(10) ** -45
 
 
 def _rounded(value: object) -> object:
@@ -187,8 +190,8 @@ def layered_iteration(layers: list[int], state: dict, rows: list[dict]) -> dict:
     an output (out - target) f'(net) or, with softmax, out (sum of targets) - target; of a
     hidden neuron, the sum over the layer above of delta times the weight (updated first under
     the ``updated`` rule), times f'(net). ``rows``: a batch's every row, or online the one row
-    used. Returns each row's forward values and deltas, the mean E_total, the gradients (means
-    over the rows) and the parameters after the update, all as mpf."""
+    used. Returns each row's forward values, nets and deltas, the mean E_total, the gradients
+    (means over the rows) and the parameters after the update, all Exact."""
     options = state["options"]
     count = iter(range(1, 100))
     hidden = [[f"h{next(count)}" for _ in range(width)] for width in layers[1:-1]]
@@ -201,57 +204,64 @@ def layered_iteration(layers: list[int], state: dict, rows: list[dict]) -> dict:
                 number += 1
                 edges.append((f"w{number}", source, target))
     bias = {n: f"b{k}" for k, layer in enumerate(neurons[1:], start=1) for n in layer}
-    x = {name: mpf(value) for part in ("weights", "biases") for name, value in
+    x = {name: Exact(value) for part in ("weights", "biases") for name, value in
          state[part].items()}  # fmt: skip
-    eta = mpf(state["learning_rate"])
+    eta = Exact(state["learning_rate"])
     softmax = options["loss"] == "cross_entropy"
+    zero = Exact(0)
 
-    def f(net: object) -> tuple[object, object]:
-        if options["activation"] == "sigmoid":
-            out = 1 / (1 + mp.exp(-net))
-            return out, mp.exp(-net) / (1 + mp.exp(-net)) ** 2
-        if options["activation"] == "tanh":
-            return mp.tanh(net), 1 / mp.cosh(net) ** 2
-        return (net, mpf(1)) if net > 0 else (mpf(0), mpf(0))
-
-    results, sums = [], {name: mpf(0) for name in x}
+    results, sums = [], {name: zero for name in x}
     for row in rows:
-        value = {name: mpf(v) for name, v in row["inputs"].items()}
+        value = {name: Exact(v) for name, v in row["inputs"].items()}
         net, slope = {}, {}
         for layer in neurons[1:]:
             for n in layer:
-                net[n] = sum((x[w] * value[s] for w, s, t in edges if t == n), mpf(0)) + x[bias[n]]
+                net[n] = sum((x[w] * value[s] for w, s, t in edges if t == n), zero) + x[bias[n]]
                 if not (softmax and n.startswith("o")):
-                    value[n], slope[n] = f(net[n])
-        targets = {o: mpf(v) for o, v in row["targets"].items()}
+                    value[n], slope[n] = activation(options["activation"], net[n])
+        targets = {o: Exact(v) for o, v in row["targets"].items()}
         outputs = neurons[-1]
         if softmax:
-            total = sum(mp.exp(net[o]) for o in outputs)
+            total = sum((exp(net[o]) for o in outputs), zero)
             for o in outputs:
-                value[o] = mp.exp(net[o]) / total
-            E = sum(-targets[o] * mp.log(value[o]) for o in outputs)
-            delta = {o: value[o] * sum(targets.values()) - targets[o] for o in outputs}
+                value[o] = exp(net[o]) / total
+            E = sum((-targets[o] * ln(value[o]) for o in outputs), zero)
+            target_sum = sum(targets.values(), zero)
+            delta = {o: value[o] * target_sum - targets[o] for o in outputs}
         else:
-            E = sum((targets[o] - value[o]) ** 2 / 2 for o in outputs)
+            E = sum(((targets[o] - value[o]) * (targets[o] - value[o]) / 2 for o in outputs), zero)
             delta = {o: (value[o] - targets[o]) * slope[o] for o in outputs}
         used = dict(x)
-        gradient: dict[str, object] = {}
+        gradient: dict[str, Exact] = {}
         for depth in reversed(range(1, len(neurons))):
             for n in neurons[depth]:
                 if depth < len(neurons) - 1:
-                    delta[n] = sum(delta[t] * used[w] for w, s, t in edges if s == n) * slope[n]
+                    paths = (delta[t] * used[w] for w, s, t in edges if s == n)
+                    delta[n] = sum(paths, zero) * slope[n]
             for w, s, t in edges:
                 if t in neurons[depth]:
                     gradient[w] = delta[t] * value[s]
                     if options["hidden_deltas_use"] == "updated":
                         used[w] = x[w] - eta * gradient[w]
-            gradient[f"b{depth}"] = sum(delta[n] for n in neurons[depth])
+            gradient[f"b{depth}"] = sum((delta[n] for n in neurons[depth]), zero)
         for name in sums:
-            sums[name] += gradient[name]
+            sums[name] = sums[name] + gradient[name]
         results.append({"value": value, "net": net, "delta": delta, "E": E})
     gradients = {name: total / len(rows) for name, total in sums.items()}
     trained = [name for name in x if options["train_biases"] or name.startswith("w")]
     parameters = {name: x[name] - eta * gradients[name] if name in trained else x[name]
                   for name in x}  # fmt: skip
-    return {"rows": results, "E": sum(r["E"] for r in results) / len(rows),
+    return {"rows": results, "E": sum((r["E"] for r in results), zero) / len(rows),
             "gradients": gradients, "parameters": parameters}  # fmt: skip
+
+
+def allowed(expected: Exact, strict: bool = True) -> object:
+    """How far a float64 result may be from ``expected``: 1e-9 relative, plus a few units of
+    2^-1074 below the normal range and the reference's own 50 digits; unless ``strict``, also
+    float64's own rounding of the differences that cancel in it (``expected.size``)."""
+    slack = 1e-9 * abs(expected.value) + SUBNORMAL_SLACK + REFERENCE_DIGITS * expected.size
+    return slack if strict else slack + 8 * UNIT_ROUNDOFF * expected.size
+
+
+def matches(got: float, expected: Exact, strict: bool = True) -> bool:
+    return abs(mpf(float(got)) - expected.value) <= allowed(expected, strict)

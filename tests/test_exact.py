@@ -14,16 +14,13 @@ from dataclasses import replace
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from mpmath import mpf
 
 from app import network, training
 from app.network import NETWORK, PARAMETERS, State
 from tests import reference
 
 GROUPS = ("forward", "factors", "deltas", "gradients", "changes", "parameters")
-# Below float64's normal range numbers keep fewer digits: a few units of 2^-1074 is all there is.
-SUBNORMAL_SLACK = mpf(2) ** -1070
-REFERENCE_DIGITS = mpf(10) ** -45
+SUBNORMAL_SLACK = reference.SUBNORMAL_SLACK
 
 
 def state_with(**changes) -> dict:
@@ -52,13 +49,7 @@ def mismatches(engine: dict, exact: dict, strict: bool) -> list[str]:
                 if got is not None:
                     found.append(f"{group}.{name}: {got!r}, expected None")
                 continue
-            # the reference's own 50 digits, e.g. in a difference that is exactly 0
-            allowed = (
-                1e-9 * abs(expected.value) + SUBNORMAL_SLACK + REFERENCE_DIGITS * expected.size
-            )
-            if not strict:
-                allowed += 8 * reference.UNIT_ROUNDOFF * expected.size
-            if not abs(mpf(float(got)) - expected.value) <= allowed:
+            if not reference.matches(got, expected, strict):
                 found.append(f"{group}.{name}: {float(got)!r}, exactly {float(expected.value)!r}")
     return found
 

@@ -31,7 +31,7 @@ def reference_outputs(state: dict, x: float, y: float) -> dict[str, object]:
     targets = {f"o{k}": 0.5 for k in range(1, layers[-1] + 1)}
     row = {"inputs": {"i1": x, "i2": y}, "targets": targets}
     values = layered_iteration(layers, state, [row])["rows"][0]["value"]
-    return {name: value for name, value in values.items() if name.startswith("o")}
+    return {name: value.value for name, value in values.items() if name.startswith("o")}
 
 
 def test_the_worked_examples_output_over_its_inputs_by_default(client):
