@@ -86,8 +86,10 @@ def test_xor_rows_table_follows_the_steps_and_chooses_a_row(app_page: Page) -> N
     app.page.wait_for_function(
         "() => document.querySelector('[data-testid=data-row-3]').classList.contains('chosen')"
     )
-    app.wait_idle()
-    assert app.attr("graph-row", "data-row") == "3"
+    # the graph draws its row once the lessons have their numbers (they may ask the server)
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=graph-row]').dataset.row === '3'"
+    )
 
 
 def test_the_output_over_the_input_square_marks_the_rows(app_page: Page) -> None:

@@ -25,6 +25,7 @@ export function createDataPanel(root, { plotly, onChoose }) {
   const map = createOutputMap(root.querySelector("[data-role=map]"), reading, { request: api.outputs, plotly });
   const forwardsOf = new Map(); // JSON of a state shown without its rows' forward passes -> them
   let language = null;
+  let renders = 0; // the renders asked for: one that a later one overtook while it waited stops
 
   function text(batch) {
     root.querySelector("#data-heading").textContent = t("data.heading");
@@ -46,6 +47,7 @@ export function createDataPanel(root, { plotly, onChoose }) {
   return {
     /** Show the network now (`page` the page state); hidden while it has no rows of data. */
     async render(page, { digits }) {
+      const turn = ++renders;
       const network = page.network;
       const state = network?.state;
       root.hidden = !state?.data;
@@ -58,6 +60,7 @@ export function createDataPanel(root, { plotly, onChoose }) {
       }
       text(batch);
       const rows = await forwards(state);
+      if (turn !== renders) return;
       table.render({
         data: state.data, forwards: rows, loss: network.loss,
         chosen: rowShown(network, page.settings), next: batch ? null : state.iteration % state.data.length,
@@ -69,6 +72,7 @@ export function createDataPanel(root, { plotly, onChoose }) {
       note.hidden = twoInputs;
       note.textContent = twoInputs ? "" : t("data.map.twoInputs", { count: definition().inputs.length });
       if (twoInputs) await map.update({ state, data: state.data, forwards: rows }, { digits });
+      if (turn !== renders) return;
       root.dataset.rendered = String(state.iteration);
     },
   };

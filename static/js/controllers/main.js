@@ -10,7 +10,7 @@ import { createTeaching } from "./teaching.js";
 import { browserLanguage, language, setLanguage, t, translatePage } from "../i18n/index.js";
 import { following, pollHoldsIteration } from "../state/classroom.js";
 import { definition } from "../state/definition.js";
-import { rowShown, shownRow } from "../state/row.js";
+import { rowShown, shownRow, updatesPerEpoch } from "../state/row.js";
 import { serialize } from "../state/serialize.js";
 import * as storage from "../state/storage.js";
 import { change, state, subscribe } from "../state/store.js";
@@ -30,6 +30,7 @@ const PATH_POINTS = 400; // points of the training path that Run asks for
 let playing = false;
 let chain = Promise.resolve();
 let lastSave = 0;
+let advancing = false; // training several updates (advance): their changes are saved at most once a second
 
 const network = () => state().network;
 
@@ -56,7 +57,7 @@ const controls = createControls(document, {
     const n = controls.epochs();
     if (n !== null) {
       change({ type: "settingsChanged", settings: { epochs: n } });
-      enqueue(() => advance(n * updatesPerPass())); // n epochs
+      enqueue(() => advance(n * updatesPerEpoch(network().state))); // n epochs
     }
   },
   onPlay: () => (playing ? stopPlaying() : mayMove() && startPlaying()),
@@ -226,34 +227,34 @@ async function reproduce({ rule, iterations }) {
  * bring back the same weights, error and curve. Return false if training diverged.
  */
 async function advance(n, { flash = true } = {}) {
-  teaching.prepareToAdvance();
-  let left = n;
-  const perPass = updatesPerPass();
-  const { bounds, weights } = definition();
-  const rows = network().state.data?.length ?? 1;
-  const most = Math.max(1, Math.min(bounds.epochs_max, Math.floor(bounds.training_work_max / (rows * weights.length))));
-  while (left > perPass) {
-    const k = Math.min(Math.floor((left - 1) / perPass), most);
-    const run = await api.epoch(network().state, k, playing ? 0 : Math.min(k, PATH_POINTS));
-    change({ type: "trained", run });
-    if (run.diverged) return diverged(run.diverged);
-    left -= k * perPass;
-  }
-  // the last updates one at a time: from the row the passes stopped at
-  for (; left > 1; left -= 1) {
+  advancing = true; // the updates on the way are kept once, with the last
+  try {
+    teaching.prepareToAdvance();
+    let left = n;
+    const perPass = updatesPerEpoch(network().state);
+    const { bounds, weights } = definition();
+    const rows = network().state.data?.length ?? 1;
+    const most = Math.max(1, Math.min(bounds.epochs_max, Math.floor(bounds.training_work_max / (rows * weights.length))));
+    while (left > perPass) {
+      const k = Math.min(Math.floor((left - 1) / perPass), most);
+      const run = await api.epoch(network().state, k, playing ? 0 : Math.min(k, PATH_POINTS));
+      change({ type: "trained", run });
+      if (run.diverged) return diverged(run.diverged);
+      left -= k * perPass;
+    }
+    // the last updates one at a time: from the row the passes stopped at
+    for (; left > 1; left -= 1) {
+      const sent = network().state;
+      const result = await api.step(sent);
+      change({ type: "stepped", sent, result, flash: false });
+      if (result.diverged) return diverged(result.diverged);
+    }
     const sent = network().state;
-    const result = await api.step(sent);
-    change({ type: "stepped", sent, result, flash: false });
-    if (result.diverged) return diverged(result.diverged);
+    return applyStep(sent, await api.step(sent), { flash });
+  } finally {
+    advancing = false;
+    save(!playing);
   }
-  const sent = network().state;
-  return applyStep(sent, await api.step(sent), { flash });
-}
-
-/** The updates an epoch (a pass over the rows) makes: one per row online, one in batch. */
-function updatesPerPass() {
-  const { state: now } = network();
-  return now.options.training === "batch" ? 1 : (now.data?.length ?? 1);
 }
 
 /** Show the answer of /api/step from `sent`: the new state, its trace, one more point. */
@@ -411,8 +412,7 @@ async function draw({ flash }) {
   else loadLater();
   dataPanel?.render(page, options).catch((error) => console.warn(error));
   chart.setLog(settings.log);
-  const rows = now.state.data?.length;
-  chart.setEpochs(rows ? (now.state.options.training === "batch" ? 1 : rows) : null);
+  chart.setEpochs(now.state.data ? updatesPerEpoch(now.state) : null);
   chart.setDigits(settings.digits);
   chart.setMarker({ x: now.state.iteration, y: now.loss });
   await chart.draw(page.curve);
@@ -529,7 +529,7 @@ subscribe((page, action, previous) => {
     editor.show(page.network.initial);
     presetPicker.show(page.network.initial);
   }
-  save(!playing); // the walk too: a reload mid-walk comes back to its sub-step
+  save(!playing && !advancing); // the walk too: a reload mid-walk comes back to its sub-step
 });
 
 addEventListener("pagehide", () => save(true));

@@ -22,6 +22,7 @@ import { appendEvery, appendLosses, emptyCurve, truncateCurve } from "./curve.js
 import { latest, recordState, startHistory, truncateHistory } from "./history.js";
 import { extendPath, startPath } from "./path.js";
 import { PRACTICE_ACTIONS, initialPractice, practiceReducer } from "./practice.js";
+import { updatesPerEpoch } from "./row.js";
 import { DEFAULT_SETTINGS, MAX_OPEN_CARDS, validSettings } from "./settings.js";
 
 /** The state before the first answer of the server. */
@@ -81,8 +82,7 @@ const reducers = {
     const { network } = page;
     const start = network.state.iteration;
     // losses[k] is pass k + 1's: with rows of data trained online, a pass is an update per row
-    const { data, options } = network.state;
-    const every = data && options.training !== "batch" ? data.length : 1;
+    const every = updatesPerEpoch(network.state);
     let curve = page.curve;
     if (curve.x.length === 0) curve = appendLosses(curve, start, [run.losses[0]]);
     curve = appendEvery(curve, start + every, every, run.losses.slice(1));

@@ -3,6 +3,12 @@
 // beside the batch's update; in online training the row its last step used (trace.row). Every
 // view reads a step's per-row numbers through `viewOfRow`, never from the trace directly.
 
+/** The updates an epoch (a pass over the rows) makes: online one per row, in batch one (a
+ * state without rows: one). */
+export function updatesPerEpoch(state) {
+  return state.options?.training === "batch" ? 1 : (state.data?.length ?? 1);
+}
+
 const clamp = (k, count) => Math.min(Math.max(Number.isInteger(k) ? k : 0, 0), Math.max(count - 1, 0));
 
 /** The index of the data row that `view` ({state, forward, last}: what the stage shows) shows
