@@ -214,3 +214,26 @@ def test_the_data_panel_has_no_serious_accessibility_violation(browser: Any, ser
         )
         assert violations(app.page) == []  # the whole page, the data panel with it
         app.watch.assert_clean()
+
+
+def test_play_with_rows_makes_whole_passes_and_one_step_a_tick(app_page: Page) -> None:
+    app = app_page
+    choose(app, "xor-231")
+    app.page.select_option("#speed", "200")  # 20 updates a tick: four passes and one more
+    asked = len(app.watch.requests)
+    app.click("play")
+    app.page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=iteration]')"
+        ".textContent.replace(/,/g, '')) >= 100"
+    )
+    app.click("play")  # pause
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=play]').textContent === 'Play'"
+    )
+    app.wait_idle()
+    api = [url.rsplit("/", 1)[1] for url in app.watch.requests[asked:] if "/api/" in url]
+    epochs, steps = api.count("epoch"), api.count("step")
+    # a tick of 20 updates on four rows: an /api/epoch of whole passes, then a Step; what a
+    # tick leaves (less than a pass) the next one makes, so that Play keeps its speed
+    assert epochs >= 5 and steps == epochs, api
+    assert 20 * epochs - 4 < int(app.text("iteration").replace(",", "")) <= 20 * epochs

@@ -284,11 +284,14 @@ function startPlaying() {
   playing = true;
   controls.setPlaying(true);
   enqueue(async () => {
+    let owed = 0; // updates the speed asks for that earlier ticks did not make
     while (playing) {
       const began = performance.now();
       const { speed } = state().settings;
       const perTick = speed * (PLAY_TICK_MS / 1000);
-      const n = perTick > 1 ? Math.round(perTick) : 1;
+      owed += Math.max(perTick, 1);
+      const n = updatesThisTick(Math.floor(owed), updatesPerEpoch(network().state));
+      owed -= n;
       const interval = perTick > 1 ? PLAY_TICK_MS : 1000 / speed;
       const ok = await advance(n, { flash: speed <= 5 });
       if (!ok) break;
@@ -297,6 +300,12 @@ function startPlaying() {
     }
     stopPlaying();
   });
+}
+
+/** Of the `owed` updates, those a tick makes: past a pass over the rows, whole passes and one
+ * more (one /api/epoch and one /api/step), the rest owed to the next tick. */
+function updatesThisTick(owed, perPass) {
+  return owed > perPass ? 1 + perPass * Math.floor((owed - 1) / perPass) : owed;
 }
 
 function stopPlaying() {
