@@ -1,6 +1,7 @@
 """The data on the page: the rows table against the API's answers, the output over the input
 square drawn with the rows marked, the curve in epochs, and the lessons of a deeper network."""
 
+import json
 from typing import Any
 
 from app import presets
@@ -15,6 +16,13 @@ def choose(app: Page, preset_id: str) -> None:
     app.page.wait_for_function(
         "id => document.querySelector('[data-testid=preset]').value === id", arg=preset_id
     )
+
+
+def kept_state(app: Page) -> dict[str, Any]:
+    """The network's state as the page keeps it in localStorage."""
+    return json.loads(app.page.evaluate("() => localStorage.getItem('backprop-lab/page')"))[
+        "network"
+    ]["state"]
 
 
 def rows_shown(app: Page, count: int) -> None:
@@ -70,6 +78,18 @@ def test_xor_rows_table_follows_the_steps_and_chooses_a_row(app_page: Page) -> N
     app.page.select_option("[data-testid=input-training]", "batch")
     app.click("apply-inputs")
     app.wait_idle()
+    # before the first update too: the stage shows the row chosen, with its own numbers
+    app.click("data-row-1")
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=value-i2]').dataset.value === '1'"
+    )
+    batched = app.server.post("/api/reset", {"state": kept_state(app)})
+    assert app.value("value-i1") == 0 and app.value("out-o1") == batched["rows"][1]["out_o1"]
+    assert "chosen" in app.attr("data-row-1", "class")
+    app.click("data-row-0")
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=value-i2]').dataset.value === '0'"
+    )
     app.click("step")
     app.wait_iteration("1")
     app.wait_idle()

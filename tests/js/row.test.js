@@ -44,3 +44,18 @@ test("a row's state holds its inputs and targets; the view keeps one object for 
   const fresh = viewOfRow({ state, forward: { E_total: 9 }, last: null }, 0);
   assert.deepEqual(fresh.forward, { E_total: 9 });
 });
+
+test("before a batch's first update: the row chosen once every row's forward pass is known", () => {
+  const batchState = { ...state, options: { training: "batch" } };
+  const rows = DATA.map((_, k) => ({ E_total: 10 + k }));
+  // not known yet: the forward pass held (iteration mod rows)
+  assert.equal(rowShown({ state: batchState, forward: { E_total: 99 }, last: null }, { row: 2 }), 4 % 3);
+  const view = { state: batchState, forward: { E_total: 99 }, last: null, rows };
+  assert.equal(rowShown(view, { row: 2 }), 2);
+  const shown = viewOfRow(view, 2);
+  assert.deepEqual(shown.forward, { E_total: 12 });
+  assert.deepEqual(shown.state.inputs, { i1: 1, i2: 0 });
+  // online, before a step, the next update's row whatever is chosen
+  const online = { ...state, options: { training: "online" } };
+  assert.equal(rowShown({ state: online, last: null, rows }, { row: 2 }), 4 % 3);
+});

@@ -79,18 +79,33 @@ export function network(layers) {
   return get(`/api/network?layers=${layers.map(Number).join(",")}`);
 }
 
-// Each row's forward pass that came with a state: with rows of data, the answers of reset, step
-// and epoch carry them. Kept by the state object the answer brought (the page keeps it as it
-// is), so that the rows table reads them rather than asking the server again.
+// Each row's forward pass of a state with rows of data: the answers of reset, step and epoch
+// carry them. Kept by the state object the answer brought (the page keeps it as it is), so
+// that the stage and the rows table read them rather than asking the server again; a state
+// that came without them (a class message, storage) asks /api/reset once.
 const rowsOfState = new WeakMap();
+const askedRows = new WeakMap(); // state -> the request for its rows under way
 
 function keepRows(answer) {
   if (answer.rows && answer.state) rowsOfState.set(answer.state, answer.rows);
   return answer;
 }
 
-/** Each data row's forward pass of `state`, when an answer brought them with it; else null. */
+/** Each data row's forward pass of `state`, when known; else null. */
 export const rowsOf = (state) => rowsOfState.get(state) ?? null;
+
+/** Each data row's forward pass of `state` (a state with data): known, or asked once. */
+export function rowsFor(state) {
+  const known = rowsOfState.get(state);
+  if (known) return Promise.resolve(known);
+  if (!askedRows.has(state)) {
+    askedRows.set(state, reset(state).then((answer) => {
+      rowsOfState.set(state, answer.rows);
+      return answer.rows;
+    }).finally(() => askedRows.delete(state)));
+  }
+  return askedRows.get(state);
+}
 
 /** The worked example's state (when `state` is omitted) or `state`, at iteration 0, with its
  * forward pass. The page carries the worked example's answer (<script id="example-answer">):

@@ -1,7 +1,6 @@
 // The data panel, shown while the network has rows of data: the rows table and, for a network
 // with two inputs, its output over the input square. A small controller: it hands the views
-// the state's rows and each row's forward pass (those the server's answer brought with the
-// state, or asked of /api/reset for a state shown without them) and sets the row chosen.
+// the state's rows and each row's forward pass (api.rowsFor) and sets the row chosen.
 
 import * as api from "./api.js";
 import { t } from "../i18n/index.js";
@@ -23,25 +22,12 @@ export function createDataPanel(root, { plotly, onChoose }) {
   const table = createRowsTable(root.querySelector("[data-role=rows]"), { onChoose });
   const reading = root.querySelector("[data-role=reading]");
   const map = createOutputMap(root.querySelector("[data-role=map]"), reading, { request: api.outputs, plotly });
-  const forwardsOf = new Map(); // JSON of a state shown without its rows' forward passes -> them
   let language = null;
   let renders = 0; // the renders asked for: one that a later one overtook while it waited stops
 
   function text(batch) {
     root.querySelector("#data-heading").textContent = t("data.heading");
     root.querySelector("[data-role=data-intro]").textContent = t(batch ? "data.intro.batch" : "data.intro.online");
-  }
-
-  /** Each row's forward pass of `state`: those its answer brought, else the server's. */
-  async function forwards(state) {
-    const given = api.rowsOf(state);
-    if (given?.length === state.data.length) return given;
-    const key = JSON.stringify([state.layers, state.data, state.weights, state.biases, state.options]);
-    if (!forwardsOf.has(key)) {
-      forwardsOf.clear();
-      forwardsOf.set(key, (await api.reset(state)).rows);
-    }
-    return forwardsOf.get(key);
   }
 
   return {
@@ -59,11 +45,11 @@ export function createDataPanel(root, { plotly, onChoose }) {
         map.rebuild();
       }
       text(batch);
-      const rows = await forwards(state);
+      const rows = await api.rowsFor(state);
       if (turn !== renders) return;
       table.render({
         data: state.data, forwards: rows, loss: network.loss,
-        chosen: rowShown(network, page.settings), next: batch ? null : state.iteration % state.data.length,
+        chosen: rowShown({ ...network, rows }, page.settings), next: batch ? null : state.iteration % state.data.length,
       }, { digits });
       const twoInputs = definition().inputs.length === 2;
       root.querySelector("[data-role=map]").hidden = !twoInputs;

@@ -392,7 +392,12 @@ async function draw({ flash }) {
   // What the class is answering stays off every view until it is given (withheld.js).
   const held = withheldOf(page);
   // With rows of data, the row the stage shows (state/row.js): its inputs, targets and numbers.
-  const raw = teaching.view(page) ?? { state: now.state, forward: now.forward, last: now.last };
+  const rows = api.rowsOf(now.state); // each row's forward pass, when known
+  const raw = teaching.view(page) ?? { state: now.state, forward: now.forward, last: now.last, rows };
+  if (!rows && !now.last && now.state.data && now.state.options.training === "batch") {
+    // the row chosen before a batch's update needs its forward pass: drawn again with it
+    api.rowsFor(now.state).then(() => { if (network()?.state === now.state) scheduleDraw(); }, (error) => console.warn(error));
+  }
   const view = withholdView(shownRow(raw, settings), held);
   const options = { digits: settings.digits, flash };
   diagram.render(view, { ...options, iteration: now.state.iteration });
@@ -417,7 +422,7 @@ async function draw({ flash }) {
   document.dispatchEvent(new CustomEvent("backprop:numbers", { detail: { iteration: now.state.iteration } }));
   await afterPaint();
   if (state() !== page && pending) return; // changed meanwhile: the next drawing does the rest
-  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: rowShown(now, settings) });
+  if (lessons) lessons.render(view, { ...options, path: page.path, tab: settings.tab, row: rowShown({ ...now, rows }, settings) });
   else loadLater();
   dataPanel?.render(page, options).catch((error) => console.warn(error));
   chart.setLog(settings.log);

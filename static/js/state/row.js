@@ -11,10 +11,11 @@ export function updatesPerEpoch(state) {
 
 const clamp = (k, count) => Math.min(Math.max(Number.isInteger(k) ? k : 0, 0), Math.max(count - 1, 0));
 
-/** The index of the data row that `view` ({state, forward, last}: what the stage shows) shows
- * under `settings`: after a batch's step the row chosen (settings.row); after an online step
- * the row it used; else the row whose forward pass the page holds, the one the next update
- * uses (iteration mod rows, as the server answers). */
+/** The index of the data row that `view` ({state, forward, last, rows}: what the stage shows;
+ * `rows`, each row's forward pass when known) shows under `settings`: in batch training the row
+ * chosen (settings.row), after a step, or before one once `rows` are known; after an online
+ * step the row it used; else the row whose forward pass the page holds, the one the next
+ * update uses (iteration mod rows, as the server answers). */
 export function rowShown(view, settings) {
   const trace = view.last?.trace;
   const state = view.last?.sent ?? view.state;
@@ -22,6 +23,8 @@ export function rowShown(view, settings) {
   if (count < 2) return 0;
   if (trace?.rows) return clamp(settings?.row ?? 0, count);
   if (trace && Number.isInteger(trace.row)) return clamp(trace.row, count);
+  // before a batch's update, the row chosen once every row's forward pass is at hand
+  if (state.options?.training === "batch" && view.rows?.length === count) return clamp(settings?.row ?? 0, count);
   return view.state.iteration % count;
 }
 
@@ -53,17 +56,17 @@ function rowStateOf(state, row) {
   return shown;
 }
 
-/** The diagram's view ({state, forward, last}) as row `row` shows it: the states with that
- * row's inputs and targets (one object for one state, so that "is this the state the step was
- * sent?" keeps its answer), the trace with its per-row parts; `forward`, when the view has no
- * step, is given by the caller. */
+/** The diagram's view ({state, forward, last, rows}) as row `row` shows it: the states with
+ * that row's inputs and targets (one object for one state, so that "is this the state the step
+ * was sent?" keeps its answer), the trace with its per-row parts; `forward`, when the view has
+ * no step, is the row's in `rows`, else the one the caller gives. */
 export function viewOfRow(view, row) {
   const { state, last } = view;
   const trace = last ? traceOfRow(last.trace, row) : null;
   return {
     ...view,
     state: rowStateOf(state, row),
-    forward: trace?.forward ?? view.forward,
+    forward: trace?.forward ?? view.rows?.[row] ?? view.forward,
     last: last ? { ...last, sent: rowStateOf(last.sent, row), trace } : last,
   };
 }
