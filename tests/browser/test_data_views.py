@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from app import presets
+from tests.browser.classroom import live_class, wait_same
 from tests.browser.conftest import Page, Server, browsing
 from tests.browser.test_a11y import violations
 from tests.browser.test_lessons import open_tab
@@ -257,3 +258,23 @@ def test_play_with_rows_makes_whole_passes_and_one_step_a_tick(app_page: Page) -
     # tick leaves (less than a pass) the next one makes, so that Play keeps its speed
     assert epochs >= 5 and steps == epochs, api
     assert 20 * epochs - 4 < int(app.text("iteration").replace(",", "")) <= 20 * epochs
+
+
+def test_a_student_sees_the_row_the_teacher_chose_before_a_batch_update(
+    browser: Any, server: Server
+) -> None:
+    with live_class(browser, server) as (teacher, student):
+        choose(teacher, "xor-231")
+        teacher.page.locator("[data-testid=editor-shape] > summary").click()
+        teacher.page.select_option("[data-testid=input-training]", "batch")
+        teacher.click("apply-inputs")
+        teacher.wait_idle()
+        teacher.click("data-row-2")
+        teacher.page.wait_for_function(
+            "() => document.querySelector('[data-testid=value-i1]').dataset.value === '1'"
+        )
+        # the student's page has no rows' forward passes in the class's message: it asks
+        for testid in ("value-i1", "value-i2", "out-o1", "net-h1"):
+            wait_same(student, teacher, testid)
+        assert student.value("value-i1") == 1 and student.value("value-i2") == 0
+        assert student.value("iteration") == 0
