@@ -278,3 +278,21 @@ def test_a_student_sees_the_row_the_teacher_chose_before_a_batch_update(
             wait_same(student, teacher, testid)
         assert student.value("value-i1") == 1 and student.value("value-i2") == 0
         assert student.value("iteration") == 0
+
+
+def test_the_first_epoch_of_the_curve_ticks_every_update(app_page: Page) -> None:
+    app = app_page
+    choose(app, "xor-231")
+    for iteration in ("1", "2"):
+        app.click("step")
+        app.wait_iteration(iteration)
+    app.page.get_by_test_id("loss-chart").scroll_into_view_if_needed()
+    app.wait_points(3)
+    axis = app.page.evaluate(
+        "() => document.querySelector('[data-testid=loss-chart]').layout.xaxis"
+    )
+    assert axis["dtick"] == 0.25 and axis["title"]["text"] == "epoch"  # a quarter: four rows
+    app.run(3, reaching=2 + 4 * 3)  # past the first epoch: every epoch
+    app.page.wait_for_function(
+        "() => document.querySelector('[data-testid=loss-chart]').layout.xaxis.dtick === 1"
+    )

@@ -81,7 +81,9 @@ export function createChart(element, { plotly: loader, heading = null }) {
         zeroline: false,
         rangemode: "tozero",
         tickformat: perEpoch > 1 ? ",~f" : ",d",
-        ...(last < 10 ? { dtick: 1, tick0: 0 } : {}),
+        // a short curve ticks every iteration, or with rows of data every epoch; within the
+        // first epoch, every update (a quarter epoch on four rows)
+        ...(last < 10 ? { dtick: last < 1 && perEpoch > 1 ? 1 / perEpoch : 1, tick0: 0 } : {}),
         hoverformat: perEpoch > 1 ? ",.4~f" : ",d",
       },
       yaxis: {
