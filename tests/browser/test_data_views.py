@@ -220,6 +220,16 @@ def test_the_data_panel_on_a_phone(browser: Any, server: Server) -> None:
         )
         width = app.page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390  # nothing wider than the phone
+        # XOR's rows, every number to nine digits, fit across without scrolling sideways
+        app.click("step")
+        app.page.wait_for_function(
+            "() => document.querySelector('[data-testid=data-panel]').dataset.rendered === '1'"
+        )
+        rows = app.page.evaluate(
+            "() => { const r = document.querySelector('.data-rows');"
+            " return [r.scrollWidth, r.clientWidth]; }"
+        )
+        assert rows[0] <= rows[1], rows
         panel.screenshot(path=str(app.screenshot("data-xor-390x844.png")))
         app.watch.assert_clean()
 
